@@ -1,0 +1,148 @@
+// Package findings is the neutral result model shared by the engine and the
+// renderers. It imports neither OPA nor the AWS SDK.
+package findings
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
+
+// ReportSchemaV1 is the JSON report's schema identifier.
+const ReportSchemaV1 = "lockdown.report/v1"
+
+// Status of one check on one resource.
+type Status string
+
+const (
+	Pass        Status = "PASS"
+	Fail        Status = "FAIL"
+	NotAssessed Status = "NOT_ASSESSED"
+)
+
+// Severity of a check, lowest to highest.
+type Severity string
+
+const (
+	Info     Severity = "info"
+	Low      Severity = "low"
+	Medium   Severity = "medium"
+	High     Severity = "high"
+	Critical Severity = "critical"
+)
+
+// Rank orders severities; unknown severities rank below info.
+func (s Severity) Rank() int {
+	switch s {
+	case Info:
+		return 1
+	case Low:
+		return 2
+	case Medium:
+		return 3
+	case High:
+		return 4
+	case Critical:
+		return 5
+	}
+	return 0
+}
+
+// ParseSeverity returns the severity named by s, or false.
+func ParseSeverity(s string) (Severity, bool) {
+	sev := Severity(s)
+	return sev, sev.Rank() > 0
+}
+
+// Check is a check's metadata, from its Rego METADATA annotation.
+type Check struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Description string   `json:"description,omitempty"`
+	Severity    Severity `json:"severity"`
+	Section     string   `json:"section"`              // guide section, e.g. "AWS root user"
+	GuideStep   string   `json:"guide_step,omitempty"` // the guide's words this check encodes
+	CIS         []string `json:"cis,omitempty"`        // CIS AWS Foundations v5.0 IDs
+	SecurityHub []string `json:"security_hub,omitempty"`
+	Requires    []string `json:"requires"` // snapshot sources
+	Remediation string   `json:"remediation"`
+	DocsURL     string   `json:"docs_url"`
+}
+
+// Resource is what a result is about.
+type Resource struct {
+	ARN  string `json:"arn"`
+	Type string `json:"type"` // AWS::IAM::User, AWS::IAM::Role, AWS::IAM::Group, AWS::IAM::Policy, AWS::Account, ...
+	Name string `json:"name"`
+}
+
+// Result is one check's verdict on one resource.
+type Result struct {
+	CheckID     string   `json:"check_id"`
+	Title       string   `json:"title"`
+	Severity    Severity `json:"severity"`
+	Status      Status   `json:"status"`
+	Resource    Resource `json:"resource"`
+	Message     string   `json:"message"`
+	Detail      string   `json:"detail,omitempty"` // distinguishes several results on one resource
+	Fingerprint string   `json:"fingerprint"`
+}
+
+// Fingerprint derives a stable identity from check, account, resource and detail.
+func Fingerprint(checkID, accountID, resourceARN, detail string) string {
+	h := sha256.New()
+	for _, part := range []string{checkID, accountID, resourceARN, detail} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// Summary counts results.
+type Summary struct {
+	Total       int            `json:"total"`
+	Pass        int            `json:"pass"`
+	Fail        int            `json:"fail"`
+	NotAssessed int            `json:"not_assessed"`
+	FailBySev   map[string]int `json:"fail_by_severity"`
+}
+
+// Report is the whole outcome of one evaluation.
+type Report struct {
+	Schema         string    `json:"schema"`
+	ToolVersion    string    `json:"tool_version"`
+	AccountID      string    `json:"account_id"`
+	Partition      string    `json:"partition,omitempty"`
+	SnapshotDigest string    `json:"snapshot_digest"` // sha256:<hex> of the snapshot file bytes
+	SnapshotPath   string    `json:"-"`               // for renderers that point at the file (SARIF)
+	CollectedAt    time.Time `json:"collected_at"`
+	Summary        Summary   `json:"summary"`
+	Checks         []Check   `json:"checks"`
+	Results        []Result  `json:"results"`
+}
+
+// Summarize counts results by status and failing severity.
+func Summarize(results []Result) Summary {
+	s := Summary{Total: len(results), FailBySev: map[string]int{}}
+	for _, r := range results {
+		switch r.Status {
+		case Pass:
+			s.Pass++
+		case Fail:
+			s.Fail++
+			s.FailBySev[string(r.Severity)]++
+		case NotAssessed:
+			s.NotAssessed++
+		}
+	}
+	return s
+}
+
+// CheckByID indexes the report's checks.
+func (r *Report) CheckByID() map[string]Check {
+	m := make(map[string]Check, len(r.Checks))
+	for _, c := range r.Checks {
+		m[c.ID] = c
+	}
+	return m
+}

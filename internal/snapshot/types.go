@@ -1,0 +1,263 @@
+// Package snapshot holds the versioned, deterministic record of what was
+// collected from an AWS account. It is the evidence every result points at.
+package snapshot
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// SchemaV1 is the only schema this build reads and writes.
+const SchemaV1 = "lockdown.snapshot/v1"
+
+// Source names. Checks name these in their METADATA `requires`.
+const (
+	SourceCallerIdentity       = "caller_identity"
+	SourceCredentialReport     = "credential_report"
+	SourceAccountSummary       = "account_summary"
+	SourcePasswordPolicy       = "password_policy"
+	SourceAccountAliases       = "account_aliases"
+	SourceVirtualMFADevices    = "virtual_mfa_devices"
+	SourceAuthorizationDetails = "authorization_details"
+	SourceAWSConfig            = "aws_config" // local ~/.aws files (never secrets)
+)
+
+// Snapshot is the root document.
+type Snapshot struct {
+	Schema      string    `json:"schema"`
+	Generator   Generator `json:"generator"`
+	CollectedAt time.Time `json:"collected_at"`
+	Account     Account   `json:"account"`
+	Caller      *Caller   `json:"caller,omitempty"`
+	// Sources records, per source, whether it was collected completely.
+	// A source missing from this map was never attempted.
+	Sources map[string]SourceStatus `json:"sources"`
+
+	CredentialReport  *CredentialReport  `json:"credential_report,omitempty"`
+	AccountSummary    map[string]int64   `json:"account_summary,omitempty"`
+	PasswordPolicy    *PasswordPolicy    `json:"password_policy,omitempty"` // nil with status ok: no policy set
+	VirtualMFADevices []VirtualMFADevice `json:"virtual_mfa_devices,omitempty"`
+	Users             []User             `json:"users,omitempty"`
+	Groups            []Group            `json:"groups,omitempty"`
+	Roles             []Role             `json:"roles,omitempty"`
+	Policies          []ManagedPolicy    `json:"policies,omitempty"`
+	AWSConfig         *AWSConfig         `json:"aws_config,omitempty"`
+}
+
+// Generator names the program that wrote the snapshot.
+type Generator struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Account identifies the audited account.
+type Account struct {
+	ID        string   `json:"id"`
+	Partition string   `json:"partition"` // aws, aws-cn, aws-us-gov
+	Aliases   []string `json:"aliases,omitempty"`
+}
+
+// Caller is who ran the collection (sts:GetCallerIdentity).
+type Caller struct {
+	ARN     string `json:"arn"`
+	UserID  string `json:"user_id"`
+	Account string `json:"account"`
+}
+
+// Status values for SourceStatus.Status.
+const (
+	StatusOK    = "ok"
+	StatusError = "error"
+)
+
+// SourceStatus says whether a source was collected completely. A source with
+// status "error" keeps whatever data it had got before the error.
+type SourceStatus struct {
+	Status string       `json:"status"`
+	Error  *SourceError `json:"error,omitempty"`
+	// Requests is how many API requests the source made (pages, polls, retries excluded).
+	Requests int `json:"requests,omitempty"`
+	// Partial is true when some data was kept despite the error.
+	Partial bool   `json:"partial,omitempty"`
+	Note    string `json:"note,omitempty"`
+}
+
+// SourceError is the AWS error code and message that stopped a source.
+type SourceError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// OK reports whether the source was collected completely.
+func (s *Snapshot) OK(source string) bool {
+	st, ok := s.Sources[source]
+	return ok && st.Status == StatusOK
+}
+
+// CredentialReport keeps the IAM credential report as AWS delivered it:
+// one map per CSV row keyed by header name, values verbatim ("N/A",
+// "no_information", "not_supported" included). Parsing happens in facts.
+type CredentialReport struct {
+	GeneratedTime time.Time           `json:"generated_time"`
+	Columns       []string            `json:"columns"`
+	Rows          []map[string]string `json:"rows"`
+}
+
+// PasswordPolicy mirrors iam.GetAccountPasswordPolicy. Pointer fields are
+// absent when AWS did not return them.
+type PasswordPolicy struct {
+	MinimumPasswordLength      *int32 `json:"minimum_password_length,omitempty"`
+	RequireSymbols             bool   `json:"require_symbols"`
+	RequireNumbers             bool   `json:"require_numbers"`
+	RequireUppercaseCharacters bool   `json:"require_uppercase_characters"`
+	RequireLowercaseCharacters bool   `json:"require_lowercase_characters"`
+	AllowUsersToChangePassword bool   `json:"allow_users_to_change_password"`
+	ExpirePasswords            bool   `json:"expire_passwords"`
+	MaxPasswordAge             *int32 `json:"max_password_age,omitempty"`
+	PasswordReusePrevention    *int32 `json:"password_reuse_prevention,omitempty"`
+	HardExpiry                 *bool  `json:"hard_expiry,omitempty"`
+}
+
+// VirtualMFADevice is one entry of ListVirtualMFADevices. Seeds and QR codes
+// are never kept.
+type VirtualMFADevice struct {
+	SerialNumber string     `json:"serial_number"`
+	UserARN      string     `json:"user_arn,omitempty"`
+	UserName     string     `json:"user_name,omitempty"`
+	EnableDate   *time.Time `json:"enable_date,omitempty"`
+}
+
+// Tag is an IAM tag.
+type Tag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// AttachedPolicy is a managed policy attachment.
+type AttachedPolicy struct {
+	Name string `json:"name"`
+	ARN  string `json:"arn"`
+}
+
+// InlinePolicy is an embedded policy with its decoded document.
+type InlinePolicy struct {
+	Name     string          `json:"name"`
+	Document json.RawMessage `json:"document"`
+}
+
+// PermissionsBoundary is the managed policy used as a boundary.
+type PermissionsBoundary struct {
+	Type string `json:"type"` // "Policy" (PermissionsBoundaryAttachmentType)
+	ARN  string `json:"arn"`
+}
+
+// User is an IAM user from GetAccountAuthorizationDetails.
+type User struct {
+	Name                string               `json:"name"`
+	ID                  string               `json:"id"`
+	ARN                 string               `json:"arn"`
+	Path                string               `json:"path"`
+	CreateDate          time.Time            `json:"create_date"`
+	Groups              []string             `json:"groups,omitempty"` // group names
+	AttachedPolicies    []AttachedPolicy     `json:"attached_policies,omitempty"`
+	InlinePolicies      []InlinePolicy       `json:"inline_policies,omitempty"`
+	PermissionsBoundary *PermissionsBoundary `json:"permissions_boundary,omitempty"`
+	Tags                []Tag                `json:"tags,omitempty"`
+}
+
+// Group is an IAM group.
+type Group struct {
+	Name             string           `json:"name"`
+	ID               string           `json:"id"`
+	ARN              string           `json:"arn"`
+	Path             string           `json:"path"`
+	CreateDate       time.Time        `json:"create_date"`
+	AttachedPolicies []AttachedPolicy `json:"attached_policies,omitempty"`
+	InlinePolicies   []InlinePolicy   `json:"inline_policies,omitempty"`
+}
+
+// RoleLastUsed is when and where a role was last assumed.
+type RoleLastUsed struct {
+	LastUsedDate *time.Time `json:"last_used_date,omitempty"`
+	Region       string     `json:"region,omitempty"`
+}
+
+// Role is an IAM role.
+type Role struct {
+	Name                     string               `json:"name"`
+	ID                       string               `json:"id"`
+	ARN                      string               `json:"arn"`
+	Path                     string               `json:"path"`
+	CreateDate               time.Time            `json:"create_date"`
+	Description              string               `json:"description,omitempty"`
+	MaxSessionDuration       *int32               `json:"max_session_duration,omitempty"` // seconds
+	AssumeRolePolicyDocument json.RawMessage      `json:"assume_role_policy_document,omitempty"`
+	AttachedPolicies         []AttachedPolicy     `json:"attached_policies,omitempty"`
+	InlinePolicies           []InlinePolicy       `json:"inline_policies,omitempty"`
+	PermissionsBoundary      *PermissionsBoundary `json:"permissions_boundary,omitempty"`
+	Tags                     []Tag                `json:"tags,omitempty"`
+	RoleLastUsed             *RoleLastUsed        `json:"role_last_used,omitempty"`
+	InstanceProfiles         []string             `json:"instance_profiles,omitempty"` // instance profile ARNs
+}
+
+// PolicyVersion is one version of a managed policy.
+type PolicyVersion struct {
+	VersionID        string          `json:"version_id"`
+	IsDefaultVersion bool            `json:"is_default_version"`
+	CreateDate       time.Time       `json:"create_date"`
+	Document         json.RawMessage `json:"document"`
+}
+
+// ManagedPolicy is a customer or AWS managed policy that is attached or
+// local to the account (GetAccountAuthorizationDetails, filter LocalManagedPolicy
+// and AWSManagedPolicy).
+type ManagedPolicy struct {
+	Name                          string          `json:"name"`
+	ID                            string          `json:"id"`
+	ARN                           string          `json:"arn"`
+	Path                          string          `json:"path"`
+	DefaultVersionID              string          `json:"default_version_id"`
+	AttachmentCount               int32           `json:"attachment_count"`
+	PermissionsBoundaryUsageCount int32           `json:"permissions_boundary_usage_count"`
+	IsAttachable                  bool            `json:"is_attachable"`
+	Description                   string          `json:"description,omitempty"`
+	CreateDate                    time.Time       `json:"create_date"`
+	UpdateDate                    time.Time       `json:"update_date"`
+	Versions                      []PolicyVersion `json:"versions"`
+}
+
+// DefaultDocument returns the default version's document, or nil.
+func (p *ManagedPolicy) DefaultDocument() json.RawMessage {
+	for _, v := range p.Versions {
+		if v.IsDefaultVersion || v.VersionID == p.DefaultVersionID {
+			return v.Document
+		}
+	}
+	return nil
+}
+
+// AWSConfig is what lockdown read from the local AWS CLI configuration:
+// profile settings and access key IDs only, never secret keys or tokens.
+type AWSConfig struct {
+	Dir                  string       `json:"dir"`
+	CredentialsFileMode  string       `json:"credentials_file_mode,omitempty"` // e.g. "0600"
+	CredentialsFileFound bool         `json:"credentials_file_found"`
+	ConfigFileFound      bool         `json:"config_file_found"`
+	Profiles             []AWSProfile `json:"profiles,omitempty"`
+}
+
+// AWSProfile is one profile merged from the config and credentials files.
+type AWSProfile struct {
+	Name          string `json:"name"`
+	RoleARN       string `json:"role_arn,omitempty"`
+	SourceProfile string `json:"source_profile,omitempty"`
+	MFASerial     string `json:"mfa_serial,omitempty"`
+	AccessKeyID   string `json:"access_key_id,omitempty"`
+	// AccessKeyOwnerARN is the identity that owns AccessKeyID when known
+	// (from the credential report or sts:GetCallerIdentity).
+	AccessKeyOwnerARN string `json:"access_key_owner_arn,omitempty"`
+	HasSessionToken   bool   `json:"has_session_token,omitempty"`
+	CredentialSource  string `json:"credential_source,omitempty"`
+	SSOStartURL       string `json:"sso_start_url,omitempty"`
+	DurationSeconds   *int32 `json:"duration_seconds,omitempty"`
+}

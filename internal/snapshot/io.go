@@ -1,0 +1,232 @@
+package snapshot
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// LoadError is returned for a snapshot that cannot be read or is not valid.
+// It names the file, the place (line:column or JSON path) and the problem.
+type LoadError struct {
+	Path  string
+	Place string
+	Msg   string
+}
+
+func (e *LoadError) Error() string {
+	if e.Place == "" {
+		return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+	}
+	return fmt.Sprintf("%s:%s: %s", e.Path, e.Place, e.Msg)
+}
+
+// Load reads, schema-validates and decodes the snapshot at path. It returns
+// the raw bytes too: they are the evidence renderers point into.
+func Load(path string) (*Snapshot, []byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil, &LoadError{Path: path, Msg: "no such file"}
+		}
+		return nil, nil, &LoadError{Path: path, Msg: err.Error()}
+	}
+	s, err := Decode(path, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, data, nil
+}
+
+// Decode checks data against the snapshot schema and decodes it. name is
+// used in errors.
+func Decode(name string, data []byte) (*Snapshot, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &LoadError{Path: name, Msg: "empty file, expected a lockdown snapshot (JSON)"}
+	}
+	var probe any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&probe); err != nil {
+		return nil, jsonError(name, data, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		line, col := lineCol(data, int(dec.InputOffset()))
+		return nil, &LoadError{Path: name, Place: fmt.Sprintf("%d:%d", line, col), Msg: "unexpected data after the snapshot object"}
+	}
+	obj, ok := probe.(map[string]any)
+	if !ok {
+		return nil, &LoadError{Path: name, Msg: "not a JSON object, expected a lockdown snapshot"}
+	}
+	schema, _ := obj["schema"].(string)
+	switch {
+	case schema == "":
+		return nil, &LoadError{Path: name, Place: "schema", Msg: fmt.Sprintf("missing \"schema\" field; expected %q", SchemaV1)}
+	case schema != SchemaV1:
+		return nil, &LoadError{Path: name, Place: "schema", Msg: fmt.Sprintf("unsupported schema %q; this build reads %q", schema, SchemaV1)}
+	}
+	if err := validateSchema(probe); err != nil {
+		return nil, &LoadError{Path: name, Place: err.place, Msg: err.msg}
+	}
+	var s Snapshot
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, jsonError(name, data, err)
+	}
+	return &s, nil
+}
+
+func jsonError(name string, data []byte, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		line, col := lineCol(data, int(syn.Offset))
+		return &LoadError{Path: name, Place: fmt.Sprintf("%d:%d", line, col), Msg: "invalid JSON: " + syn.Error()}
+	case errors.As(err, &typ):
+		line, col := lineCol(data, int(typ.Offset))
+		return &LoadError{Path: name, Place: fmt.Sprintf("%d:%d", line, col), Msg: fmt.Sprintf("field %q: cannot use JSON %s as %s", typ.Field, typ.Value, typ.Type)}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		line, col := lineCol(data, len(data))
+		return &LoadError{Path: name, Place: fmt.Sprintf("%d:%d", line, col), Msg: "truncated JSON: the file ends in the middle of the snapshot"}
+	}
+	return &LoadError{Path: name, Msg: err.Error()}
+}
+
+func lineCol(data []byte, off int) (int, int) {
+	if off > len(data) {
+		off = len(data)
+	}
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	col := off - bytes.LastIndexByte(data[:off], '\n')
+	return line, col
+}
+
+// Marshal writes the snapshot in its canonical form: entities sorted,
+// 2-space indentation, trailing newline. The same snapshot always gives the
+// same bytes.
+func Marshal(s *Snapshot) ([]byte, error) {
+	Normalize(s)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(s); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Save writes the canonical form to path.
+func Save(path string, s *Snapshot) error {
+	data, err := Marshal(s)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return os.WriteFile(path, data, 0o644)
+}
+
+// Digest is the report's reference to the exact snapshot bytes evaluated.
+func Digest(data []byte) string {
+	sum := sha256.Sum256(data)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// Normalize sorts every entity list so that output does not depend on the
+// order AWS returned things in.
+func Normalize(s *Snapshot) {
+	if s.Schema == "" {
+		s.Schema = SchemaV1
+	}
+	sort.Strings(s.Account.Aliases)
+	sort.Slice(s.VirtualMFADevices, func(i, j int) bool {
+		return s.VirtualMFADevices[i].SerialNumber < s.VirtualMFADevices[j].SerialNumber
+	})
+	sort.Slice(s.Users, func(i, j int) bool { return s.Users[i].ARN < s.Users[j].ARN })
+	sort.Slice(s.Groups, func(i, j int) bool { return s.Groups[i].ARN < s.Groups[j].ARN })
+	sort.Slice(s.Roles, func(i, j int) bool { return s.Roles[i].ARN < s.Roles[j].ARN })
+	sort.Slice(s.Policies, func(i, j int) bool { return s.Policies[i].ARN < s.Policies[j].ARN })
+	for i := range s.Users {
+		u := &s.Users[i]
+		sort.Strings(u.Groups)
+		sortAttached(u.AttachedPolicies)
+		sortInline(u.InlinePolicies)
+		sortTags(u.Tags)
+	}
+	for i := range s.Groups {
+		sortAttached(s.Groups[i].AttachedPolicies)
+		sortInline(s.Groups[i].InlinePolicies)
+	}
+	for i := range s.Roles {
+		r := &s.Roles[i]
+		sortAttached(r.AttachedPolicies)
+		sortInline(r.InlinePolicies)
+		sortTags(r.Tags)
+		sort.Strings(r.InstanceProfiles)
+	}
+	for i := range s.Policies {
+		v := s.Policies[i].Versions
+		sort.Slice(v, func(a, b int) bool { return versionLess(v[a].VersionID, v[b].VersionID) })
+	}
+	if s.AWSConfig != nil {
+		p := s.AWSConfig.Profiles
+		sort.Slice(p, func(i, j int) bool { return p[i].Name < p[j].Name })
+	}
+}
+
+// versionLess orders "v2" before "v10".
+func versionLess(a, b string) bool {
+	na, nb := strings.TrimPrefix(a, "v"), strings.TrimPrefix(b, "v")
+	if len(na) != len(nb) {
+		return len(na) < len(nb)
+	}
+	return na < nb
+}
+
+func sortAttached(p []AttachedPolicy) {
+	sort.Slice(p, func(i, j int) bool { return p[i].ARN < p[j].ARN })
+}
+
+func sortInline(p []InlinePolicy) {
+	sort.Slice(p, func(i, j int) bool { return p[i].Name < p[j].Name })
+}
+
+func sortTags(t []Tag) {
+	sort.Slice(t, func(i, j int) bool { return t[i].Key < t[j].Key })
+}
+
+// NormalizeDocument turns a policy document as IAM returns it (URL-encoded
+// JSON) or plain JSON into compact JSON with sorted keys. Numbers keep their
+// literal form.
+func NormalizeDocument(doc string) (json.RawMessage, error) {
+	text := strings.TrimSpace(doc)
+	if !strings.HasPrefix(text, "{") {
+		unescaped, err := urlUnescape(text)
+		if err != nil {
+			return nil, fmt.Errorf("policy document is not valid URL encoding: %w", err)
+		}
+		text = strings.TrimSpace(unescaped)
+	}
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("policy document is not valid JSON: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("policy document has data after the JSON object")
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return json.RawMessage(bytes.TrimRight(buf.Bytes(), "\n")), nil
+}

@@ -1,0 +1,76 @@
+package collect
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/smithy-go/middleware"
+)
+
+// Service names used by the guard and the operation table.
+const (
+	ServiceIAM = "iam"
+	ServiceSTS = "sts"
+)
+
+// ReadOnlyError is returned, before anything is sent, for an operation the
+// read-only guard does not allow.
+type ReadOnlyError struct {
+	Service   string
+	Operation string
+}
+
+func (e *ReadOnlyError) Error() string {
+	return fmt.Sprintf("read-only guard: refused %s:%s before sending it: lockdown only calls read operations", e.Service, e.Operation)
+}
+
+// AllowedOperation reports whether the read-only guard lets operation op of
+// service through. IAM: Get*, List*, Simulate* and GenerateCredentialReport
+// (which only builds a report). STS: GetCallerIdentity and GetAccessKeyInfo;
+// the other STS Get* calls (GetSessionToken, GetFederationToken) mint
+// credentials, so they are refused even though their names start with Get.
+func AllowedOperation(service, op string) bool {
+	switch service {
+	case ServiceIAM:
+		if op == "GenerateCredentialReport" {
+			return true
+		}
+		for _, p := range []string{"Get", "List", "Simulate"} {
+			if strings.HasPrefix(op, p) && len(op) > len(p) {
+				return true
+			}
+		}
+		return false
+	case ServiceSTS:
+		return op == "GetCallerIdentity" || op == "GetAccessKeyInfo"
+	}
+	return false
+}
+
+const guardID = "lockdown.ReadOnlyGuard"
+
+// ReadOnlyGuard returns an APIOptions entry for an IAM or STS client that
+// refuses every operation AllowedOperation does not allow. It runs at the
+// Initialize step, so a refused request is never serialised, signed or sent.
+func ReadOnlyGuard(service string) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		// The stack ID is the operation name the client set; the context
+		// value is checked too in case a later SDK changes either.
+		stackOp := stack.ID()
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc(guardID,
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				op := middleware.GetOperationName(ctx)
+				if op == "" {
+					op = stackOp
+				}
+				if !AllowedOperation(service, op) || !AllowedOperation(service, stackOp) {
+					if op == "" {
+						op = "(unnamed operation)"
+					}
+					return middleware.InitializeOutput{}, middleware.Metadata{}, &ReadOnlyError{Service: service, Operation: op}
+				}
+				return next.HandleInitialize(ctx, in)
+			}), middleware.Before)
+	}
+}

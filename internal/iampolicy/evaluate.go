@@ -1,0 +1,389 @@
+package iampolicy
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Allows reports whether the statement's Action/NotAction element covers
+// action (case-insensitive, with * and ? wildcards).
+func (st *Statement) Allows(action string) bool { return st.matchAction(action) }
+
+func (st *Statement) matchAction(action string) bool {
+	for i := range st.actions {
+		if st.actions[i].match(action) {
+			return !st.notAction
+		}
+	}
+	return st.notAction
+}
+
+func (st *Statement) matchResource(resource string, e *env) bool {
+	if st.anyResource {
+		return true
+	}
+	for i := range st.resources {
+		if st.resources[i].match(resource, e) {
+			return !st.notResource
+		}
+	}
+	return st.notResource
+}
+
+// conditionsHold evaluates the Condition block: operators and keys are
+// AND'ed. Absent keys are noted for Decision.Missing.
+func (st *Statement) conditionsHold(e *env) bool {
+	ok := true
+	for i := range st.Conditions {
+		c := &st.Conditions[i]
+		m, absent := evalCondition(c, e)
+		if absent && !c.IfExists && c.Qualifier == "" {
+			e.noteMissing(c.Key)
+		}
+		if !m {
+			ok = false
+			if !e.track {
+				return false
+			}
+		}
+	}
+	return ok
+}
+
+// principal match strength for resource-based policies.
+type princMatch uint8
+
+const (
+	pmNone     princMatch = iota
+	pmAccount             // the account (root ARN or account ID)
+	pmRole                // the role ARN of a role session
+	pmWildcard            // "*"
+	pmDirect              // the principal's own ARN (user, session), unique ID, service
+)
+
+func matchPrincipal(ps *PrincipalSpec, p *Principal) princMatch {
+	best := pmNone
+	if ps.Wildcard {
+		best = pmWildcard
+	}
+	acct := p.accountID()
+	for _, a := range ps.AWS {
+		m := pmNone
+		switch {
+		case a == "*":
+			m = pmWildcard
+		case a == p.ARN && p.ARN != "":
+			m = pmDirect
+			if p.Type == "root" {
+				m = pmAccount
+			}
+		case p.ID != "" && a == p.ID:
+			m = pmDirect
+		case acct != "" && (a == acct || isRootARN(a, acct)):
+			m = pmAccount
+		case (p.Type == "assumed-role") && a == p.roleARN():
+			m = pmRole
+		}
+		if m > best {
+			best = m
+		}
+	}
+	if p.Type == "service" {
+		for _, s := range ps.Service {
+			if strings.EqualFold(s, p.Name) {
+				best = pmDirect
+			}
+		}
+	}
+	if p.Type == "federated" {
+		for _, f := range ps.Federated {
+			if f == p.Name || (p.ARN != "" && f == p.ARN) {
+				best = pmDirect
+			}
+		}
+	}
+	return best
+}
+
+func isRootARN(a, acct string) bool {
+	return strings.HasPrefix(a, "arn:") && strings.HasSuffix(a, ":iam::"+acct+":root")
+}
+
+// notPrincipalApplies: a NotPrincipal statement applies unless both the
+// principal's own ARN and its account are listed, as the IAM User Guide
+// requires for NotPrincipal with Deny.
+func notPrincipalApplies(ps *PrincipalSpec, p *Principal) bool {
+	if ps.Wildcard {
+		return false
+	}
+	acct := p.accountID()
+	selfListed, acctListed := false, false
+	for _, a := range ps.AWS {
+		if a == p.ARN || (p.ID != "" && a == p.ID) {
+			selfListed = true
+		}
+		if acct != "" && (a == acct || isRootARN(a, acct)) {
+			acctListed = true
+		}
+	}
+	if p.Type == "root" {
+		selfListed = acctListed
+	}
+	if p.Type == "service" {
+		for _, s := range ps.Service {
+			if strings.EqualFold(s, p.Name) {
+				return false
+			}
+		}
+		return true
+	}
+	return !(selfListed && acctListed)
+}
+
+type policyResult struct {
+	allow, deny bool
+	allowPM     princMatch // strongest principal match among allowing statements (resource policies)
+	firstDeny   *MatchedStatement
+	firstAllow  *MatchedStatement
+}
+
+func evalPolicy(ref *PolicyRef, kind string, resource bool, hasBoundary bool, e *env, d *Decision) policyResult {
+	var r policyResult
+	if ref == nil || ref.Policy == nil {
+		return r
+	}
+	req := e.req
+	for i := range ref.Policy.Statements {
+		st := &ref.Policy.Statements[i]
+		if !st.matchAction(req.Action) {
+			continue
+		}
+		pm := pmDirect
+		if resource {
+			switch {
+			case st.Principal != nil:
+				pm = matchPrincipal(st.Principal, &req.Principal)
+			case st.NotPrincipal != nil:
+				// NotPrincipal with Deny always denies principals that have
+				// a permissions boundary (IAM User Guide, permissions boundaries).
+				if (st.Effect == "Deny" && hasBoundary) || notPrincipalApplies(st.NotPrincipal, &req.Principal) {
+					pm = pmWildcard
+				} else {
+					pm = pmNone
+				}
+			default:
+				pm = pmNone // a resource-based statement must name a principal
+			}
+			if pm == pmNone {
+				continue
+			}
+		}
+		if !st.matchResource(req.Resource, e) {
+			continue
+		}
+		if !st.conditionsHold(e) {
+			continue
+		}
+		d.Matched = append(d.Matched, MatchedStatement{Policy: policyName(ref), PolicyKind: kind, Sid: st.Sid, Index: st.Index, Effect: st.Effect})
+		if st.Effect == "Deny" {
+			if !r.deny {
+				r.firstDeny = &MatchedStatement{Policy: policyName(ref), PolicyKind: kind, Sid: st.Sid, Index: st.Index, Effect: st.Effect}
+			}
+			r.deny = true
+		} else {
+			if !r.allow {
+				r.firstAllow = &MatchedStatement{Policy: policyName(ref), PolicyKind: kind, Sid: st.Sid, Index: st.Index, Effect: st.Effect}
+			}
+			r.allow = true
+			if pm > r.allowPM {
+				r.allowPM = pm
+			}
+		}
+	}
+	return r
+}
+
+func policyName(ref *PolicyRef) string {
+	switch {
+	case ref.Name != "":
+		return ref.Name
+	case ref.ARN != "":
+		return ref.ARN
+	case ref.Policy != nil && ref.Policy.Name != "":
+		return ref.Policy.Name
+	}
+	return ref.Kind
+}
+
+// Evaluate decides req against set with AWS's documented logic
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html):
+//
+//  1. An explicit Deny in any applicable policy (identity, boundary,
+//     resource) wins.
+//  2. Within one account, an Allow in a resource-based policy that names the
+//     principal itself (IAM user ARN, role session ARN, service) is enough on
+//     its own; one that names a role ARN is still limited by the role's
+//     permissions boundary; one that names only the account needs an Allow in
+//     the identity policies (and boundary) too.
+//  3. Otherwise an Allow is needed in the identity policies and, when a
+//     permissions boundary is set, in the boundary too.
+//  4. A role trust policy (Kind "trust") must allow the request: an
+//     identity-policy Allow alone never lets a principal assume a role.
+//  5. Cross-account (the resource ARN's account differs from the
+//     principal's): identity and resource-based policy must both allow.
+//
+// Session policies, SCPs, RCPs and endpoint policies are not modelled.
+func Evaluate(set PolicySet, req Request) Decision {
+	e := &env{req: &req, track: true}
+	var d Decision
+
+	var idAllow, idDeny bool
+	var idFirstAllow, firstDeny *MatchedStatement
+	for i := range set.Identity {
+		ref := &set.Identity[i]
+		r := evalPolicy(ref, ref.Kind, false, false, e, &d)
+		if r.allow && idFirstAllow == nil {
+			idFirstAllow = r.firstAllow
+		}
+		if r.deny && firstDeny == nil {
+			firstDeny = r.firstDeny
+		}
+		idAllow = idAllow || r.allow
+		idDeny = idDeny || r.deny
+	}
+	boundaryAllow := true
+	var boundaryName string
+	if set.Boundary != nil {
+		kind := set.Boundary.Kind
+		if kind == "" {
+			kind = "boundary"
+		}
+		boundaryName = policyName(set.Boundary)
+		r := evalPolicy(set.Boundary, kind, false, false, e, &d)
+		boundaryAllow = r.allow
+		if r.deny && firstDeny == nil {
+			firstDeny = r.firstDeny
+		}
+	}
+	var resAllow bool
+	var resPM princMatch
+	var resFirstAllow *MatchedStatement
+	trust := false
+	var trustName string
+	for i := range set.Resource {
+		ref := &set.Resource[i]
+		kind := ref.Kind
+		if kind == "" {
+			kind = "resource"
+		}
+		if kind == "trust" {
+			trust = true
+			if trustName == "" {
+				trustName = policyName(ref)
+			}
+		}
+		r := evalPolicy(ref, kind, true, set.Boundary != nil, e, &d)
+		if r.allow {
+			if resFirstAllow == nil {
+				resFirstAllow = r.firstAllow
+			}
+			resAllow = true
+			if r.allowPM > resPM {
+				resPM = r.allowPM
+			}
+		}
+		if r.deny && firstDeny == nil {
+			firstDeny = r.firstDeny
+		}
+	}
+	d.Missing = e.missing
+	p := &req.Principal
+	what := req.Action + " on " + req.Resource
+
+	if firstDeny != nil {
+		d.Effect = ExplicitDeny
+		d.Reason = "explicitly denied by " + describe(firstDeny)
+		return d
+	}
+
+	identityOK := idAllow && boundaryAllow
+	allow := func(by *MatchedStatement, extra string) Decision {
+		d.Effect, d.Allowed = Allow, true
+		d.Reason = "allowed by " + describe(by) + extra
+		return d
+	}
+	deny := func(reason string) Decision {
+		d.Effect = ImplicitDeny
+		d.Reason = reason
+		if len(d.Missing) > 0 {
+			d.Reason += " (the request context lacks " + strings.Join(d.Missing, ", ") + ")"
+		}
+		return d
+	}
+
+	if p.Type == "root" {
+		if trust {
+			return deny("the root user cannot assume roles")
+		}
+		d.Effect, d.Allowed = Allow, true
+		d.Reason = "the account root user has full access to its own account unless explicitly denied"
+		return d
+	}
+
+	resAcct := arnAccount(req.Resource)
+	cross := len(set.Resource) > 0 && resAcct != "" && p.accountID() != "" && resAcct != p.accountID()
+	if cross {
+		switch {
+		case !resAllow:
+			return deny("cross-account request: no resource-based policy statement allows " + what)
+		case !idAllow:
+			return deny("cross-account request: allowed by " + describe(resFirstAllow) + " but no identity policy allows " + what)
+		case !boundaryAllow:
+			return deny("cross-account request: not allowed by permissions boundary " + boundaryName)
+		}
+		return allow(idFirstAllow, " and "+describe(resFirstAllow))
+	}
+
+	if resAllow {
+		switch resPM {
+		case pmDirect:
+			return allow(resFirstAllow, " (it names the principal directly, so identity policies and boundary are not required)")
+		case pmWildcard, pmRole:
+			if p.Type == "user" && resPM == pmWildcard {
+				return allow(resFirstAllow, "")
+			}
+			if boundaryAllow {
+				return allow(resFirstAllow, "")
+			}
+			// An implicit deny in the role's boundary limits a grant to the role ARN.
+		}
+		if identityOK {
+			return allow(idFirstAllow, " and "+describe(resFirstAllow))
+		}
+		if !idAllow {
+			return deny(describe(resFirstAllow) + " names only the account, and no identity policy allows " + what)
+		}
+		return deny("allowed by " + describe(resFirstAllow) + " and identity policies, but not by permissions boundary " + boundaryName)
+	}
+	if trust {
+		return deny("the trust policy " + trustName + " does not allow " + req.Principal.ARN + " to perform " + req.Action)
+	}
+	if !idAllow {
+		return deny("no identity policy statement allows " + what)
+	}
+	if !boundaryAllow {
+		return deny("allowed by " + describe(idFirstAllow) + " but not by permissions boundary " + boundaryName)
+	}
+	return allow(idFirstAllow, "")
+}
+
+func describe(m *MatchedStatement) string {
+	if m == nil {
+		return "no statement"
+	}
+	label := m.Sid
+	if label == "" {
+		label = "#" + strconv.Itoa(m.Index)
+	}
+	return m.PolicyKind + " policy " + m.Policy + " statement " + label
+}

@@ -1,0 +1,318 @@
+package iampolicy
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Patterns are compiled at Parse time into token lists. Policy variables
+// stay as tokens and are resolved per request to literal text, so a value
+// such as "a*b" coming from the request context never acts as a wildcard.
+
+type tokKind uint8
+
+const (
+	tokLit   tokKind = iota // literal text
+	tokStar                 // * : any run of characters
+	tokQmark                // ? : exactly one character
+	tokVar                  // ${key} or ${key, 'default'}
+)
+
+type token struct {
+	kind   tokKind
+	text   string // literal text, or the variable's key
+	def    string // default value of a variable
+	hasDef bool
+}
+
+// seg is a resolved token (no variables).
+type seg struct {
+	kind tokKind
+	text string
+}
+
+// parseTemplate splits s into tokens. vars enables ${...} policy variables
+// (only in 2012-10-17 policies; in older versions ${...} is literal text).
+// wildcards enables * and ?.
+func parseTemplate(s string, vars, wildcards bool) []token {
+	var out []token
+	var lit strings.Builder
+	flush := func() {
+		if lit.Len() > 0 {
+			out = append(out, token{kind: tokLit, text: lit.String()})
+			lit.Reset()
+		}
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if vars && c == '$' && i+1 < len(s) && s[i+1] == '{' {
+			if end := strings.IndexByte(s[i+2:], '}'); end >= 0 {
+				body := s[i+2 : i+2+end]
+				i += 2 + end + 1
+				switch body {
+				case "*", "?", "$":
+					// Escapes for characters that would otherwise be special.
+					lit.WriteString(body)
+					continue
+				}
+				key, def, hasDef := splitVarDefault(body)
+				if key == "" {
+					lit.WriteString("${" + body + "}")
+					continue
+				}
+				flush()
+				out = append(out, token{kind: tokVar, text: key, def: def, hasDef: hasDef})
+				continue
+			}
+		}
+		if wildcards && (c == '*' || c == '?') {
+			flush()
+			k := tokStar
+			if c == '?' {
+				k = tokQmark
+			}
+			// Collapse runs of * (equivalent and keeps matching linear).
+			if k == tokStar && len(out) > 0 && out[len(out)-1].kind == tokStar {
+				i++
+				continue
+			}
+			out = append(out, token{kind: k})
+			i++
+			continue
+		}
+		lit.WriteByte(c)
+		i++
+	}
+	flush()
+	return out
+}
+
+// splitVarDefault parses "key" or "key, 'default'".
+func splitVarDefault(body string) (key, def string, hasDef bool) {
+	if i := strings.IndexByte(body, ','); i >= 0 {
+		key = strings.TrimSpace(body[:i])
+		d := strings.TrimSpace(body[i+1:])
+		if len(d) >= 2 && d[0] == '\'' && d[len(d)-1] == '\'' {
+			return key, d[1 : len(d)-1], true
+		}
+		return "", "", false
+	}
+	return strings.TrimSpace(body), "", false
+}
+
+func hasVars(toks []token) bool {
+	for _, t := range toks {
+		if t.kind == tokVar {
+			return true
+		}
+	}
+	return false
+}
+
+// resolve appends the tokens to dst with variables replaced by their values.
+// ok is false when a variable cannot be resolved (absent without default, or
+// multi-valued): AWS then treats the pattern as matching nothing.
+func resolve(dst []seg, toks []token, e *env) ([]seg, bool) {
+	for _, t := range toks {
+		if t.kind != tokVar {
+			dst = append(dst, seg{kind: t.kind, text: t.text})
+			continue
+		}
+		v, ok := e.variable(t.text)
+		if !ok {
+			if !t.hasDef {
+				return dst, false
+			}
+			v = t.def
+		}
+		if v != "" {
+			dst = append(dst, seg{kind: tokLit, text: v})
+		}
+	}
+	return dst, true
+}
+
+// matchSegs reports whether s matches the glob p. fold makes ASCII letters
+// match case-insensitively. Single-star backtracking is enough for * and ?.
+func matchSegs(p []seg, s string, fold bool) bool {
+	pi, po, si := 0, 0, 0
+	starPi, starSi := -1, 0
+	for {
+		if pi < len(p) {
+			sg := &p[pi]
+			switch sg.kind {
+			case tokStar:
+				pi++
+				po = 0
+				starPi, starSi = pi, si
+				continue
+			case tokQmark:
+				if si < len(s) {
+					_, n := utf8.DecodeRuneInString(s[si:])
+					si += n
+					pi++
+					continue
+				}
+			default:
+				if si < len(s) && eqByte(sg.text[po], s[si], fold) {
+					po++
+					si++
+					if po == len(sg.text) {
+						pi++
+						po = 0
+					}
+					continue
+				}
+			}
+		} else if si == len(s) {
+			return true
+		}
+		if starPi >= 0 && starSi < len(s) {
+			starSi++
+			si = starSi
+			pi = starPi
+			po = 0
+			continue
+		}
+		return false
+	}
+}
+
+func eqByte(a, b byte, fold bool) bool {
+	if a == b {
+		return true
+	}
+	if !fold {
+		return false
+	}
+	if 'A' <= a && a <= 'Z' {
+		a += 'a' - 'A'
+	}
+	if 'A' <= b && b <= 'Z' {
+		b += 'a' - 'A'
+	}
+	return a == b
+}
+
+// glob is a compiled action pattern (no variables), matched case-insensitively.
+type glob struct {
+	raw  string
+	all  bool
+	segs []seg
+}
+
+func compileGlob(pattern string) glob {
+	g := glob{raw: pattern, all: pattern == "*"}
+	for _, t := range parseTemplate(pattern, false, true) {
+		g.segs = append(g.segs, seg{kind: t.kind, text: t.text})
+	}
+	return g
+}
+
+func (g *glob) match(s string) bool {
+	if g.all {
+		return true
+	}
+	return matchSegs(g.segs, s, true)
+}
+
+// resourcePattern is a compiled Resource/NotResource entry or ARN condition
+// value. ARNs are matched field by field (arn:partition:service:region:
+// account:resource), with wildcards inside a field; when the pattern has
+// fewer fields and its last field ends with *, that * also spans the colons
+// of the rest, as the IAM User Guide describes for the Resource element.
+type resourcePattern struct {
+	raw    string
+	all    bool      // "*"
+	fields [][]token // ARN fields (nil for non-ARN patterns)
+	plain  []token   // non-ARN pattern
+	vars   bool
+}
+
+func compileResource(raw string, vars bool) resourcePattern {
+	rp := resourcePattern{raw: raw, all: raw == "*"}
+	toks := parseTemplate(raw, vars, true)
+	rp.vars = hasVars(toks)
+	if len(toks) > 0 && toks[0].kind == tokLit && strings.HasPrefix(toks[0].text, "arn:") {
+		rp.fields = splitTokenFields(toks)
+	} else {
+		rp.plain = toks
+	}
+	return rp
+}
+
+// splitTokenFields splits at literal colons into at most 6 fields.
+func splitTokenFields(toks []token) [][]token {
+	fields := make([][]token, 1, 6)
+	for _, t := range toks {
+		if t.kind != tokLit {
+			fields[len(fields)-1] = append(fields[len(fields)-1], t)
+			continue
+		}
+		text := t.text
+		for len(fields) < 6 {
+			i := strings.IndexByte(text, ':')
+			if i < 0 {
+				break
+			}
+			if i > 0 {
+				fields[len(fields)-1] = append(fields[len(fields)-1], token{kind: tokLit, text: text[:i]})
+			}
+			fields = append(fields, nil)
+			text = text[i+1:]
+		}
+		if text != "" {
+			fields[len(fields)-1] = append(fields[len(fields)-1], token{kind: tokLit, text: text})
+		}
+	}
+	return fields
+}
+
+// arnFields returns the start offsets of up to 6 colon-separated fields.
+func arnFields(s string) (starts [6]int, n int) {
+	starts[0] = 0
+	n = 1
+	for i := 0; i < len(s) && n < 6; i++ {
+		if s[i] == ':' {
+			starts[n] = i + 1
+			n++
+		}
+	}
+	return starts, n
+}
+
+func (rp *resourcePattern) match(s string, e *env) bool {
+	if rp.all {
+		return true
+	}
+	var buf [24]seg
+	if rp.fields == nil {
+		segs, ok := resolve(buf[:0], rp.plain, e)
+		return ok && matchSegs(segs, s, false)
+	}
+	starts, n := arnFields(s)
+	pn := len(rp.fields)
+	if pn > n {
+		return false
+	}
+	if pn < n {
+		last := rp.fields[pn-1]
+		if len(last) == 0 || last[len(last)-1].kind != tokStar {
+			return false
+		}
+	}
+	for i := 0; i < pn; i++ {
+		var part string
+		switch {
+		case i == pn-1:
+			part = s[starts[i]:] // last pattern field takes the remainder
+		default:
+			part = s[starts[i] : starts[i+1]-1]
+		}
+		segs, ok := resolve(buf[:0], rp.fields[i], e)
+		if !ok || !matchSegs(segs, part, false) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,96 @@
+package iampolicy
+
+import "testing"
+
+const urlResource = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"
+
+func TestResourceMatching(t *testing.T) {
+	u := guideUser()
+	e := &env{req: &Request{Principal: u, Context: kv("aws:PrincipalTag/team", "blue", "multi", "a", "multi", "b")}}
+	cases := []struct {
+		pattern, resource string
+		want              bool
+	}{
+		{"*", "arn:aws:s3:::bucket", true},
+		{"*", "*", true},
+		{"arn:aws:s3:::bucket", "arn:aws:s3:::bucket", true},
+		{"arn:aws:s3:::bucket", "arn:aws:s3:::Bucket", false}, // case-sensitive
+		{"arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b/c", true},
+		{"arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket", false},
+		{"arn:aws:s3:::*", "*", false}, // "*" requests need Resource "*"
+		{"arn:aws:iam::*:user/", "arn:aws:iam::123456789012:user/", true},
+		{"arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::123456789012:user/username", true},
+		{"arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::123456789012:user/other", false},
+		{"arn:aws:iam::*:user/${aws:PrincipalTag/missing}", "arn:aws:iam::123456789012:user/", false}, // unresolvable
+		{"arn:aws:iam::*:user/${multi}", "arn:aws:iam::123456789012:user/a", false},                  // multi-valued is unresolvable
+		{"arn:aws:iam::*:user/${aws:PrincipalTag/missing, 'dflt'}", "arn:aws:iam::123456789012:user/dflt", true},
+		{"arn:aws:s3:::${aws:PrincipalTag/team}-*", "arn:aws:s3:::blue-logs", true},
+		{"arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:us-east-1:123456789012:instance/i-1", true},
+		{"arn:aws:ec2:us-east-?:*:instance/*", "arn:aws:ec2:us-east-1:123456789012:instance/i-1", true},
+		{"arn:aws:ec2:us-east-?:*:instance/*", "arn:aws:ec2:us-east-10:123456789012:instance/i-1", false},
+		// A trailing * in a shortened pattern spans the remaining fields.
+		{"arn:aws:*", "arn:aws:iam::123456789012:user/x", true},
+		{"arn:aws:iam::*", "arn:aws:iam::123456789012:user/x", true},
+		{"arn:aws:iam::123456789012:*", "arn:aws:iam::123456789012:user/x", true},
+		{"arn:aws:iam::999999999999:*", "arn:aws:iam::123456789012:user/x", false},
+		// A * inside a field does not span colons.
+		{"arn:aws:*:123456789012:user/x", "arn:aws:iam::123456789012:user/x", false},
+		// Resource part may itself contain colons.
+		{"arn:aws:logs:us-east-1:123456789012:log-group:grp:*", "arn:aws:logs:us-east-1:123456789012:log-group:grp:log-stream:s", true},
+		{"arn:aws:logs:us-east-1:123456789012:log-group:*", "arn:aws:logs:us-east-1:123456789012:log-group:grp:log-stream:s", true},
+	}
+	for _, c := range cases {
+		rp := compileResource(c.pattern, true)
+		if got := rp.match(c.resource, e); got != c.want {
+			t.Errorf("%s: pattern %q resource %q: got %v want %v", urlResource, c.pattern, c.resource, got, c.want)
+		}
+	}
+}
+
+func TestActionMatching(t *testing.T) {
+	cases := []struct {
+		pattern, action string
+		want            bool
+	}{
+		{"*", "iam:CreateUser", true},
+		{"iam:*", "IAM:createuser", true},
+		{"iam:Create*", "iam:CreateUser", true},
+		{"iam:create*", "iam:CreateUser", true},
+		{"iam:*User", "iam:CreateUser", true},
+		{"iam:*User", "iam:CreateUsers", false},
+		{"iam:?reateUser", "iam:CreateUser", true},
+		{"iam:CreateUser", "iam:CreateUserX", false},
+		{"s3:*Object*", "s3:GetObjectAcl", true},
+		{"s*:Get*", "sts:GetCallerIdentity", true},
+		{"iam:*", "sts:AssumeRole", false},
+	}
+	for _, c := range cases {
+		g := compileGlob(c.pattern)
+		if got := g.match(c.action); got != c.want {
+			t.Errorf("action pattern %q vs %q: got %v want %v", c.pattern, c.action, got, c.want)
+		}
+	}
+}
+
+func TestNotActionNotResource(t *testing.T) {
+	u := guideUser()
+	p := mustParse(t, "na", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","NotAction":["iam:*","organizations:*"],"Resource":"*"},
+		{"Effect":"Allow","Action":"iam:Get*","NotResource":"arn:aws:iam::*:role/Secret*"}]}`)
+	set := PolicySet{Identity: []PolicyRef{{Kind: "user-managed", Name: "na", Policy: p}}}
+	for _, c := range []struct {
+		action, resource string
+		want             bool
+	}{
+		{"s3:PutObject", "arn:aws:s3:::b/k", true},
+		{"iam:CreateUser", "arn:aws:iam::123456789012:user/x", false},
+		{"organizations:ListAccounts", "*", false},
+		{"iam:GetRole", "arn:aws:iam::123456789012:role/Public", true},
+		{"iam:GetRole", "arn:aws:iam::123456789012:role/SecretRole", false},
+	} {
+		d := Evaluate(set, Request{Principal: u, Action: c.action, Resource: c.resource})
+		if d.Allowed != c.want {
+			t.Errorf("%s %s: allowed=%v want %v (%s)", c.action, c.resource, d.Allowed, c.want, d.Reason)
+		}
+	}
+}

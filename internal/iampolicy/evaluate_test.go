@@ -182,7 +182,9 @@ func TestEvalNotPrincipal(t *testing.T) {
 	  "NotPrincipal":{"AWS":["arn:aws:iam::123456789012:user/bob","arn:aws:iam::123456789012:root"]},"Action":"s3:*","Resource":"*"}}`)
 	onlyUser := ref(t, "resource", "bucket", `{"Version":"2012-10-17","Statement":{"Effect":"Deny",
 	  "NotPrincipal":{"AWS":"arn:aws:iam::123456789012:user/bob"},"Action":"s3:*","Resource":"*"}}`)
-	req := func(p Principal) Request { return Request{Principal: p, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"} }
+	req := func(p Principal) Request {
+		return Request{Principal: p, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"}
+	}
 	if d := Evaluate(PolicySet{Identity: []PolicyRef{allowAll}, Resource: []PolicyRef{bucket}}, req(bob)); !d.Allowed {
 		t.Errorf("%s: bob excluded from deny: %s", urlNotPrinc, d.Reason)
 	}

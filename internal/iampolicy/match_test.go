@@ -22,7 +22,7 @@ func TestResourceMatching(t *testing.T) {
 		{"arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::123456789012:user/username", true},
 		{"arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::123456789012:user/other", false},
 		{"arn:aws:iam::*:user/${aws:PrincipalTag/missing}", "arn:aws:iam::123456789012:user/", false}, // unresolvable
-		{"arn:aws:iam::*:user/${multi}", "arn:aws:iam::123456789012:user/a", false},                  // multi-valued is unresolvable
+		{"arn:aws:iam::*:user/${multi}", "arn:aws:iam::123456789012:user/a", false},                   // multi-valued is unresolvable
 		{"arn:aws:iam::*:user/${aws:PrincipalTag/missing, 'dflt'}", "arn:aws:iam::123456789012:user/dflt", true},
 		{"arn:aws:s3:::${aws:PrincipalTag/team}-*", "arn:aws:s3:::blue-logs", true},
 		{"arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:us-east-1:123456789012:instance/i-1", true},

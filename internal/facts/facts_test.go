@@ -1,0 +1,280 @@
+package facts
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lockdown-dev/lockdown/internal/snapshot"
+)
+
+var header = strings.Split("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated", ",")
+
+// The example rows of shared/data/credential-report-columns.md.
+var exampleRows = []string{
+	"<root_account>,arn:aws:iam::111122223333:root,2015-06-24T12:45:00+00:00,not_supported,2016-10-07T14:30:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+	"alice,arn:aws:iam::111122223333:user/alice,2020-01-01T00:00:00+00:00,true,2024-05-01T10:00:00+00:00,2020-01-01T00:00:00+00:00,N/A,true,true,2020-01-01T00:00:00+00:00,2024-05-02T00:00:00+00:00,eu-west-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+	"bob,arn:aws:iam::111122223333:user/bob,2021-03-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2021-03-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+	"carol,arn:aws:iam::111122223333:user/carol,2022-07-01T00:00:00+00:00,true,no_information,2022-07-01T00:00:00+00:00,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+}
+
+func report(cols []string, lines ...string) *snapshot.CredentialReport {
+	rep := &snapshot.CredentialReport{Columns: cols, GeneratedTime: time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)}
+	for _, l := range lines {
+		vals := strings.Split(l, ",")
+		row := map[string]string{}
+		for i, c := range cols {
+			row[c] = vals[i]
+		}
+		rep.Rows = append(rep.Rows, row)
+	}
+	return rep
+}
+
+func baseSnap() *snapshot.Snapshot {
+	return &snapshot.Snapshot{
+		Schema:      snapshot.SchemaV1,
+		CollectedAt: time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC),
+		Account:     snapshot.Account{ID: "111122223333", Partition: "aws"},
+		Sources:     map[string]snapshot.SourceStatus{},
+	}
+}
+
+func ok(s *snapshot.Snapshot, names ...string) {
+	for _, n := range names {
+		s.Sources[n] = snapshot.SourceStatus{Status: snapshot.StatusOK}
+	}
+}
+
+func TestCredentialReportSpecialValuesAreNeverTimes(t *testing.T) {
+	s := baseSnap()
+	ok(s, snapshot.SourceCredentialReport, snapshot.SourceVirtualMFADevices)
+	s.CredentialReport = report(header, exampleRows...)
+	f, err := Build(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !f.OK(snapshot.SourceCredentialReport) {
+		t.Fatalf("credential report marked bad: %+v", f.Sources[snapshot.SourceCredentialReport])
+	}
+	root := f.CredentialReport.Root
+	if root == nil || !root.IsRoot || root.PasswordEnabled != nil || root.PasswordEnabledInfo != InfoNotSupported {
+		t.Fatalf("root row: %+v", root)
+	}
+	if root.PasswordLastUsed == nil || *root.PasswordLastUsed != "2016-10-07T14:30:00Z" {
+		t.Fatalf("root password_last_used = %v", root.PasswordLastUsed)
+	}
+	if root.PasswordLastChanged != nil || root.PasswordLastChangedInfo != InfoNotSupported {
+		t.Fatalf("root password_last_changed = %v/%q", root.PasswordLastChanged, root.PasswordLastChangedInfo)
+	}
+	carol := f.CredentialReport.Users["arn:aws:iam::111122223333:user/carol"]
+	if carol.PasswordLastUsed != nil || carol.PasswordLastUsedInfo != InfoNoInformation {
+		t.Fatalf("carol password_last_used = %v/%q", carol.PasswordLastUsed, carol.PasswordLastUsedInfo)
+	}
+	bob := f.CredentialReport.Users["arn:aws:iam::111122223333:user/bob"]
+	if bob.PasswordLastUsed != nil || bob.PasswordLastUsedInfo != InfoNA || *bob.PasswordEnabled {
+		t.Fatalf("bob: %+v", bob)
+	}
+	k := bob.AccessKeys[0]
+	if !k.Active || k.LastUsedDate != nil || k.LastUsedDateInfo != InfoNA || k.LastRotated == nil || bob.ActiveAccessKeys != 1 {
+		t.Fatalf("bob key 1: %+v", k)
+	}
+	if bob.LastUsed != nil {
+		t.Fatalf("bob last_used = %v, want null", *bob.LastUsed)
+	}
+	alice := f.CredentialReport.Users["arn:aws:iam::111122223333:user/alice"]
+	if alice.LastUsed == nil || *alice.LastUsed != "2024-05-02T00:00:00Z" {
+		t.Fatalf("alice last_used = %v", alice.LastUsed)
+	}
+	if *alice.AccessKeys[0].LastUsedRegion != "eu-west-1" || alice.AccessKeys[1].LastUsedRegion != nil {
+		t.Fatalf("alice regions: %+v", alice.AccessKeys)
+	}
+	// The JSON form keeps null times and the special value side by side.
+	b, _ := json.Marshal(carol)
+	if !strings.Contains(string(b), `"password_last_used":null,"password_last_used_info":"no_information"`) {
+		t.Fatalf("carol JSON: %s", b)
+	}
+}
+
+func TestCredentialReportHeaderCaseAndExtraColumns(t *testing.T) {
+	cols := append([]string{}, header...)
+	cols[0] = "User" // as the emulator recording writes it
+	cols = append(cols, "future_column")
+	s := baseSnap()
+	ok(s, snapshot.SourceCredentialReport)
+	s.CredentialReport = report(cols, exampleRows[1]+",x")
+	f, err := Build(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := f.CredentialReport.Users["arn:aws:iam::111122223333:user/alice"]
+	if u == nil || u.User != "alice" || !u.MFAActive {
+		t.Fatalf("alice = %+v (sources %+v)", u, f.Sources)
+	}
+	if f.CredentialReport.Root != nil || f.Root != nil {
+		t.Fatal("no root row expected")
+	}
+}
+
+func TestCredentialReportMalformedValueMarksSource(t *testing.T) {
+	bad := strings.Replace(exampleRows[2], "2021-03-01T00:00:00+00:00,N/A,N/A,N/A,false", "2021-03-01T00:00:00+00:00,yesterday,N/A,N/A,false", 1)
+	s := baseSnap()
+	ok(s, snapshot.SourceCredentialReport)
+	s.CredentialReport = report(header, exampleRows[0], exampleRows[1], bad)
+	f, err := Build(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := f.Sources[snapshot.SourceCredentialReport]
+	if src.Status != snapshot.StatusError || src.ErrorCode != ErrorCodeMalformed {
+		t.Fatalf("source = %+v", src)
+	}
+	for _, want := range []string{"line 4", "(bob)", "access_key_1_last_used_date", `"yesterday"`} {
+		if !strings.Contains(src.ErrorMessage, want) {
+			t.Errorf("message %q lacks %q", src.ErrorMessage, want)
+		}
+	}
+	if f.CredentialReport != nil {
+		t.Fatal("a malformed report must not be half-used")
+	}
+}
+
+func TestCredentialReportMissingColumn(t *testing.T) {
+	cols := header[:8] // no access key columns
+	s := baseSnap()
+	ok(s, snapshot.SourceCredentialReport)
+	s.CredentialReport = report(cols, exampleRows[1])
+	f, _ := Build(s)
+	if msg := f.Sources[snapshot.SourceCredentialReport].ErrorMessage; !strings.Contains(msg, "access_key_1_active: column missing") {
+		t.Fatalf("message = %q", msg)
+	}
+}
+
+func rootRow(mfa bool) string {
+	r := exampleRows[0]
+	if !mfa {
+		r = strings.Replace(r, "not_supported,true,false", "not_supported,false,false", 1)
+	}
+	return r
+}
+
+func TestRootMFAType(t *testing.T) {
+	enabled := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name      string
+		mfa       bool
+		devicesOK bool
+		devices   []snapshot.VirtualMFADevice
+		want      string // "" = null
+	}{
+		{"no mfa", false, true, nil, RootMFANone},
+		{"hardware", true, true, []snapshot.VirtualMFADevice{{SerialNumber: "arn:aws:iam::111122223333:mfa/alice", UserARN: "arn:aws:iam::111122223333:user/alice"}}, RootMFAHardware},
+		{"virtual by serial", true, true, []snapshot.VirtualMFADevice{{SerialNumber: "arn:aws:iam::111122223333:mfa/root-account-mfa-device", EnableDate: &enabled}}, RootMFAVirtual},
+		{"virtual by user arn", true, true, []snapshot.VirtualMFADevice{{SerialNumber: "arn:aws:iam::111122223333:mfa/my-phone", UserARN: "arn:aws:iam::111122223333:root"}}, RootMFAVirtual},
+		{"devices unknown", true, false, nil, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := baseSnap()
+			ok(s, snapshot.SourceCredentialReport)
+			if c.devicesOK {
+				ok(s, snapshot.SourceVirtualMFADevices)
+			}
+			s.CredentialReport = report(header, rootRow(c.mfa))
+			s.VirtualMFADevices = c.devices
+			f, err := Build(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if f.Root.RootMFAType != nil {
+				got = *f.Root.RootMFAType
+			}
+			if got != c.want {
+				t.Fatalf("root_mfa_type = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+func TestIAMJoin(t *testing.T) {
+	s := baseSnap()
+	ok(s, snapshot.SourceAuthorizationDetails)
+	dur := int32(43200)
+	s.Policies = []snapshot.ManagedPolicy{
+		{Name: "AdminPolicy", ARN: "arn:aws:iam::111122223333:policy/AdminPolicy", DefaultVersionID: "v2", Versions: []snapshot.PolicyVersion{
+			{VersionID: "v1", Document: json.RawMessage(`{"Statement":[]}`)},
+			{VersionID: "v2", IsDefaultVersion: true, Document: json.RawMessage(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`)},
+		}},
+		{Name: "Broken", ARN: "arn:aws:iam::111122223333:policy/Broken", DefaultVersionID: "v1", Versions: []snapshot.PolicyVersion{{VersionID: "v1", Document: json.RawMessage(`[1]`)}}},
+	}
+	s.Groups = []snapshot.Group{{Name: "Administrators", ARN: "arn:aws:iam::111122223333:group/Administrators",
+		AttachedPolicies: []snapshot.AttachedPolicy{{Name: "AdminPolicy", ARN: "arn:aws:iam::111122223333:policy/AdminPolicy"}}}}
+	s.Users = []snapshot.User{{Name: "alice", ARN: "arn:aws:iam::111122223333:user/alice", Groups: []string{"Administrators", "Gone"},
+		AttachedPolicies: []snapshot.AttachedPolicy{{ARN: "arn:aws:iam::aws:policy/ReadOnlyAccess"}},
+		InlinePolicies:   []snapshot.InlinePolicy{{Name: "x", Document: json.RawMessage(`{"Statement":[]}`)}}}}
+	s.Roles = []snapshot.Role{{Name: "AdminRole", ARN: "arn:aws:iam::111122223333:role/AdminRole", MaxSessionDuration: &dur,
+		AssumeRolePolicyDocument: json.RawMessage(`{"Statement":[]}`)}}
+	f, err := Build(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := f.Users["arn:aws:iam::111122223333:user/alice"]
+	if len(u.Groups) != 1 || u.Groups[0] != "arn:aws:iam::111122223333:group/Administrators" || len(u.UnknownGroups) != 1 || u.UnknownGroups[0] != "Gone" {
+		t.Fatalf("user groups: %+v", u)
+	}
+	if strings.Join(u.ManagedPolicies, " ") != "arn:aws:iam::111122223333:policy/AdminPolicy arn:aws:iam::aws:policy/ReadOnlyAccess" {
+		t.Fatalf("managed policies: %v", u.ManagedPolicies)
+	}
+	g := f.Groups["arn:aws:iam::111122223333:group/Administrators"]
+	if len(g.Members) != 1 || g.Members[0] != u.ARN {
+		t.Fatalf("group members: %v", g.Members)
+	}
+	p := f.Policies["arn:aws:iam::111122223333:policy/AdminPolicy"]
+	st := p.Document.(map[string]any)["Statement"].(map[string]any)
+	if st["Action"] != "*" {
+		t.Fatalf("default version not decoded: %v", p.Document)
+	}
+	if b := f.Policies["arn:aws:iam::111122223333:policy/Broken"]; b.Document != nil || !strings.Contains(b.DocumentError, "Broken version v1") {
+		t.Fatalf("broken policy: %+v", b)
+	}
+	if r := f.Roles["arn:aws:iam::111122223333:role/AdminRole"]; *r.MaxSessionDuration != 43200 || r.TrustPolicy == nil {
+		t.Fatalf("role: %+v", r)
+	}
+}
+
+func TestBuildNeedsAccountAndTime(t *testing.T) {
+	s := baseSnap()
+	s.CollectedAt = time.Time{}
+	if _, err := Build(s); err == nil || !strings.Contains(err.Error(), "collected_at") {
+		t.Fatalf("err = %v", err)
+	}
+	s = baseSnap()
+	s.Account.ID = ""
+	if _, err := Build(s); err == nil || !strings.Contains(err.Error(), "account.id") {
+		t.Fatalf("err = %v", err)
+	}
+	s = baseSnap()
+	s.Account.Partition = ""
+	f, err := Build(s)
+	if err != nil || f.Account.ARN != "arn:aws:iam::111122223333:root" || f.NowEpoch != s.CollectedAt.Unix() || f.CollectedAt != "2026-11-27T07:00:00Z" {
+		t.Fatalf("facts = %+v, %v", f, err)
+	}
+}
+
+func TestAWSConfigPerm(t *testing.T) {
+	for mode, want := range map[string]int64{"0600": 0o600, "0644": 0o644, "600": 0o600, "100640": 0o640} {
+		s := baseSnap()
+		s.AWSConfig = &snapshot.AWSConfig{CredentialsFileFound: true, CredentialsFileMode: mode}
+		f, _ := Build(s)
+		if f.AWSConfig.CredentialsFilePerm == nil || *f.AWSConfig.CredentialsFilePerm != want {
+			t.Errorf("mode %s: perm %v, want %o", mode, f.AWSConfig.CredentialsFilePerm, want)
+		}
+	}
+	s := baseSnap()
+	s.AWSConfig = &snapshot.AWSConfig{CredentialsFileMode: "rw-------"}
+	if f, _ := Build(s); f.AWSConfig.CredentialsFilePerm != nil {
+		t.Error("a non-octal mode must stay unknown")
+	}
+}

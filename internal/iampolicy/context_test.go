@@ -1,0 +1,64 @@
+package iampolicy
+
+import (
+	"testing"
+	"time"
+)
+
+func TestNamedContexts(t *testing.T) {
+	u := guideUser()
+	u.Tags = map[string]string{"team": "blue"}
+	now := time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC)
+	f := false
+	for _, c := range []struct {
+		name string
+		opts ContextOptions
+		want map[string]string // "" value: key must be absent
+	}{
+		{ContextAccessKey, ContextOptions{CurrentTime: now}, map[string]string{
+			"aws:MultiFactorAuthPresent": "", "aws:MultiFactorAuthAge": "", "aws:SecureTransport": "true",
+			"aws:username": "username", "aws:userid": u.ID, "aws:PrincipalArn": u.ARN, "aws:PrincipalAccount": guideAccount,
+			"aws:PrincipalType": "User", "aws:PrincipalTag/team": "blue", "aws:CurrentTime": "2026-11-27T07:00:00Z",
+			"aws:EpochTime": "1795762800", "aws:TokenIssueTime": "",
+		}},
+		{ContextSessionNoMFA, ContextOptions{SecureTransport: &f}, map[string]string{
+			"aws:MultiFactorAuthPresent": "false", "aws:MultiFactorAuthAge": "", "aws:SecureTransport": "false", "aws:CurrentTime": "",
+		}},
+		{ContextMFASession, ContextOptions{CurrentTime: now, SourceIP: "192.0.2.1"}, map[string]string{
+			"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "300", "aws:SourceIp": "192.0.2.1",
+			"aws:TokenIssueTime": "2026-11-27T06:55:00Z",
+		}},
+		{ContextMFASession, ContextOptions{MFAAgeSeconds: 7200}, map[string]string{"aws:MultiFactorAuthAge": "7200"}},
+	} {
+		ctx, err := NamedContext(c.name, u, c.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, want := range c.want {
+			v, ok := ctx[k]
+			switch {
+			case want == "" && ok:
+				t.Errorf("%s: %s must be absent, got %v", c.name, k, v)
+			case want != "" && (len(v) != 1 || v[0] != want):
+				t.Errorf("%s: %s = %v, want %s", c.name, k, v, want)
+			}
+		}
+	}
+	if _, err := NamedContext("console", u, ContextOptions{}); err == nil {
+		t.Fatal("unknown context accepted")
+	}
+	s := session("AdminRole", "alice")
+	ctx, err := NamedContext(ContextMFASession, s, ContextOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := ctx["aws:username"]; ok {
+		t.Error("aws:username is only set for IAM users")
+	}
+	if got := ctx["aws:PrincipalArn"]; len(got) != 1 || got[0] != "arn:aws:iam::123456789012:role/AdminRole" {
+		t.Errorf("session aws:PrincipalArn = %v", got)
+	}
+	if got := ctx["aws:PrincipalType"]; len(got) != 1 || got[0] != "AssumedRole" {
+		t.Errorf("session aws:PrincipalType = %v", got)
+	}
+}

@@ -1,0 +1,144 @@
+package access
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/lockdown-dev/lockdown/internal/iampolicy"
+	"github.com/lockdown-dev/lockdown/internal/snapshot"
+)
+
+const acct = "123456789012"
+
+// The guide's three policies, verbatim.
+const (
+	iamRequireMFA = `{"Version":"2012-10-17","Statement":[
+ {"Sid":"ListMiscAccountInformation","Effect":"Allow","Action":["iam:GetAccountPasswordPolicy","iam:GetAccountSummary","iam:ListAccountAliases"],"Resource":["*"]},
+ {"Sid":"AllowAllUsersToListUserAccounts","Effect":"Allow","Action":["iam:ListUsers"],"Resource":["arn:aws:iam::*:user/"]},
+ {"Sid":"AllowIndividualUserToChangeTheirPassword","Effect":"Allow","Action":["iam:ChangePassword"],"Resource":["arn:aws:iam::*:user/${aws:username}"]},
+ {"Sid":"AllowIndividualUserToListTheirMFA","Effect":"Allow","Action":["iam:ListVirtualMFADevices","iam:ListMFADevices"],"Resource":["arn:aws:iam::*:mfa/","arn:aws:iam::*:user/${aws:username}"]},
+ {"Sid":"AllowIndividualUserToManageTheirMFA","Effect":"Allow","Action":["iam:CreateVirtualMFADevice","iam:DeleteVirtualMFADevice","iam:EnableMFADevice","iam:ResyncMFADevice"],"Resource":["arn:aws:iam::*:mfa/${aws:username}","arn:aws:iam::*:user/${aws:username}"]},
+ {"Sid":"RequireMFAForUserToManageRemainderOfAccount","Effect":"Allow","Action":["iam:CreateLoginProfile","iam:DeleteLoginProfile","iam:GetLoginProfile","iam:UpdateLoginProfile"],"Resource":["arn:aws:iam::*:user/${aws:username}"],"Condition":{"Bool":{"aws:MultiFactorAuthPresent":true}}},
+ {"Sid":"RequireMFAToDeactivateTheirOwnVirtualMFADevice","Effect":"Allow","Action":["iam:DeactivateMFADevice"],"Resource":["arn:aws:iam::*:mfa/${aws:username}","arn:aws:iam::*:user/${aws:username}"],"Condition":{"Bool":{"aws:MultiFactorAuthPresent":true}}},
+ {"Sid":"DoNotAllowAnythingOtherThanAboveUnlessMFA","Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"Null":{"aws:MultiFactorAuthAge":"true"}}}]}`
+	assumeAdminRole = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":["arn:aws:iam::*:role/AdminRole"],"Condition":{"Bool":{"aws:MultiFactorAuthPresent":true,"aws:SecureTransport":true},"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}}]}`
+	adminPolicy     = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+	trustAccount    = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
+)
+
+func policy(name, doc string) snapshot.ManagedPolicy {
+	return snapshot.ManagedPolicy{
+		Name: name, ARN: "arn:aws:iam::" + acct + ":policy/" + name, DefaultVersionID: "v1",
+		Versions: []snapshot.PolicyVersion{{VersionID: "v1", IsDefaultVersion: true, Document: json.RawMessage(doc)}},
+	}
+}
+
+func attach(names ...string) []snapshot.AttachedPolicy {
+	var out []snapshot.AttachedPolicy
+	for _, n := range names {
+		out = append(out, snapshot.AttachedPolicy{Name: n, ARN: "arn:aws:iam::" + acct + ":policy/" + n})
+	}
+	return out
+}
+
+// guideAccount builds the account as the guide writes it, or with the fix it
+// implies (Administrators get AssumeAdminRole instead of AdminPolicy).
+func guideAccount(fixed bool) *snapshot.Snapshot {
+	admins := attach("AdminPolicy")
+	if fixed {
+		admins = attach("AssumeAdminRole")
+	}
+	return &snapshot.Snapshot{
+		Account: snapshot.Account{ID: acct, Partition: "aws"},
+		Policies: []snapshot.ManagedPolicy{
+			policy("IAMRequireMFA", iamRequireMFA), policy("AssumeAdminRole", assumeAdminRole), policy("AdminPolicy", adminPolicy),
+		},
+		Groups: []snapshot.Group{
+			{Name: "Users", ARN: "arn:aws:iam::" + acct + ":group/Users", AttachedPolicies: attach("IAMRequireMFA")},
+			{Name: "Administrators", ARN: "arn:aws:iam::" + acct + ":group/Administrators", AttachedPolicies: admins},
+		},
+		Users: []snapshot.User{{Name: "alice", ID: "AIDAEXAMPLEALICE00001", ARN: "arn:aws:iam::" + acct + ":user/alice", Groups: []string{"Users", "Administrators"}}},
+		Roles: []snapshot.Role{{Name: "AdminRole", ID: "AROAEXAMPLEADMINROLE1", ARN: "arn:aws:iam::" + acct + ":role/AdminRole",
+			AssumeRolePolicyDocument: json.RawMessage(trustAccount), AttachedPolicies: attach("AdminPolicy")}},
+	}
+}
+
+func decide(t *testing.T, a *Account, who, action, resource, ctxName string) iampolicy.Decision {
+	t.Helper()
+	s, err := a.Lookup(who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, err := iampolicy.NamedContext(ctxName, s.Principal, iampolicy.ContextOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Decide(s, action, resource, ctx)
+}
+
+func TestGuideAsWrittenGivesIAMWithoutMFA(t *testing.T) {
+	a, err := New(guideAccount(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The deny exempts iam:*, and AdminPolicy (via Administrators) allows *:
+	// long-term keys alone can administer IAM.
+	if d := decide(t, a, "alice", "iam:AttachUserPolicy", "arn:aws:iam::123456789012:user/alice", iampolicy.ContextAccessKey); !d.Allowed {
+		t.Fatalf("iam:AttachUserPolicy under access_key: %s (%s), want allowed", d.Effect, d.Reason)
+	}
+	if d := decide(t, a, "alice", "s3:ListAllMyBuckets", "*", iampolicy.ContextAccessKey); d.Effect != iampolicy.ExplicitDeny {
+		t.Fatalf("s3:ListAllMyBuckets under access_key: %s, want explicit deny", d.Effect)
+	}
+	if d := decide(t, a, "alice", "s3:ListAllMyBuckets", "*", iampolicy.ContextMFASession); !d.Allowed {
+		t.Fatalf("s3:ListAllMyBuckets under mfa_session: %s, want allowed", d.Effect)
+	}
+}
+
+func TestGuideFixedNeedsMFAToAssumeAdminRole(t *testing.T) {
+	a, err := New(guideAccount(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := "arn:aws:iam::123456789012:role/AdminRole"
+	if d := decide(t, a, "alice", "iam:AttachUserPolicy", "arn:aws:iam::123456789012:user/alice", iampolicy.ContextAccessKey); d.Allowed {
+		t.Fatalf("iam:AttachUserPolicy allowed under access_key in the fixed account: %s", d.Reason)
+	}
+	if d := decide(t, a, "alice", "sts:AssumeRole", role, iampolicy.ContextAccessKey); d.Allowed {
+		t.Fatalf("AssumeRole allowed without MFA: %s", d.Reason)
+	}
+	if d := decide(t, a, "alice", "sts:AssumeRole", role, iampolicy.ContextMFASession); !d.Allowed {
+		t.Fatalf("AssumeRole with MFA: %s (%s), want allowed", d.Effect, d.Reason)
+	}
+	// The role itself is an administrator.
+	if d := decide(t, a, "AdminRole", "iam:CreateUser", "*", iampolicy.ContextMFASession); !d.Allowed {
+		t.Fatalf("AdminRole iam:CreateUser: %s", d.Effect)
+	}
+}
+
+func TestUnknownAttachedPolicyIsAnError(t *testing.T) {
+	s := guideAccount(false)
+	s.Policies = s.Policies[:1]
+	_, err := New(s)
+	if err == nil || !strings.Contains(err.Error(), "group/Administrators") {
+		t.Fatalf("want an error naming the group, got %v", err)
+	}
+}
+
+func TestLookup(t *testing.T) {
+	s := guideAccount(false)
+	s.Roles = append(s.Roles, snapshot.Role{Name: "alice", ARN: "arn:aws:iam::123456789012:role/alice"})
+	a, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Lookup("alice"); err == nil || !strings.Contains(err.Error(), "give the ARN") {
+		t.Fatalf("ambiguous name: %v", err)
+	}
+	if sub, err := a.Lookup("arn:aws:iam::123456789012:user/alice"); err != nil || sub.Kind != "user" {
+		t.Fatalf("by ARN: %v %v", sub, err)
+	}
+	if _, err := a.Lookup("bob"); err == nil {
+		t.Fatal("unknown name found")
+	}
+}

@@ -1,0 +1,155 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+)
+
+func readSnapshot(t *testing.T) []byte {
+	t.Helper()
+	data, err := os.ReadFile("testdata/snapshot.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func TestLocatorKnownEntities(t *testing.T) {
+	l, err := newLocator(readSnapshot(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		arn, typ  string
+		want      lineRange
+		wantFound bool
+	}{
+		{"arn:aws:iam::123456789012:user/engineering/platform/alice", "AWS::IAM::User", lineRange{99, 108}, true},
+		{"arn:aws:iam::123456789012:user/auditor", "AWS::IAM::User", lineRange{109, 130}, true},
+		// The root user maps to its credential report row.
+		{"arn:aws:iam::123456789012:root", "AWS::IAM::User", lineRange{63, 69}, true},
+		// The account itself maps to the "account" block.
+		{"arn:aws:iam::123456789012", "AWS::Account", lineRange{8, 14}, true},
+		// A user known only from the credential report.
+		{"arn:aws:iam::123456789012:user/carol", "AWS::IAM::User", lineRange{77, 83}, true},
+		{"arn:aws:iam::123456789012:mfa/alice", "AWS::IAM::MFADevice", lineRange{91, 96}, true},
+		// Unknown ARNs fall back to the account block and say so.
+		{"arn:aws:iam::123456789012:user/nobody", "AWS::IAM::User", lineRange{8, 14}, false},
+		{"", "", lineRange{8, 14}, false},
+	}
+	for _, c := range cases {
+		got, found := l.lookup(c.arn, c.typ)
+		if got != c.want || found != c.wantFound {
+			t.Errorf("lookup(%q) = %v, %v; want %v, %v", c.arn, got, found, c.want, c.wantFound)
+		}
+	}
+}
+
+// TestLocatorMatchesLayout checks every indexed entity independently: in the
+// 2-space layout the object starts at the nearest line above its "arn" that
+// is exactly "{" at the object's indent and ends at the matching "}".
+func TestLocatorMatchesLayout(t *testing.T) {
+	data := readSnapshot(t)
+	l, err := newLocator(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	checked := 0
+	for arn, got := range l.entities {
+		idx := -1
+		for i, ln := range lines {
+			if strings.TrimSpace(ln) == `"arn": "`+arn+`",` && strings.HasPrefix(ln, "      \"") {
+				idx = i
+				break
+			}
+		}
+		if idx < 0 {
+			t.Fatalf("%s: not found at entity indent", arn)
+		}
+		start := idx
+		for lines[start] != "    {" {
+			start--
+		}
+		end := idx
+		for lines[end] != "    }" && lines[end] != "    }," {
+			end++
+		}
+		if want := (lineRange{start + 1, end + 1}); got != want {
+			t.Errorf("%s: got %v, want %v", arn, got, want)
+		}
+		checked++
+	}
+	if checked != 7 {
+		t.Errorf("indexed %d entities, want 7 (2 users, 1 group, 2 roles, 2 policies)", checked)
+	}
+}
+
+// Any valid layout works: compact JSON puts everything on line 1, and tab
+// indentation moves the lines but not the objects.
+func TestLocatorOtherLayouts(t *testing.T) {
+	data := readSnapshot(t)
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, data); err != nil {
+		t.Fatal(err)
+	}
+	l, err := newLocator(compact.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := l.lookup("arn:aws:iam::123456789012:role/AdminRole", ""); !ok || r != (lineRange{1, 1}) {
+		t.Errorf("compact: got %v, %v", r, ok)
+	}
+	var tabbed bytes.Buffer
+	if err := json.Indent(&tabbed, compact.Bytes(), "", "\t"); err != nil {
+		t.Fatal(err)
+	}
+	l, err = newLocator(tabbed.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := l.lookup("arn:aws:iam::123456789012:user/engineering/platform/alice", ""); !ok || r != (lineRange{99, 108}) {
+		t.Errorf("tabbed: got %v, %v", r, ok)
+	}
+}
+
+func TestLocatorFallbacks(t *testing.T) {
+	// No account block: line 1.
+	l, err := newLocator([]byte("{\n  \"schema\": \"lockdown.snapshot/v1\",\n  \"users\": null\n}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := l.lookup("arn:aws:iam::1:root", "AWS::Account"); ok || r != (lineRange{1, 1}) {
+		t.Errorf("got %v, %v; want line 1, not found", r, ok)
+	}
+	var nilLocator *locator
+	if r := nilLocator.fallback(); r != (lineRange{1, 1}) {
+		t.Errorf("nil locator fallback = %v", r)
+	}
+	// Root without a credential report falls back to the account block.
+	l, err = newLocator([]byte("{\"account\": {\n\"id\": \"1\"\n},\n\"users\": []}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := l.lookup("arn:aws:iam::1:root", "AWS::IAM::User"); !ok || r != (lineRange{1, 3}) {
+		t.Errorf("root without report: got %v, %v", r, ok)
+	}
+}
+
+func TestLocatorErrors(t *testing.T) {
+	for name, in := range map[string]string{
+		"truncated":  "{\n  \"users\": [\n    {\"arn\": \"x\"",
+		"not object": "[1, 2]",
+		"bad token":  "{\n\n  \"users\": [}\n",
+		"empty":      "",
+	} {
+		if _, err := newLocator([]byte(in)); err == nil {
+			t.Errorf("%s: no error", name)
+		} else if !strings.Contains(err.Error(), "line ") {
+			t.Errorf("%s: error %q does not name a line", name, err)
+		}
+	}
+}

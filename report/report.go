@@ -1,0 +1,235 @@
+// Package report renders a findings.Report as a terminal table, JSON, SARIF
+// 2.1.0, Markdown or JUnit XML. Every renderer is deterministic: the same
+// report gives byte-identical output (no clock, no map iteration order).
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/lockdown-dev/lockdown/internal/findings"
+)
+
+// Options tune rendering. The CLI fills them; renderers never look at the
+// environment or the terminal themselves.
+type Options struct {
+	Color        bool   // severity colours (the CLI decides: TTY && !NO_COLOR && !--no-color)
+	Width        int    // terminal width; 0 = 80
+	Quiet        bool   // table/markdown: failures only
+	SnapshotPath string // path of the evaluated snapshot file as SARIF should reference it
+	SnapshotData []byte // its bytes, to compute line ranges of entities
+	SARIFRoot    string // if set, SARIF URIs are relative to this directory (uriBaseId)
+}
+
+type renderFunc func(w io.Writer, rep *findings.Report, opts Options) error
+
+var renderers = map[string]renderFunc{
+	"table":    renderTable,
+	"json":     renderJSON,
+	"sarif":    renderSARIF,
+	"markdown": renderMarkdown,
+	"junit":    renderJUnit,
+}
+
+// Formats lists the output formats Render accepts, in a stable order.
+func Formats() []string {
+	return []string{"table", "json", "sarif", "markdown", "junit"}
+}
+
+// Render writes rep to w in the named format.
+func Render(w io.Writer, format string, rep *findings.Report, opts Options) error {
+	fn, ok := renderers[format]
+	if !ok {
+		return fmt.Errorf("unknown report format %q (want one of %s)", format, strings.Join(Formats(), ", "))
+	}
+	if rep == nil {
+		return fmt.Errorf("render %s: no report", format)
+	}
+	return fn(w, rep, opts)
+}
+
+// otherSection holds results whose check is not in the report's catalogue.
+const otherSection = "Other"
+
+// section is one guide section with its results in display order.
+type section struct {
+	Name    string
+	Results []findings.Result
+}
+
+// groupBySection groups results by their check's guide section. Sections keep
+// the order in which the catalogue first names them (the guide's order);
+// inside a section failures come first (most severe first), then results
+// that could not be assessed, then passes; ties keep the report's order.
+func groupBySection(rep *findings.Report) []section {
+	checks := rep.CheckByID()
+	var order []string
+	seen := map[string]bool{}
+	add := func(name string) {
+		if !seen[name] {
+			seen[name] = true
+			order = append(order, name)
+		}
+	}
+	for _, c := range rep.Checks {
+		add(sectionName(c))
+	}
+	by := map[string][]findings.Result{}
+	for _, r := range rep.Results {
+		name := otherSection
+		if c, ok := checks[r.CheckID]; ok {
+			name = sectionName(c)
+		}
+		add(name)
+		by[name] = append(by[name], r)
+	}
+	var out []section
+	for _, name := range order {
+		rs := by[name]
+		if len(rs) == 0 {
+			continue
+		}
+		sort.SliceStable(rs, func(i, j int) bool {
+			ri, rj := statusRank(rs[i].Status), statusRank(rs[j].Status)
+			if ri != rj {
+				return ri < rj
+			}
+			if rs[i].Status == findings.Fail {
+				return rs[i].Severity.Rank() > rs[j].Severity.Rank()
+			}
+			return false
+		})
+		out = append(out, section{Name: name, Results: rs})
+	}
+	return out
+}
+
+func sectionName(c findings.Check) string {
+	if strings.TrimSpace(c.Section) == "" {
+		return otherSection
+	}
+	return c.Section
+}
+
+func statusRank(s findings.Status) int {
+	switch s {
+	case findings.Fail:
+		return 0
+	case findings.NotAssessed:
+		return 1
+	case findings.Pass:
+		return 2
+	}
+	return 3
+}
+
+// severities lists severities from most to least severe.
+var severities = []findings.Severity{findings.Critical, findings.High, findings.Medium, findings.Low, findings.Info}
+
+// summaryLine is the one-line count shared by the table and Markdown output,
+// e.g. "12 checks, 30 results: 20 pass, 8 fail (2 critical, 3 high, 3 medium), 2 not assessed".
+func summaryLine(rep *findings.Report) string {
+	s := findings.Summarize(rep.Results)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s, %s: %d pass, %d fail", plural(checkCount(rep), "check"), plural(s.Total, "result"), s.Pass, s.Fail)
+	if s.Fail > 0 {
+		b.WriteString(" (")
+		b.WriteString(strings.Join(severityCounts(s), ", "))
+		b.WriteString(")")
+	}
+	fmt.Fprintf(&b, ", %d not assessed", s.NotAssessed)
+	return b.String()
+}
+
+// severityCounts lists "N severity" for each failing severity, most severe
+// first; unknown severities come last in name order.
+func severityCounts(s findings.Summary) []string {
+	var parts []string
+	for _, sev := range severities {
+		if n := s.FailBySev[string(sev)]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, sev))
+		}
+	}
+	var unknown []string
+	for name := range s.FailBySev {
+		if findings.Severity(name).Rank() == 0 && s.FailBySev[name] > 0 {
+			unknown = append(unknown, name)
+		}
+	}
+	sort.Strings(unknown)
+	for _, name := range unknown {
+		label := name
+		if label == "" {
+			label = "unrated"
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", s.FailBySev[name], label))
+	}
+	return parts
+}
+
+// checkCount is the number of checks in the catalogue, or of distinct check
+// IDs among the results when the catalogue is empty.
+func checkCount(rep *findings.Report) int {
+	if len(rep.Checks) > 0 {
+		return len(rep.Checks)
+	}
+	ids := map[string]bool{}
+	for _, r := range rep.Results {
+		ids[r.CheckID] = true
+	}
+	return len(ids)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// statusLabel is how a status reads in human-facing output.
+func statusLabel(s findings.Status) string {
+	switch s {
+	case findings.Fail:
+		return "FAIL"
+	case findings.Pass:
+		return "PASS"
+	case findings.NotAssessed:
+		return "NOT ASSESSED"
+	}
+	if s == "" {
+		return "UNKNOWN"
+	}
+	return string(s)
+}
+
+// shortResource turns an ARN into its readable tail: "user/alice",
+// "role/AdminRole", "aws:policy/ReadOnlyAccess" for AWS managed policies,
+// "root" for the root user and the account ID for the account. Anything that
+// is not an ARN is returned unchanged.
+func shortResource(r findings.Resource) string {
+	arn := r.ARN
+	if arn == "" {
+		return r.Name
+	}
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 5 || parts[0] != "arn" {
+		return arn
+	}
+	account, res := parts[4], ""
+	if len(parts) == 6 {
+		res = parts[5]
+	}
+	switch {
+	case res == "":
+		if account != "" {
+			return account
+		}
+		return arn
+	case account == "aws":
+		return "aws:" + res
+	}
+	return res
+}

@@ -65,6 +65,11 @@ type Options struct {
 
 	// Now is the clock for CollectedAt (default time.Now).
 	Now func() time.Time
+
+	// standardRetry swaps adaptive mode for standard mode (same attempts
+	// and backoff, no client-side rate limiting): tests only, so that
+	// injected throttles do not slow them down by seconds.
+	standardRetry bool
 }
 
 func (o Options) withDefaults() Options {
@@ -125,11 +130,17 @@ func loadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 	lo := []func(*config.LoadOptions) error{
 		config.WithDefaultRegion(DefaultRegion),
 		config.WithRetryer(func() aws.Retryer {
+			std := func(so *retry.StandardOptions) {
+				so.MaxAttempts = opts.MaxAttempts
+				so.MaxBackoff = opts.MaxBackoff
+			}
+			if opts.standardRetry {
+				return retry.NewStandard(std)
+			}
+			// Adaptive: on throttling the client also slows its own
+			// request rate, which matters with several concurrent streams.
 			return retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
-				ao.StandardOptions = append(ao.StandardOptions, func(so *retry.StandardOptions) {
-					so.MaxAttempts = opts.MaxAttempts
-					so.MaxBackoff = opts.MaxBackoff
-				})
+				ao.StandardOptions = append(ao.StandardOptions, std)
 			})
 		}),
 		config.WithAssumeRoleCredentialOptions(func(o *stscreds.AssumeRoleOptions) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -75,6 +76,7 @@ func (c *collector) credentialReport(ctx context.Context, r *run) error {
 		}
 		rep, perr := parseCredentialReport(out.Content)
 		if rep != nil {
+			sortReportRows(rep.Rows)
 			rep.GeneratedTime = utc(out.GeneratedTime)
 			c.snap.CredentialReport = rep
 		}
@@ -144,6 +146,21 @@ func parseCredentialReport(content []byte) (*snapshot.CredentialReport, error) {
 		}
 		rep.Rows = append(rep.Rows, row)
 	}
+}
+
+// sortReportRows orders rows root first, then by ARN, so the snapshot does
+// not depend on the order IAM wrote the users in.
+func sortReportRows(rows []map[string]string) {
+	sort.SliceStable(rows, func(i, j int) bool {
+		ri, rj := rows[i]["user"] == "<root_account>", rows[j]["user"] == "<root_account>"
+		if ri != rj {
+			return ri
+		}
+		if rows[i]["arn"] != rows[j]["arn"] {
+			return rows[i]["arn"] < rows[j]["arn"]
+		}
+		return rows[i]["user"] < rows[j]["user"]
+	})
 }
 
 func csvProblem(err error) string {

@@ -27,7 +27,9 @@ func noOpts(*testing.T) Options { return Options{} }
 func withSnapshot(extra Options) func(t *testing.T) Options {
 	return func(t *testing.T) Options {
 		o := extra
-		o.SnapshotPath = "testdata/snapshot.json"
+		if o.SnapshotPath == "" {
+			o.SnapshotPath = "testdata/snapshot.json"
+		}
 		o.SnapshotData = readSnapshot(t)
 		return o
 	}
@@ -36,7 +38,7 @@ func withSnapshot(extra Options) func(t *testing.T) Options {
 var goldens = []golden{
 	{"mixed.json", "mixed", "json", noOpts},
 	{"mixed.sarif", "mixed", "sarif", withSnapshot(Options{})},
-	{"mixed.rooted.sarif", "mixed", "sarif", withSnapshot(Options{SARIFRoot: "/home/ci/repo/testdata/.."})},
+	{"mixed.rooted.sarif", "mixed", "sarif", withSnapshot(Options{SARIFRoot: "/home/ci/repo/sub/..", SnapshotPath: "/home/ci/repo/audits/prod snapshot.json"})},
 	{"mixed.txt", "mixed", "table", noOpts},
 	{"mixed.wide.txt", "mixed", "table", func(*testing.T) Options { return Options{Width: 140} }},
 	{"mixed.quiet.txt", "mixed", "table", func(*testing.T) Options { return Options{Quiet: true} }},

@@ -143,12 +143,12 @@ func notPrincipalApplies(ps *PrincipalSpec, p *Principal) bool {
 type policyResult struct {
 	allow, deny bool
 	allowPM     princMatch // strongest principal match among allowing statements (resource policies)
-	firstDeny   *MatchedStatement
-	firstAllow  *MatchedStatement
+	firstDeny   int // index into Decision.Matched, -1 if none
+	firstAllow  int
 }
 
 func evalPolicy(ref *PolicyRef, kind string, resource bool, hasBoundary bool, e *env, d *Decision) policyResult {
-	var r policyResult
+	r := policyResult{firstDeny: -1, firstAllow: -1}
 	if ref == nil || ref.Policy == nil {
 		return r
 	}
@@ -187,12 +187,12 @@ func evalPolicy(ref *PolicyRef, kind string, resource bool, hasBoundary bool, e 
 		d.Matched = append(d.Matched, MatchedStatement{Policy: policyName(ref), PolicyKind: kind, Sid: st.Sid, Index: st.Index, Effect: st.Effect})
 		if st.Effect == "Deny" {
 			if !r.deny {
-				r.firstDeny = &MatchedStatement{Policy: policyName(ref), PolicyKind: kind, Sid: st.Sid, Index: st.Index, Effect: st.Effect}
+				r.firstDeny = len(d.Matched) - 1
 			}
 			r.deny = true
 		} else {
 			if !r.allow {
-				r.firstAllow = &MatchedStatement{Policy: policyName(ref), PolicyKind: kind, Sid: st.Sid, Index: st.Index, Effect: st.Effect}
+				r.firstAllow = len(d.Matched) - 1
 			}
 			r.allow = true
 			if pm > r.allowPM {
@@ -237,15 +237,16 @@ func Evaluate(set PolicySet, req Request) Decision {
 	e := &env{req: &req, track: true}
 	var d Decision
 
+	d.Matched = make([]MatchedStatement, 0, 4)
 	var idAllow, idDeny bool
-	var idFirstAllow, firstDeny *MatchedStatement
+	idFirstAllow, firstDeny, resFirstAllow := -1, -1, -1
 	for i := range set.Identity {
 		ref := &set.Identity[i]
 		r := evalPolicy(ref, ref.Kind, false, false, e, &d)
-		if r.allow && idFirstAllow == nil {
+		if r.allow && idFirstAllow < 0 {
 			idFirstAllow = r.firstAllow
 		}
-		if r.deny && firstDeny == nil {
+		if r.deny && firstDeny < 0 {
 			firstDeny = r.firstDeny
 		}
 		idAllow = idAllow || r.allow
@@ -261,13 +262,12 @@ func Evaluate(set PolicySet, req Request) Decision {
 		boundaryName = policyName(set.Boundary)
 		r := evalPolicy(set.Boundary, kind, false, false, e, &d)
 		boundaryAllow = r.allow
-		if r.deny && firstDeny == nil {
+		if r.deny && firstDeny < 0 {
 			firstDeny = r.firstDeny
 		}
 	}
 	var resAllow bool
 	var resPM princMatch
-	var resFirstAllow *MatchedStatement
 	trust := false
 	var trustName string
 	for i := range set.Resource {
@@ -284,7 +284,7 @@ func Evaluate(set PolicySet, req Request) Decision {
 		}
 		r := evalPolicy(ref, kind, true, set.Boundary != nil, e, &d)
 		if r.allow {
-			if resFirstAllow == nil {
+			if resFirstAllow < 0 {
 				resFirstAllow = r.firstAllow
 			}
 			resAllow = true
@@ -292,17 +292,23 @@ func Evaluate(set PolicySet, req Request) Decision {
 				resPM = r.allowPM
 			}
 		}
-		if r.deny && firstDeny == nil {
+		if r.deny && firstDeny < 0 {
 			firstDeny = r.firstDeny
 		}
 	}
 	d.Missing = e.missing
 	p := &req.Principal
-	what := req.Action + " on " + req.Resource
+	what := func() string { return req.Action + " on " + req.Resource }
 
-	if firstDeny != nil {
+	at := func(i int) *MatchedStatement {
+		if i < 0 {
+			return nil
+		}
+		return &d.Matched[i]
+	}
+	if firstDeny >= 0 {
 		d.Effect = ExplicitDeny
-		d.Reason = "explicitly denied by " + describe(firstDeny)
+		d.Reason = "explicitly denied by " + describe(at(firstDeny))
 		return d
 	}
 
@@ -335,46 +341,46 @@ func Evaluate(set PolicySet, req Request) Decision {
 	if cross {
 		switch {
 		case !resAllow:
-			return deny("cross-account request: no resource-based policy statement allows " + what)
+			return deny("cross-account request: no resource-based policy statement allows " + what())
 		case !idAllow:
-			return deny("cross-account request: allowed by " + describe(resFirstAllow) + " but no identity policy allows " + what)
+			return deny("cross-account request: allowed by " + describe(at(resFirstAllow)) + " but no identity policy allows " + what())
 		case !boundaryAllow:
 			return deny("cross-account request: not allowed by permissions boundary " + boundaryName)
 		}
-		return allow(idFirstAllow, " and "+describe(resFirstAllow))
+		return allow(at(idFirstAllow), " and "+describe(at(resFirstAllow)))
 	}
 
 	if resAllow {
 		switch resPM {
 		case pmDirect:
-			return allow(resFirstAllow, " (it names the principal directly, so identity policies and boundary are not required)")
+			return allow(at(resFirstAllow), " (it names the principal directly, so identity policies and boundary are not required)")
 		case pmWildcard, pmRole:
 			if p.Type == "user" && resPM == pmWildcard {
-				return allow(resFirstAllow, "")
+				return allow(at(resFirstAllow), "")
 			}
 			if boundaryAllow {
-				return allow(resFirstAllow, "")
+				return allow(at(resFirstAllow), "")
 			}
 			// An implicit deny in the role's boundary limits a grant to the role ARN.
 		}
 		if identityOK {
-			return allow(idFirstAllow, " and "+describe(resFirstAllow))
+			return allow(at(idFirstAllow), " and "+describe(at(resFirstAllow)))
 		}
 		if !idAllow {
-			return deny(describe(resFirstAllow) + " names only the account, and no identity policy allows " + what)
+			return deny(describe(at(resFirstAllow)) + " names only the account, and no identity policy allows " + what())
 		}
-		return deny("allowed by " + describe(resFirstAllow) + " and identity policies, but not by permissions boundary " + boundaryName)
+		return deny("allowed by " + describe(at(resFirstAllow)) + " and identity policies, but not by permissions boundary " + boundaryName)
 	}
 	if trust {
 		return deny("the trust policy " + trustName + " does not allow " + req.Principal.ARN + " to perform " + req.Action)
 	}
 	if !idAllow {
-		return deny("no identity policy statement allows " + what)
+		return deny("no identity policy statement allows " + what())
 	}
 	if !boundaryAllow {
-		return deny("allowed by " + describe(idFirstAllow) + " but not by permissions boundary " + boundaryName)
+		return deny("allowed by " + describe(at(idFirstAllow)) + " but not by permissions boundary " + boundaryName)
 	}
-	return allow(idFirstAllow, "")
+	return allow(at(idFirstAllow), "")
 }
 
 func describe(m *MatchedStatement) string {

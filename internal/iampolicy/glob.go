@@ -196,9 +196,11 @@ func eqByte(a, b byte, fold bool) bool {
 
 // glob is a compiled action pattern (no variables), matched case-insensitively.
 type glob struct {
-	raw  string
-	all  bool
-	segs []seg
+	raw    string
+	all    bool
+	exact  bool   // no wildcards: case-insensitive equality with raw
+	prefix string // only a trailing *: case-insensitive prefix test
+	segs   []seg
 }
 
 func compileGlob(pattern string) glob {
@@ -206,12 +208,23 @@ func compileGlob(pattern string) glob {
 	for _, t := range parseTemplate(pattern, false, true) {
 		g.segs = append(g.segs, seg{kind: t.kind, text: t.text})
 	}
+	switch {
+	case len(g.segs) == 1 && g.segs[0].kind == tokLit:
+		g.exact = true
+	case len(g.segs) == 2 && g.segs[0].kind == tokLit && g.segs[1].kind == tokStar:
+		g.prefix = g.segs[0].text
+	}
 	return g
 }
 
 func (g *glob) match(s string) bool {
-	if g.all {
+	switch {
+	case g.all:
 		return true
+	case g.exact:
+		return strings.EqualFold(g.raw, s)
+	case g.prefix != "":
+		return len(s) >= len(g.prefix) && strings.EqualFold(s[:len(g.prefix)], g.prefix)
 	}
 	return matchSegs(g.segs, s, true)
 }

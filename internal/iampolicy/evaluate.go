@@ -143,7 +143,7 @@ func notPrincipalApplies(ps *PrincipalSpec, p *Principal) bool {
 type policyResult struct {
 	allow, deny bool
 	allowPM     princMatch // strongest principal match among allowing statements (resource policies)
-	firstDeny   int // index into Decision.Matched, -1 if none
+	firstDeny   int        // index into Decision.Matched, -1 if none
 	firstAllow  int
 }
 

@@ -133,12 +133,32 @@ func compileValues(op *opInfo, vals []string, vars bool) []condValue {
 	return out
 }
 
+// parseNumber accepts the integer and decimal forms the Numeric operators
+// document ("-12", "3.5"); not hex, exponents, Inf or NaN.
 func parseNumber(s string) (float64, bool) {
-	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || math.IsNaN(f) {
+	s = strings.TrimSpace(s)
+	if !isDecimal(s) {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
 		return 0, false
 	}
 	return f, true
+}
+
+func isDecimal(s string) bool {
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	if intPart == "" && (!hasDot || frac == "") {
+		return false
+	}
+	if intPart != "" && !isDigits(intPart) {
+		return false
+	}
+	return !hasDot || frac == "" || isDigits(frac)
 }
 
 var dateLayouts = []string{
@@ -159,12 +179,20 @@ func parseDate(s string) (int64, bool) {
 	if s == "" {
 		return 0, false
 	}
-	if isDigits(s) || (s[0] == '-' && isDigits(s[1:])) {
+	if isDecimal(s) && !strings.Contains(s, ".") {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n > math.MaxInt64/int64(time.Second) || n < math.MinInt64/int64(time.Second) {
 			return 0, false
 		}
 		return n * int64(time.Second), true
+	}
+	if isDecimal(s) {
+		// Epoch seconds with a fraction.
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || f > float64(math.MaxInt64/int64(time.Second)) || f < float64(math.MinInt64/int64(time.Second)) {
+			return 0, false
+		}
+		return int64(f * float64(time.Second)), true
 	}
 	for _, l := range dateLayouts {
 		if t, err := time.Parse(l, s); err == nil {

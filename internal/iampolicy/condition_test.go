@@ -74,6 +74,9 @@ func TestConditionOperators(t *testing.T) {
 		{"NumericEquals", urlOperators, `{"NumericEquals":{"x:n":"10"}}`, kv("x:n", "10.0"), true},
 		{"NumericNotEquals", urlOperators, `{"NumericNotEquals":{"x:n":["1","2"]}}`, kv("x:n", "3"), true},
 		{"NumericNotEquals equal", urlOperators, `{"NumericNotEquals":{"x:n":["1","2"]}}`, kv("x:n", "2"), false},
+		{"Numeric rejects Inf", urlOperators, `{"NumericGreaterThan":{"x:n":"1"}}`, kv("x:n", "Inf"), false},
+		{"Numeric rejects hex", urlOperators, `{"NumericEquals":{"x:n":"16"}}`, kv("x:n", "0x10"), false},
+		{"Numeric negative", urlOperators, `{"NumericLessThan":{"x:n":"0"}}`, kv("x:n", "-1.5"), true},
 		{"Numeric bad request value", urlOperators, `{"NumericEquals":{"x:n":"1"}}`, kv("x:n", "one"), false},
 		{"Numeric missing key", urlOperators, `{"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}`, kv(), false},
 		// Date.
@@ -84,6 +87,8 @@ func TestConditionOperators(t *testing.T) {
 		{"DateLessThanEquals offset", urlOperators, `{"DateLessThanEquals":{"aws:CurrentTime":"2020-01-01T01:00:00+01:00"}}`, kv("aws:CurrentTime", "2020-01-01T00:00:00Z"), true},
 		{"DateGreaterThanEquals epoch", urlOperators, `{"DateGreaterThanEquals":{"aws:EpochTime":"1577836800"}}`, kv("aws:EpochTime", "1577836800"), true},
 		{"DateNotEquals", urlOperators, `{"DateNotEquals":{"aws:CurrentTime":"2020-01-01T00:00:00Z"}}`, kv("aws:CurrentTime", "2020-01-02T00:00:00Z"), true},
+		{"DateEquals epoch vs ISO", urlOperators, `{"DateEquals":{"aws:CurrentTime":"1577836800"}}`, kv("aws:CurrentTime", "2020-01-01T00:00:00Z"), true},
+		{"DateLessThan fractional epoch", urlOperators, `{"DateLessThan":{"aws:EpochTime":"1577836800.5"}}`, kv("aws:EpochTime", "1577836800"), true},
 		{"Date bad value", urlOperators, `{"DateLessThan":{"aws:CurrentTime":"soon"}}`, kv("aws:CurrentTime", "2020-01-02T00:00:00Z"), false},
 		// Bool.
 		{"Bool true", urlOperators, `{"Bool":{"aws:SecureTransport":"true"}}`, kv("aws:SecureTransport", "true"), true},

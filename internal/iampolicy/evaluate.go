@@ -73,9 +73,13 @@ func matchPrincipal(ps *PrincipalSpec, p *Principal) princMatch {
 		case a == "*":
 			m = pmWildcard
 		case a == p.ARN && p.ARN != "":
-			m = pmDirect
-			if p.Type == "root" {
+			switch p.Type {
+			case "root":
 				m = pmAccount
+			case "role":
+				m = pmRole
+			default:
+				m = pmDirect
 			}
 		case p.ID != "" && a == p.ID:
 			m = pmDirect

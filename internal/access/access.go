@@ -32,6 +32,19 @@ type Account struct {
 	byName map[string][]*Subject
 	trust  map[string]*iampolicy.Policy // role ARN -> trust policy
 	groups map[string][]iampolicy.PolicyRef
+
+	groupARN   map[string]string   // group name -> ARN
+	userGroups map[string][]string // user ARN -> group names
+	maxSession map[string]int32    // role ARN -> MaxSessionDuration
+}
+
+func (a *Account) groupNames() []string {
+	names := make([]string, 0, len(a.groupARN))
+	for n := range a.groupARN {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // New parses every policy that applies to a user or role. A document that
@@ -46,6 +59,10 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		byName:    map[string][]*Subject{},
 		trust:     map[string]*iampolicy.Policy{},
 		groups:    map[string][]iampolicy.PolicyRef{},
+
+		groupARN:   map[string]string{},
+		userGroups: map[string][]string{},
+		maxSession: map[string]int32{},
 	}
 	if a.Partition == "" {
 		a.Partition = "aws"
@@ -107,6 +124,7 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 			return nil, err
 		}
 		a.groups[g.Name] = append(in, at...)
+		a.groupARN[g.Name] = g.ARN
 	}
 	for i := range snap.Users {
 		u := &snap.Users[i]
@@ -129,6 +147,7 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 			return nil, err
 		}
 		a.users[u.ARN] = s
+		a.userGroups[u.ARN] = u.Groups
 		a.byName[u.Name] = append(a.byName[u.Name], s)
 	}
 	for i := range snap.Roles {
@@ -156,6 +175,11 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 			a.trust[r.ARN] = tp
 		}
 		a.roles[r.ARN] = s
+		if r.MaxSessionDuration != nil {
+			a.maxSession[r.ARN] = *r.MaxSessionDuration
+		} else {
+			a.maxSession[r.ARN] = 3600 // IAM's default when none is set
+		}
 		a.byName[r.Name] = append(a.byName[r.Name], s)
 	}
 	return a, nil

@@ -1,0 +1,652 @@
+package access
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lockdown-dev/lockdown/internal/iampolicy"
+)
+
+// The guide's self-service: what an IAM user may do for itself without MFA
+// (IAMRequireMFA's allow statements). Anything else allowed without MFA
+// breaks the guide's "deny everything but self-service unless MFA".
+var selfService = map[string]bool{
+	"iam:getaccountpasswordpolicy": true, "iam:getaccountsummary": true, "iam:listaccountaliases": true,
+	"iam:listusers": true, "iam:changepassword": true, "iam:listvirtualmfadevices": true,
+	"iam:listmfadevices": true, "iam:createvirtualmfadevice": true, "iam:deletevirtualmfadevice": true,
+	"iam:enablemfadevice": true, "iam:resyncmfadevice": true, "iam:getuser": true,
+	"iam:getloginprofile": true, "iam:listaccesskeys": true, "iam:listsshpublickeys": true,
+	"iam:listservicespecificcredentials": true, "iam:listsigningcertificates": true,
+}
+
+// Actions IAM does not authorise with policies: they always work, so they
+// say nothing about a policy set.
+var unauthorised = map[string]bool{"sts:getcalleridentity": true, "sts:getsessiontoken": true}
+
+// credentialActions are the self-service actions that, performed on another
+// user, take over that user's credentials.
+// (iam:ChangePassword is not among them: it only ever changes the caller's
+// own password and takes no user name.)
+var credentialActions = []string{
+	"iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:DeleteLoginProfile",
+	"iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:DeleteAccessKey",
+	"iam:EnableMFADevice", "iam:DeactivateMFADevice", "iam:ResyncMFADevice", "iam:DeleteVirtualMFADevice",
+}
+
+// adminActions each let a principal grant itself (or anyone) every
+// permission: holding any one of them is administrator-equivalent.
+var adminActions = []string{
+	"iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:AttachGroupPolicy", "iam:PutGroupPolicy",
+	"iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
+	"iam:UpdateAssumeRolePolicy", "iam:AddUserToGroup", "iam:CreateAccessKey", "iam:CreateLoginProfile",
+	"iam:UpdateLoginProfile", "iam:DeleteUserPermissionsBoundary", "iam:DeleteRolePermissionsBoundary",
+}
+
+// anyActionProbe is an action no service defines: only a statement that
+// grants every action ("*", or a NotAction that leaves it in) allows it.
+const anyActionProbe = "lockdownprobe:AnyAction"
+
+// Grant is one allowed request and the statement that allowed it.
+type Grant struct {
+	Context   string `json:"context"`
+	Action    string `json:"action"`
+	Resource  string `json:"resource"`
+	Policy    string `json:"policy"`
+	PolicyARN string `json:"policy_arn,omitempty"`
+	Kind      string `json:"policy_kind"`
+	Statement string `json:"statement"`
+}
+
+// UserAccess is what the policy engine says about one IAM user.
+type UserAccess struct {
+	ARN  string `json:"arn"`
+	Name string `json:"name"`
+	// WithoutMFA lists actions outside self-service allowed under access_key
+	// or session_no_mfa (one grant per context and action).
+	WithoutMFA []Grant `json:"without_mfa"`
+	// OtherUsers lists credential actions allowed on another user's ARN.
+	OtherUsers []Grant `json:"other_users"`
+	// Admin lists administrator-equivalent actions allowed directly (under
+	// any context); AdminWithoutMFA the subset allowed with access keys alone.
+	Admin           []Grant `json:"admin"`
+	AdminWithoutMFA bool    `json:"admin_without_mfa"`
+	// MFAGroups are the user's groups that carry the MFA requirement.
+	MFAGroups []string `json:"mfa_groups"`
+	// AssumeAdmin are identity-side sts:AssumeRole allows on admin roles.
+	AssumeAdmin []AssumeCheck `json:"assume_admin"`
+}
+
+// GroupAccess is what a member of only this group could do.
+type GroupAccess struct {
+	ARN           string        `json:"arn"`
+	Name          string        `json:"name"`
+	RequiresMFA   bool          `json:"requires_mfa"`
+	Admin         []Grant       `json:"admin"`
+	AssumeAdmin   []AssumeCheck `json:"assume_admin"`
+	PolicyCount   int           `json:"policy_count"`
+	MFAEvidence   string        `json:"mfa_evidence,omitempty"`
+	WithoutMFAHit []Grant       `json:"without_mfa"`
+}
+
+// AssumeCheck is how an identity-side sts:AssumeRole allow on an admin role
+// behaves in the requests that must be refused.
+type AssumeCheck struct {
+	Role string `json:"role"`
+	// Allowed is the grant under a proper MFA session over TLS (nil: not allowed at all).
+	Allowed *Grant `json:"allowed,omitempty"`
+	// Loopholes lists the bad requests it also allows: "no_mfa" (access
+	// keys or a session without MFA), "no_tls", "stale_mfa" (MFA older than 3600 s).
+	Loopholes []string `json:"loopholes"`
+}
+
+// RoleAccess describes a role: whether it is administrator-equivalent and
+// whom its trust policy admits.
+type RoleAccess struct {
+	ARN                string  `json:"arn"`
+	Name               string  `json:"name"`
+	Admin              bool    `json:"admin"`
+	AdminEvidence      []Grant `json:"admin_evidence"`
+	MaxSessionDuration int32   `json:"max_session_duration"`
+	Trust              Trust   `json:"trust"`
+}
+
+// Trust summarises a role trust policy's Allow statements for sts:AssumeRole.
+type Trust struct {
+	Present bool `json:"present"`
+	// Outsiders are principals outside the account: "*", other accounts,
+	// services, federated providers.
+	Outsiders []string `json:"outsiders"`
+	// WithoutMFA names the Allow statements that admit a same-account
+	// principal without MFA.
+	WithoutMFA []string `json:"without_mfa"`
+}
+
+// Analysis is the policy engine's verdicts on every user, group and role.
+type Analysis struct {
+	Users  map[string]*UserAccess  `json:"users"`
+	Groups map[string]*GroupAccess `json:"groups"`
+	Roles  map[string]*RoleAccess  `json:"roles"`
+}
+
+// AnalyzeOptions fixes what "now" and the MFA session look like.
+type AnalyzeOptions struct {
+	Now             time.Time
+	MaxMFAAge       int // seconds; an MFA session older than this must not assume an admin role (3600)
+	MaxRoleSession  int // seconds (3600)
+	MaxWildcardList int // expand a wildcard Action to at most this many probes (64)
+}
+
+func (o *AnalyzeOptions) defaults() {
+	if o.MaxMFAAge <= 0 {
+		o.MaxMFAAge = 3600
+	}
+	if o.MaxRoleSession <= 0 {
+		o.MaxRoleSession = 3600
+	}
+	if o.MaxWildcardList <= 0 {
+		o.MaxWildcardList = 64
+	}
+}
+
+type analyzer struct {
+	a    *Account
+	opts AnalyzeOptions
+}
+
+// Analyze asks the policy engine the guide's questions about every
+// principal. It is deterministic for a snapshot.
+func (a *Account) Analyze(opts AnalyzeOptions) *Analysis {
+	opts.defaults()
+	z := &analyzer{a: a, opts: opts}
+	out := &Analysis{Users: map[string]*UserAccess{}, Groups: map[string]*GroupAccess{}, Roles: map[string]*RoleAccess{}}
+
+	adminRoles := []string{}
+	for _, r := range a.Roles() {
+		ra := z.role(r)
+		out.Roles[r.ARN] = ra
+		if ra.Admin {
+			adminRoles = append(adminRoles, r.ARN)
+		}
+	}
+	for _, g := range a.groupNames() {
+		out.Groups[a.groupARN[g]] = z.group(g, adminRoles)
+	}
+	users := a.Users()
+	results := make([]*UserAccess, len(users))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	for i, u := range users {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int, u *Subject) {
+			defer func() { <-sem; wg.Done() }()
+			results[i] = z.user(u, adminRoles, out.Groups)
+		}(i, u)
+	}
+	wg.Wait()
+	for i, u := range users {
+		out.Users[u.ARN] = results[i]
+	}
+	return out
+}
+
+func (z *analyzer) ctx(name string, s *Subject, mod func(map[string][]string)) map[string][]string {
+	c, err := iampolicy.NamedContext(name, s.Principal, iampolicy.ContextOptions{CurrentTime: z.opts.Now})
+	if err != nil {
+		panic(err) // the names are constants of this file
+	}
+	if mod != nil {
+		mod(c)
+	}
+	return c
+}
+
+func grantFrom(ctxName, action, resource string, d iampolicy.Decision, set iampolicy.PolicySet) Grant {
+	g := Grant{Context: ctxName, Action: action, Resource: resource}
+	for _, m := range d.Matched {
+		if m.Effect == "Allow" {
+			g.Policy, g.Kind = m.Policy, m.PolicyKind
+			g.Statement = m.Sid
+			if g.Statement == "" {
+				g.Statement = fmt.Sprintf("#%d", m.Index)
+			}
+			g.PolicyARN = policyARN(set, m.Policy, m.PolicyKind)
+			break
+		}
+	}
+	return g
+}
+
+func policyARN(set iampolicy.PolicySet, name, kind string) string {
+	for _, r := range set.Identity {
+		if r.Kind == kind && (r.Name == name || (r.Policy != nil && r.Policy.Name == name)) {
+			return r.ARN
+		}
+	}
+	return ""
+}
+
+func (z *analyzer) decide(s *Subject, action, resource string, c map[string][]string) iampolicy.Decision {
+	return iampolicy.Evaluate(s.Set, iampolicy.Request{Principal: s.Principal, Action: action, Resource: resource, Context: c})
+}
+
+func (z *analyzer) admin(s *Subject, ctxNames []string) []Grant {
+	var grants []Grant
+	for _, cn := range ctxNames {
+		c := z.ctx(cn, s, nil)
+		for _, act := range append([]string{anyActionProbe}, adminActions...) {
+			if !z.anyAllowMatches(s, act) {
+				continue
+			}
+			res := z.otherUserARN(s)
+			if strings.Contains(act, "Role") {
+				res = z.arn("role/lockdown-probe-role")
+			} else if strings.Contains(act, "Group") {
+				res = z.arn("group/lockdown-probe-group")
+			} else if strings.Contains(act, "PolicyVersion") {
+				res = z.arn("policy/lockdown-probe-policy")
+			} else if act == anyActionProbe {
+				res = "*"
+			}
+			if d := z.decide(s, act, res, c); d.Allowed {
+				grants = append(grants, grantFrom(cn, act, res, d, s.Set))
+			}
+		}
+		if len(grants) > 0 {
+			return grants // the first context that grants admin is the finding
+		}
+	}
+	return grants
+}
+
+func (z *analyzer) arn(suffix string) string {
+	return "arn:" + z.a.Partition + ":iam::" + z.a.ID + ":" + suffix
+}
+
+func (z *analyzer) otherUserARN(s *Subject) string {
+	name := "lockdown-other-user"
+	if s.Name == name {
+		name += "-2"
+	}
+	return z.arn("user/" + name)
+}
+
+// anyAllowMatches is a cheap pre-filter: without an Allow statement whose
+// Action (or NotAction) covers the action, nothing can allow it.
+func (z *analyzer) anyAllowMatches(s *Subject, action string) bool {
+	for _, r := range s.Set.Identity {
+		for i := range r.Policy.Statements {
+			st := &r.Policy.Statements[i]
+			if st.Effect == "Allow" && st.Allows(action) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (z *analyzer) role(r *Subject) *RoleAccess {
+	ra := &RoleAccess{ARN: r.ARN, Name: r.Name, MaxSessionDuration: z.a.maxSession[r.ARN]}
+	ra.AdminEvidence = z.admin(r, []string{iampolicy.ContextMFASession})
+	ra.Admin = len(ra.AdminEvidence) > 0
+	if ra.AdminEvidence == nil {
+		ra.AdminEvidence = []Grant{}
+	}
+	ra.Trust = z.trust(r)
+	return ra
+}
+
+// trust reads a role's trust policy: who outside the account it admits,
+// and which Allow statements admit a same-account principal without MFA.
+func (z *analyzer) trust(r *Subject) Trust {
+	t := Trust{Outsiders: []string{}, WithoutMFA: []string{}}
+	tp := z.a.trust[r.ARN]
+	if tp == nil {
+		return t
+	}
+	t.Present = true
+	seen := map[string]bool{}
+	addOutsider := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			t.Outsiders = append(t.Outsiders, p)
+		}
+	}
+	var probes []iampolicy.Principal
+	for i := range tp.Statements {
+		st := &tp.Statements[i]
+		if st.Effect != "Allow" || !st.Allows("sts:AssumeRole") {
+			continue
+		}
+		if st.NotPrincipal != nil {
+			addOutsider("NotPrincipal (everyone not listed)")
+		}
+		ps := st.Principal
+		if ps == nil {
+			continue
+		}
+		if ps.Wildcard {
+			addOutsider("*")
+		}
+		for _, p := range ps.AWS {
+			acct := principalAccount(p)
+			if p == "*" {
+				addOutsider("*")
+				continue
+			}
+			if acct != z.a.ID {
+				addOutsider(p)
+				continue
+			}
+			probes = append(probes, z.probePrincipal(p))
+		}
+		for _, p := range ps.Service {
+			addOutsider("service:" + p)
+		}
+		for _, p := range ps.Federated {
+			addOutsider("federated:" + p)
+		}
+		for _, p := range ps.CanonicalUser {
+			addOutsider("canonical-user:" + p)
+		}
+	}
+	sort.Strings(t.Outsiders)
+	ref := iampolicy.PolicyRef{Kind: "trust", Name: tp.Name, ARN: r.ARN, Policy: tp}
+	noMFA := map[string]bool{}
+	for _, p := range probes {
+		for _, cn := range []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA} {
+			c, _ := iampolicy.NamedContext(cn, p, iampolicy.ContextOptions{CurrentTime: z.opts.Now})
+			d := iampolicy.Evaluate(iampolicy.PolicySet{Resource: []iampolicy.PolicyRef{ref}},
+				iampolicy.Request{Principal: p, Action: "sts:AssumeRole", Resource: r.ARN, Context: c})
+			if d.Effect == iampolicy.ExplicitDeny {
+				continue
+			}
+			for _, m := range d.Matched {
+				if m.Effect == "Allow" && m.PolicyKind == "trust" {
+					label := m.Sid
+					if label == "" {
+						label = fmt.Sprintf("#%d", m.Index)
+					}
+					noMFA[label] = true
+				}
+			}
+		}
+	}
+	for l := range noMFA {
+		t.WithoutMFA = append(t.WithoutMFA, l)
+	}
+	sort.Strings(t.WithoutMFA)
+	return t
+}
+
+// principalAccount is the account of an AWS principal: a bare account ID or
+// the account field of an ARN.
+func principalAccount(p string) string {
+	if !strings.HasPrefix(p, "arn:") {
+		return p
+	}
+	parts := strings.SplitN(p, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[4]
+}
+
+// probePrincipal is a same-account principal that a trust policy entry
+// admits: the named user or role, or any user of the account for the root.
+func (z *analyzer) probePrincipal(p string) iampolicy.Principal {
+	if s, ok := z.a.users[p]; ok {
+		return s.Principal
+	}
+	if s, ok := z.a.roles[p]; ok {
+		return s.Principal
+	}
+	return iampolicy.Principal{ARN: z.arn("user/lockdown-probe-user"), AccountID: z.a.ID, Type: "user",
+		Name: "lockdown-probe-user", ID: "AIDALOCKDOWNPROBEUSER"}
+}
+
+// nonIAMSamples are requests the guide's MFA deny must refuse without MFA.
+var nonIAMSamples = []string{"s3:ListAllMyBuckets", "ec2:DescribeInstances", "sts:AssumeRole"}
+
+func (z *analyzer) member(name string, refs []iampolicy.PolicyRef) *Subject {
+	p := z.probePrincipal("")
+	return &Subject{Kind: "user", Name: p.Name, ARN: p.ARN, Principal: p, Set: iampolicy.PolicySet{Identity: refs}}
+}
+
+func (z *analyzer) group(name string, adminRoles []string) *GroupAccess {
+	refs := z.a.groups[name]
+	m := z.member(name, refs)
+	ga := &GroupAccess{ARN: z.a.groupARN[name], Name: name, PolicyCount: len(refs), WithoutMFAHit: []Grant{}}
+	ga.RequiresMFA, ga.MFAEvidence = z.requiresMFA(m)
+	ga.Admin = z.admin(m, []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA, iampolicy.ContextMFASession})
+	if ga.Admin == nil {
+		ga.Admin = []Grant{}
+	}
+	ga.AssumeAdmin = z.assumeAdmin(m, adminRoles)
+	return ga
+}
+
+// requiresMFA: the policies explicitly deny non-self-service requests made
+// with access keys or a session without MFA.
+func (z *analyzer) requiresMFA(s *Subject) (bool, string) {
+	evidence := ""
+	for _, cn := range []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA} {
+		c := z.ctx(cn, s, nil)
+		for _, act := range nonIAMSamples {
+			d := z.decide(s, act, "*", c)
+			if d.Effect != iampolicy.ExplicitDeny {
+				return false, ""
+			}
+			if evidence == "" {
+				for _, m := range d.Matched {
+					if m.Effect == "Deny" {
+						label := m.Sid
+						if label == "" {
+							label = fmt.Sprintf("#%d", m.Index)
+						}
+						evidence = m.Policy + " statement " + label
+						break
+					}
+				}
+			}
+		}
+	}
+	return true, evidence
+}
+
+func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string) []AssumeCheck {
+	out := []AssumeCheck{}
+	for _, role := range adminRoles {
+		if !z.anyAllowMatches(s, "sts:AssumeRole") {
+			break
+		}
+		ac := AssumeCheck{Role: role, Loopholes: []string{}}
+		good := z.ctx(iampolicy.ContextMFASession, s, nil)
+		if d := z.decide(s, "sts:AssumeRole", role, good); d.Allowed {
+			g := grantFrom(iampolicy.ContextMFASession, "sts:AssumeRole", role, d, s.Set)
+			ac.Allowed = &g
+		}
+		for _, cn := range []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA} {
+			if z.decide(s, "sts:AssumeRole", role, z.ctx(cn, s, nil)).Allowed {
+				ac.Loopholes = append(ac.Loopholes, "no_mfa")
+				break
+			}
+		}
+		noTLS := z.ctx(iampolicy.ContextMFASession, s, func(c map[string][]string) { c["aws:SecureTransport"] = []string{"false"} })
+		if z.decide(s, "sts:AssumeRole", role, noTLS).Allowed {
+			ac.Loopholes = append(ac.Loopholes, "no_tls")
+		}
+		stale := z.ctx(iampolicy.ContextMFASession, s, func(c map[string][]string) {
+			c["aws:MultiFactorAuthAge"] = []string{fmt.Sprint(z.opts.MaxMFAAge + 1)}
+		})
+		if z.decide(s, "sts:AssumeRole", role, stale).Allowed {
+			ac.Loopholes = append(ac.Loopholes, "stale_mfa")
+		}
+		if ac.Allowed != nil || len(ac.Loopholes) > 0 {
+			out = append(out, ac)
+		}
+	}
+	return out
+}
+
+// maxGrantsPerContext bounds the evidence kept per user and context: the
+// first grants prove the point; thousands would drown the report.
+const maxGrantsPerContext = 10
+
+func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*GroupAccess) *UserAccess {
+	ua := &UserAccess{ARN: u.ARN, Name: u.Name, WithoutMFA: []Grant{}, OtherUsers: []Grant{}, MFAGroups: []string{}}
+	for _, g := range z.a.userGroups[u.ARN] {
+		if ga := groups[z.a.groupARN[g]]; ga != nil && ga.RequiresMFA {
+			ua.MFAGroups = append(ua.MFAGroups, g)
+		}
+	}
+	sort.Strings(ua.MFAGroups)
+
+	probes := z.userProbes(u)
+	for _, cn := range []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA} {
+		c := z.ctx(cn, u, nil)
+		n := 0
+		for _, act := range probes {
+			if n >= maxGrantsPerContext {
+				break
+			}
+			for _, res := range z.candidateResources(u, act) {
+				if d := z.decide(u, act, res, c); d.Allowed {
+					ua.WithoutMFA = append(ua.WithoutMFA, grantFrom(cn, act, res, d, u.Set))
+					n++
+					break
+				}
+			}
+		}
+	}
+
+	other := z.otherUserARN(u)
+	otherName := strings.TrimPrefix(other, z.arn("user/"))
+	for _, act := range credentialActions {
+		if !z.anyAllowMatches(u, act) {
+			continue
+		}
+		res := other
+		if act == "iam:DeleteVirtualMFADevice" {
+			res = z.arn("mfa/" + otherName)
+		}
+		for _, cn := range iampolicy.ContextNames {
+			if d := z.decide(u, act, res, z.ctx(cn, u, nil)); d.Allowed {
+				ua.OtherUsers = append(ua.OtherUsers, grantFrom(cn, act, res, d, u.Set))
+				break
+			}
+		}
+	}
+
+	ua.Admin = z.admin(u, []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA, iampolicy.ContextMFASession})
+	if ua.Admin == nil {
+		ua.Admin = []Grant{}
+	}
+	for _, g := range ua.Admin {
+		if g.Context != iampolicy.ContextMFASession {
+			ua.AdminWithoutMFA = true
+		}
+	}
+	ua.AssumeAdmin = z.assumeAdmin(u, adminRoles)
+	return ua
+}
+
+// userProbes: a fixed sample of every service's actions plus every concrete
+// action the user's Allow statements name, minus self-service.
+func (z *analyzer) userProbes(u *Subject) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(a string) {
+		k := strings.ToLower(a)
+		if seen[k] || selfService[k] || unauthorised[k] {
+			return
+		}
+		seen[k] = true
+		if z.anyAllowMatches(u, a) {
+			out = append(out, a)
+		}
+	}
+	for _, r := range u.Set.Identity {
+		for i := range r.Policy.Statements {
+			st := &r.Policy.Statements[i]
+			if st.Effect != "Allow" {
+				continue
+			}
+			for _, pat := range st.Action {
+				exp := iampolicy.ExpandAction(pat)
+				if len(exp) == 0 && !strings.ContainsAny(pat, "*?") {
+					exp = []string{pat}
+				}
+				if len(exp) <= z.opts.MaxWildcardList {
+					for _, a := range exp {
+						add(a)
+					}
+				}
+			}
+		}
+	}
+	for _, a := range probeSample() {
+		add(a)
+	}
+	return out
+}
+
+// candidateResources: "*" and each Resource pattern of the Allow statements
+// that cover the action, with wildcards and the user's variables filled in,
+// so that a resource-scoped allow is found too.
+func (z *analyzer) candidateResources(u *Subject, action string) []string {
+	out := []string{"*"}
+	seen := map[string]bool{"*": true}
+	for _, r := range u.Set.Identity {
+		for i := range r.Policy.Statements {
+			st := &r.Policy.Statements[i]
+			if st.Effect != "Allow" || !st.Allows(action) {
+				continue
+			}
+			for _, pat := range st.Resource {
+				res := instantiate(pat, u)
+				if !seen[res] {
+					seen[res] = true
+					out = append(out, res)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func instantiate(pattern string, u *Subject) string {
+	r := strings.NewReplacer("${aws:username}", u.Name, "${aws:userid}", u.Principal.ID,
+		"${aws:PrincipalAccount}", u.Principal.AccountID, "*", "lockdown-probe", "?", "x")
+	return r.Replace(pattern)
+}
+
+var (
+	sampleOnce sync.Once
+	sample     []string
+)
+
+// probeSample is up to three actions of each access level of every service,
+// plus the actions attackers reach for first.
+func probeSample() []string {
+	sampleOnce.Do(func() {
+		count := map[string]int{}
+		for _, a := range iampolicy.ExpandAction("*") {
+			svc, _, _ := strings.Cut(a, ":")
+			key := svc + "/" + iampolicy.AccessLevel(a)
+			if count[key] < 3 {
+				count[key]++
+				sample = append(sample, a)
+			}
+		}
+		sample = append(sample, "s3:GetObject", "s3:PutObject", "s3:ListAllMyBuckets", "s3:DeleteBucket",
+			"ec2:RunInstances", "ec2:DescribeInstances", "lambda:CreateFunction", "lambda:InvokeFunction",
+			"kms:Decrypt", "secretsmanager:GetSecretValue", "ssm:GetParameter", "sts:AssumeRole",
+			"organizations:LeaveOrganization", "account:CloseAccount", "cloudtrail:StopLogging",
+			"dynamodb:Scan", "rds:DeleteDBInstance", anyActionProbe)
+	})
+	return sample
+}

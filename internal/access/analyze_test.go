@@ -1,0 +1,111 @@
+package access
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/lockdown-dev/lockdown/internal/snapshot"
+)
+
+const (
+	alice     = "arn:aws:iam::123456789012:user/alice"
+	adminRole = "arn:aws:iam::123456789012:role/AdminRole"
+)
+
+func analyzeSnap(t *testing.T, s *snapshot.Snapshot) *Analysis {
+	t.Helper()
+	a, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Analyze(AnalyzeOptions{Now: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)})
+}
+
+func TestAnalyzeGuideAsWritten(t *testing.T) {
+	an := analyzeSnap(t, guideAccount(false))
+	u := an.Users[alice]
+	if !u.AdminWithoutMFA || len(u.Admin) == 0 || u.Admin[0].Policy != "AdminPolicy" {
+		t.Fatalf("alice should hold admin-equivalent IAM actions without MFA via AdminPolicy: %+v", u.Admin)
+	}
+	if len(u.WithoutMFA) == 0 {
+		t.Fatal("alice can use iam:* without MFA; WithoutMFA is empty")
+	}
+	for _, g := range u.WithoutMFA {
+		if g.Action == "s3:ListAllMyBuckets" {
+			t.Fatalf("s3 is denied without MFA by IAMRequireMFA, got grant %+v", g)
+		}
+	}
+	if len(u.OtherUsers) == 0 {
+		t.Fatal("AdminPolicy lets alice manage other users' credentials")
+	}
+	if !slices.Equal(u.MFAGroups, []string{"Users"}) {
+		t.Fatalf("MFA groups %v, want [Users]", u.MFAGroups)
+	}
+	if !an.Roles[adminRole].Admin {
+		t.Fatal("AdminRole is administrator-equivalent")
+	}
+	if g := an.Groups["arn:aws:iam::123456789012:group/Administrators"]; g.RequiresMFA || len(g.Admin) == 0 {
+		t.Fatalf("Administrators group: requires_mfa=%v admin=%d", g.RequiresMFA, len(g.Admin))
+	}
+	// AdminPolicy's unconditional "*" lets an MFA session assume the role
+	// without TLS and with a stale MFA.
+	if len(u.AssumeAdmin) != 1 || !slices.Equal(u.AssumeAdmin[0].Loopholes, []string{"no_tls", "stale_mfa"}) {
+		t.Fatalf("assume checks %+v", u.AssumeAdmin)
+	}
+	// The console's "Another AWS account" trust with the own account ID and
+	// no condition admits the account's principals without MFA.
+	if tr := an.Roles[adminRole].Trust; len(tr.Outsiders) != 0 || len(tr.WithoutMFA) != 1 {
+		t.Fatalf("trust %+v", tr)
+	}
+}
+
+func TestAnalyzeGuideFixed(t *testing.T) {
+	s := guideAccount(true)
+	s.Roles[0].AssumeRolePolicyDocument = json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`)
+	an := analyzeSnap(t, s)
+	u := an.Users[alice]
+	if len(u.Admin) != 0 || len(u.WithoutMFA) != 0 || len(u.OtherUsers) != 0 {
+		t.Fatalf("fixed account: admin=%+v withoutMFA=%+v other=%+v", u.Admin, u.WithoutMFA, u.OtherUsers)
+	}
+	if len(u.AssumeAdmin) != 1 || u.AssumeAdmin[0].Allowed == nil || len(u.AssumeAdmin[0].Loopholes) != 0 {
+		t.Fatalf("AssumeAdminRole should allow only MFA+TLS+fresh: %+v", u.AssumeAdmin)
+	}
+	if tr := an.Roles[adminRole].Trust; len(tr.WithoutMFA) != 0 || len(tr.Outsiders) != 0 {
+		t.Fatalf("trust with MFA condition: %+v", tr)
+	}
+}
+
+func TestTrustOutsiders(t *testing.T) {
+	s := guideAccount(true)
+	s.Roles[0].AssumeRolePolicyDocument = json.RawMessage(`{"Version":"2012-10-17","Statement":[
+	 {"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"},
+	 {"Effect":"Allow","Principal":{"AWS":["111122223333"],"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)
+	tr := analyzeSnap(t, s).Roles[adminRole].Trust
+	want := []string{"*", "111122223333", "service:ec2.amazonaws.com"}
+	if !slices.Equal(tr.Outsiders, want) {
+		t.Fatalf("outsiders %v, want %v", tr.Outsiders, want)
+	}
+}
+
+func TestBoolFalseDenyMissesAccessKeys(t *testing.T) {
+	s := guideAccount(true)
+	// The deny written with Bool MultiFactorAuthPresent false does not
+	// match requests signed with long-term keys (the key is absent).
+	s.Policies[0].Versions[0].Document = json.RawMessage(`{"Version":"2012-10-17","Statement":[
+	 {"Effect":"Allow","Action":"s3:*","Resource":"*"},
+	 {"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]}`)
+	an := analyzeSnap(t, s)
+	u := an.Users[alice]
+	ctxs := map[string]int{}
+	for _, g := range u.WithoutMFA {
+		ctxs[g.Context]++
+	}
+	if ctxs["access_key"] == 0 || ctxs["session_no_mfa"] != 0 {
+		t.Fatalf("s3 grants without MFA per context %v, want some under access_key only", ctxs)
+	}
+	if len(u.MFAGroups) != 0 {
+		t.Fatalf("a Bool-false deny does not carry the MFA requirement: %v", u.MFAGroups)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -146,6 +147,18 @@ func loadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 		config.WithAssumeRoleCredentialOptions(func(o *stscreds.AssumeRoleOptions) {
 			if o.SerialNumber != nil && o.TokenProvider == nil {
 				o.TokenProvider = mfaTokenProvider(*o.SerialNumber, opts)
+			}
+			// The SDK builds its assume-role STS client before it applies
+			// AWS_ENDPOINT_URL (AWS_ENDPOINT_URL_STS does reach it), so a
+			// profile pointed at an emulator would assume the role at the
+			// real STS endpoint. Give that client the endpoint too.
+			ignore := strings.EqualFold(os.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true")
+			if ep, ok := os.LookupEnv("AWS_ENDPOINT_URL"); ok && ep != "" && !ignore {
+				if _, svc := os.LookupEnv("AWS_ENDPOINT_URL_STS"); !svc {
+					if c, isSTS := o.Client.(*sts.Client); isSTS && c.Options().BaseEndpoint == nil {
+						o.Client = sts.New(c.Options(), func(so *sts.Options) { so.BaseEndpoint = aws.String(ep) })
+					}
+				}
 			}
 		}),
 	}

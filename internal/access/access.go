@@ -20,6 +20,8 @@ type Subject struct {
 	ARN       string
 	Principal iampolicy.Principal
 	Set       iampolicy.PolicySet
+
+	viaGroup string // for a group's hypothetical member: the group
 }
 
 // Account is the snapshot's identities, policies parsed once.

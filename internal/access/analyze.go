@@ -58,6 +58,8 @@ type Grant struct {
 	PolicyARN string `json:"policy_arn,omitempty"`
 	Kind      string `json:"policy_kind"`
 	Statement string `json:"statement"`
+	// Group is the group that carries the policy, for group policies.
+	Group string `json:"group,omitempty"`
 }
 
 // UserAccess is what the policy engine says about one IAM user.
@@ -204,6 +206,22 @@ func (z *analyzer) ctx(name string, s *Subject, mod func(map[string][]string)) m
 	return c
 }
 
+func (z *analyzer) grant(s *Subject, ctxName, action, resource string, d iampolicy.Decision) Grant {
+	g := grantFrom(ctxName, action, resource, d, s.Set)
+	if strings.HasPrefix(g.Kind, "group-") {
+		for _, gname := range z.a.userGroups[s.ARN] {
+			for _, r := range z.a.groups[gname] {
+				if r.Kind == g.Kind && (r.Name == g.Policy || r.Policy.Name == g.Policy) {
+					g.Group = gname
+					return g
+				}
+			}
+		}
+		g.Group = s.viaGroup
+	}
+	return g
+}
+
 func grantFrom(ctxName, action, resource string, d iampolicy.Decision, set iampolicy.PolicySet) Grant {
 	g := Grant{Context: ctxName, Action: action, Resource: resource}
 	for _, m := range d.Matched {
@@ -252,7 +270,7 @@ func (z *analyzer) admin(s *Subject, ctxNames []string) []Grant {
 				res = "*"
 			}
 			if d := z.decide(s, act, res, c); d.Allowed {
-				grants = append(grants, grantFrom(cn, act, res, d, s.Set))
+				grants = append(grants, z.grant(s, cn, act, res, d))
 			}
 		}
 		if len(grants) > 0 {
@@ -413,7 +431,7 @@ var nonIAMSamples = []string{"s3:ListAllMyBuckets", "ec2:DescribeInstances", "st
 
 func (z *analyzer) member(name string, refs []iampolicy.PolicyRef) *Subject {
 	p := z.probePrincipal("")
-	return &Subject{Kind: "user", Name: p.Name, ARN: p.ARN, Principal: p, Set: iampolicy.PolicySet{Identity: refs}}
+	return &Subject{Kind: "user", Name: p.Name, ARN: p.ARN, Principal: p, Set: iampolicy.PolicySet{Identity: refs}, viaGroup: name}
 }
 
 func (z *analyzer) group(name string, adminRoles []string) *GroupAccess {
@@ -466,7 +484,7 @@ func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string) []AssumeCheck {
 		ac := AssumeCheck{Role: role, Loopholes: []string{}}
 		good := z.ctx(iampolicy.ContextMFASession, s, nil)
 		if d := z.decide(s, "sts:AssumeRole", role, good); d.Allowed {
-			g := grantFrom(iampolicy.ContextMFASession, "sts:AssumeRole", role, d, s.Set)
+			g := z.grant(s, iampolicy.ContextMFASession, "sts:AssumeRole", role, d)
 			ac.Allowed = &g
 		}
 		for _, cn := range []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA} {
@@ -515,7 +533,7 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 			}
 			for _, res := range z.candidateResources(u, act) {
 				if d := z.decide(u, act, res, c); d.Allowed {
-					ua.WithoutMFA = append(ua.WithoutMFA, grantFrom(cn, act, res, d, u.Set))
+					ua.WithoutMFA = append(ua.WithoutMFA, z.grant(u, cn, act, res, d))
 					n++
 					break
 				}
@@ -535,7 +553,7 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 		}
 		for _, cn := range iampolicy.ContextNames {
 			if d := z.decide(u, act, res, z.ctx(cn, u, nil)); d.Allowed {
-				ua.OtherUsers = append(ua.OtherUsers, grantFrom(cn, act, res, d, u.Set))
+				ua.OtherUsers = append(ua.OtherUsers, z.grant(u, cn, act, res, d))
 				break
 			}
 		}

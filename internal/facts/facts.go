@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/lockdown-dev/lockdown/internal/access"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,6 +51,10 @@ type Facts struct {
 	Policies map[string]*Policy `json:"policies"` // managed policies by ARN
 
 	AWSConfig *AWSConfig `json:"aws_config"` // null when not collected
+
+	// IAM is the policy engine's verdicts on every user, group and role;
+	// null when authorization_details is incomplete or does not parse.
+	IAM *access.Analysis `json:"iam"`
 }
 
 // Account identifies the audited account.
@@ -147,6 +152,7 @@ func Build(snap *snapshot.Snapshot) (*Facts, error) {
 		f.PasswordPolicy = convertPasswordPolicy(snap.PasswordPolicy)
 	}
 	f.buildIAM(snap)
+	f.buildAccess(snap)
 	if snap.AWSConfig != nil {
 		f.AWSConfig = convertAWSConfig(snap.AWSConfig)
 	}

@@ -82,13 +82,14 @@ func renderSARIF(w io.Writer, rep *findings.Report, opts Options) error {
 
 	run := sarif.NewRunWithInformationURI(toolName, toolInfoURI)
 	driver := run.Tool.Driver
-	version := rep.ToolVersion
-	if version == "" {
-		version = "unknown"
-	}
+	version := toolVersion(rep.ToolVersion)
 	driver.Version = &version
 	if sv := semanticVersion(version); sv != "" {
 		driver.SemanticVersion = &sv
+	}
+	if rep.ToolVersion != "" && rep.ToolVersion != version {
+		full := toolName + " " + rep.ToolVersion
+		driver.FullName = &full
 	}
 	org := "lockdown-dev"
 	driver.Organization = &org
@@ -357,9 +358,13 @@ func sarifResult(r findings.Result, rep *findings.Report, ruleIndex map[string]i
 	if who == "" {
 		who = r.Resource.Name
 	}
+	// GitHub rejects a result without message text.
 	msg := sentence(strings.TrimSpace(r.Message))
 	if msg == "" {
 		msg = sentence(r.Title)
+	}
+	if msg == "" {
+		msg = r.CheckID + " failed."
 	}
 	if who != "" {
 		msg = who + ": " + msg
@@ -564,6 +569,26 @@ func isAbsoluteURL(s string) bool {
 	return err == nil && u.IsAbs() && u.Host != ""
 }
 
+// toolVersion makes the version SARIF consumers can compare: it must start
+// with a number, so "v1.2.3" becomes "1.2.3" and a build without a release
+// version ("dev", "") becomes "0.0.0-dev" / "0.0.0-unknown".
+func toolVersion(v string) string {
+	v = strings.TrimPrefix(strings.TrimSpace(v), "v")
+	if v != "" && v[0] >= '0' && v[0] <= '9' {
+		return v
+	}
+	clean := strings.Map(func(r rune) rune {
+		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '-') {
+			return r
+		}
+		return '-'
+	}, v)
+	if clean == "" {
+		clean = "unknown"
+	}
+	return "0.0.0-" + clean
+}
+
 var semverRE = regexp.MustCompile(`^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$`)
 
 func semanticVersion(v string) string {
@@ -581,6 +606,10 @@ func pascalName(title, id string) string {
 		for _, word := range strings.FieldsFunc(s, func(r rune) bool {
 			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 		}) {
+			// SARIF friendly names are Pascal case: "MFA" becomes "Mfa".
+			if strings.ToUpper(word) == word {
+				word = strings.ToLower(word)
+			}
 			rs := []rune(word)
 			rs[0] = unicode.ToUpper(rs[0])
 			b.WriteString(string(rs))

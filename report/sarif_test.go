@@ -293,13 +293,18 @@ func TestSARIFArtifactLocation(t *testing.T) {
 
 func TestPascalNameAndSentence(t *testing.T) {
 	for in, want := range map[string]string{
-		"Root user has MFA enabled":   "RootUserHasMFAEnabled",
+		"Root user has MFA enabled":   "RootUserHasMfaEnabled",
 		"AdminRole trust policy (v2)": "AdminRoleTrustPolicyV2",
 		"":                            "CustomCheck",
 		"123 numbers first":           "CustomCheck",
 	} {
 		if got := pascalName(in, "custom-check"); got != want {
 			t.Errorf("pascalName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{"v1.2.3": "1.2.3", "1.0.0-rc.1": "1.0.0-rc.1", "dev": "0.0.0-dev", "": "0.0.0-unknown", "my build": "0.0.0-my-build"} {
+		if got := toolVersion(in); got != want {
+			t.Errorf("toolVersion(%q) = %q, want %q", in, got, want)
 		}
 	}
 	if got := sentence("done"); got != "done." {

@@ -1,0 +1,534 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/lockdown-dev/lockdown/internal/snapshot"
+	"github.com/lockdown-dev/lockdown/internal/synth"
+)
+
+// The account the guide builds. Every time is fixed so that the files are
+// reproducible byte for byte.
+const (
+	accountID = "123456789012"
+	acctARN   = "arn:aws:iam::" + accountID + ":"
+	rootARN   = acctARN + "root"
+	aliceARN  = acctARN + "user/alice"
+	aliceMFA  = acctARN + "mfa/alice"
+	roleARN   = acctARN + "role/AdminRole"
+
+	requireMFAARN = acctARN + "policy/IAMRequireMFA"
+	assumeARN     = acctARN + "policy/AssumeAdminRole"
+	adminARN      = acctARN + "policy/AdminPolicy"
+
+	// aliceKeyID is the access key ID the guide puts in ~/.aws/credentials
+	// (AWS's documentation example; an ID, not a secret).
+	aliceKeyID = "AKIAIOSFODNN7EXAMPLE"
+)
+
+var (
+	collectedAt   = ts("2026-11-27T12:00:00Z")
+	reportTime    = ts("2026-11-27T11:58:40Z")
+	accountCreate = ts("2020-09-09T13:52:11Z")
+)
+
+func ts(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t.UTC()
+}
+
+func tp(s string) *time.Time { t := ts(s); return &t }
+
+func i32(v int32) *int32 { return &v }
+
+// crTime formats a time as the credential report writes it.
+func crTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05+00:00") }
+
+// doc normalises a policy document the way the collector stores it.
+func doc(text string) json.RawMessage {
+	d, err := snapshot.NormalizeDocument(text)
+	if err != nil {
+		panic(fmt.Sprintf("policy document in mktestdata: %v\n%s", err, text))
+	}
+	return d
+}
+
+// The guide's three policies, verbatim.
+const (
+	iamRequireMFADoc = `{
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "ListMiscAccountInformation",
+            "Effect": "Allow",
+            "Action": [
+                "iam:GetAccountPasswordPolicy",
+                "iam:GetAccountSummary",
+                "iam:ListAccountAliases"
+            ],
+            "Resource": [
+                "*"
+            ]
+        },
+        {
+            "Sid": "AllowAllUsersToListUserAccounts",
+            "Effect": "Allow",
+            "Action": [
+                "iam:ListUsers"
+            ],
+            "Resource": [
+                "arn:aws:iam::*:user/"
+            ]
+        },
+        {
+            "Sid": "AllowIndividualUserToChangeTheirPassword",
+            "Effect": "Allow",
+            "Action": [
+                "iam:ChangePassword"
+            ],
+            "Resource": [
+                "arn:aws:iam::*:user/${aws:username}"
+            ]
+        },
+        {
+            "Sid": "AllowIndividualUserToListTheirMFA",
+            "Effect": "Allow",
+            "Action": [
+                "iam:ListVirtualMFADevices",
+                "iam:ListMFADevices"
+            ],
+            "Resource": [
+                "arn:aws:iam::*:mfa/",
+                "arn:aws:iam::*:user/${aws:username}"
+            ]
+        },
+        {
+            "Sid": "AllowIndividualUserToManageTheirMFA",
+            "Effect": "Allow",
+            "Action": [
+                "iam:CreateVirtualMFADevice",
+                "iam:DeleteVirtualMFADevice",
+                "iam:EnableMFADevice",
+                "iam:ResyncMFADevice"
+            ],
+            "Resource": [
+                "arn:aws:iam::*:mfa/${aws:username}",
+                "arn:aws:iam::*:user/${aws:username}"
+            ]
+        },
+        {
+            "Sid": "RequireMFAForUserToManageRemainderOfAccount",
+            "Effect": "Allow",
+            "Action": [
+                "iam:CreateLoginProfile",
+                "iam:DeleteLoginProfile",
+                "iam:GetLoginProfile",
+                "iam:UpdateLoginProfile"
+            ],
+            "Resource": [
+                "arn:aws:iam::*:user/${aws:username}"
+            ],
+            "Condition": {
+                "Bool": {
+                    "aws:MultiFactorAuthPresent": true
+                }
+            }
+        },
+        {
+            "Sid": "RequireMFAToDeactivateTheirOwnVirtualMFADevice",
+            "Effect": "Allow",
+            "Action": [
+                "iam:DeactivateMFADevice"
+            ],
+            "Resource": [
+                "arn:aws:iam::*:mfa/${aws:username}",
+                "arn:aws:iam::*:user/${aws:username}"
+            ],
+            "Condition": {
+                "Bool": {
+                    "aws:MultiFactorAuthPresent": true
+                }
+            }
+        },
+        {
+            "Sid": "DoNotAllowAnythingOtherThanAboveUnlessMFA",
+            "Effect": "Deny",
+            "NotAction": "iam:*",
+            "Resource": "*",
+            "Condition": {
+                "Null": {
+                    "aws:MultiFactorAuthAge": "true"
+                }
+            }
+        }
+    ]
+}`
+
+	assumeAdminRoleDoc = `{
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": "sts:AssumeRole",
+            "Resource": [
+                "arn:aws:iam::*:role/AdminRole"
+            ],
+            "Condition": {
+                "Bool": {
+                    "aws:MultiFactorAuthPresent": true,
+                    "aws:SecureTransport": true
+                },
+                "NumericLessThan": {
+                    "aws:MultiFactorAuthAge": "3600"
+                }
+            }
+        }
+    ]
+}`
+
+	adminPolicyDoc = `{
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": "*",
+            "Resource": "*"
+        }
+    ]
+}`
+
+	// trustAnotherAccount is what the console's "Another AWS account"
+	// option writes for the own account ID with "Require MFA" unticked.
+	trustAnotherAccount = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
+
+	// trustRequireMFA is the same with "Require MFA" ticked.
+	trustRequireMFA = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
+)
+
+// credReportColumns is the credential report header in AWS's order.
+var credReportColumns = []string{
+	"user", "arn", "user_creation_time", "password_enabled", "password_last_used",
+	"password_last_changed", "password_next_rotation", "mfa_active",
+	"access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used_date",
+	"access_key_1_last_used_region", "access_key_1_last_used_service",
+	"access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date",
+	"access_key_2_last_used_region", "access_key_2_last_used_service",
+	"cert_1_active", "cert_1_last_rotated", "cert_2_active", "cert_2_last_rotated",
+}
+
+// emptyRow is a credential report row for a principal without password,
+// MFA, keys or certificates.
+func emptyRow(user, arn string, created time.Time) map[string]string {
+	r := map[string]string{}
+	for _, c := range credReportColumns {
+		r[c] = "N/A"
+	}
+	r["user"] = user
+	r["arn"] = arn
+	r["user_creation_time"] = crTime(created)
+	for _, c := range []string{"password_enabled", "mfa_active", "access_key_1_active", "access_key_2_active", "cert_1_active", "cert_2_active"} {
+		r[c] = "false"
+	}
+	return r
+}
+
+// accountSummary is GetAccountSummary for the guide's account: the API
+// reference's keys with the default quotas.
+func accountSummary() map[string]int64 {
+	return map[string]int64{
+		"AccessKeysPerUserQuota":            2,
+		"AccountAccessKeysPresent":          0,
+		"AccountMFAEnabled":                 1,
+		"AccountPasswordPresent":            1,
+		"AccountSigningCertificatesPresent": 0,
+		"AssumeRolePolicySizeQuota":         2048,
+		"AttachedPoliciesPerGroupQuota":     10,
+		"AttachedPoliciesPerRoleQuota":      10,
+		"AttachedPoliciesPerUserQuota":      10,
+		"GlobalEndpointTokenVersion":        1,
+		"GroupPolicySizeQuota":              5120,
+		"Groups":                            2,
+		"GroupsPerUserQuota":                10,
+		"GroupsQuota":                       300,
+		"InstanceProfiles":                  0,
+		"InstanceProfilesQuota":             1000,
+		"MFADevices":                        1,
+		"MFADevicesInUse":                   1,
+		"Policies":                          3,
+		"PoliciesQuota":                     1500,
+		"PolicySizeQuota":                   6144,
+		"PolicyVersionsInUse":               3,
+		"PolicyVersionsInUseQuota":          10000,
+		"Providers":                         0,
+		"RolePolicySizeQuota":               10240,
+		"Roles":                             1,
+		"RolesQuota":                        1000,
+		"ServerCertificates":                0,
+		"ServerCertificatesQuota":           20,
+		"SigningCertificatesPerUserQuota":   2,
+		"UserPolicySizeQuota":               2048,
+		"Users":                             1,
+		"UsersQuota":                        5000,
+		"VersionsPerPolicyQuota":            5,
+	}
+}
+
+func customerPolicy(name, description, text string, created time.Time, attachments int32) snapshot.ManagedPolicy {
+	return snapshot.ManagedPolicy{
+		Name:             name,
+		ID:               synth.ID("ANPA", accountID+"/policy/"+name),
+		ARN:              acctARN + "policy/" + name,
+		Path:             "/",
+		DefaultVersionID: "v1",
+		AttachmentCount:  attachments,
+		IsAttachable:     true,
+		Description:      description,
+		CreateDate:       created,
+		UpdateDate:       created,
+		Versions: []snapshot.PolicyVersion{{
+			VersionID: "v1", IsDefaultVersion: true, CreateDate: created, Document: doc(text),
+		}},
+	}
+}
+
+// guideCompliant is the guide's account with the fixes the guide implies:
+// Administrators may only assume AdminRole, the role's trust requires MFA,
+// and a strong password policy is set.
+func guideCompliant() *snapshot.Snapshot {
+	roleID := synth.ID("AROA", accountID+"/role/AdminRole")
+	session := fmt.Sprintf("aws-go-sdk-%d", ts("2026-11-27T11:59:12Z").UnixNano())
+	aliceCreated := ts("2020-09-09T14:45:09Z")
+	pwdChanged := ts("2026-10-05T07:41:00Z")
+
+	root := emptyRow("<root_account>", rootARN, accountCreate)
+	root["password_enabled"] = "not_supported"
+	root["password_last_changed"] = "not_supported"
+	root["password_next_rotation"] = "not_supported"
+	root["password_last_used"] = crTime(ts("2026-05-01T08:14:03Z"))
+	root["mfa_active"] = "true" // hardware device: not in ListVirtualMFADevices
+
+	alice := emptyRow("alice", aliceARN, aliceCreated)
+	alice["password_enabled"] = "true"
+	alice["password_last_used"] = crTime(ts("2026-11-26T16:03:27Z"))
+	alice["password_last_changed"] = crTime(pwdChanged)
+	alice["password_next_rotation"] = crTime(pwdChanged.AddDate(0, 0, 90))
+	alice["mfa_active"] = "true"
+	alice["access_key_1_active"] = "true"
+	alice["access_key_1_last_rotated"] = crTime(ts("2026-10-12T09:30:00Z"))
+	alice["access_key_1_last_used_date"] = crTime(ts("2026-11-27T11:40:00Z"))
+	alice["access_key_1_last_used_region"] = "us-east-1"
+	alice["access_key_1_last_used_service"] = "sts"
+
+	s := &snapshot.Snapshot{
+		Schema:      snapshot.SchemaV1,
+		Generator:   snapshot.Generator{Name: "lockdown", Version: "0.1.0"},
+		CollectedAt: collectedAt,
+		Account:     snapshot.Account{ID: accountID, Partition: "aws"},
+		Caller: &snapshot.Caller{
+			ARN:     "arn:aws:sts::" + accountID + ":assumed-role/AdminRole/" + session,
+			UserID:  roleID + ":" + session,
+			Account: accountID,
+		},
+		Sources: map[string]snapshot.SourceStatus{
+			snapshot.SourceCallerIdentity:       {Status: snapshot.StatusOK, Requests: 1},
+			snapshot.SourceCredentialReport:     {Status: snapshot.StatusOK, Requests: 2},
+			snapshot.SourceAccountSummary:       {Status: snapshot.StatusOK, Requests: 1},
+			snapshot.SourcePasswordPolicy:       {Status: snapshot.StatusOK, Requests: 1},
+			snapshot.SourceAccountAliases:       {Status: snapshot.StatusOK, Requests: 1},
+			snapshot.SourceVirtualMFADevices:    {Status: snapshot.StatusOK, Requests: 1},
+			snapshot.SourceAuthorizationDetails: {Status: snapshot.StatusOK, Requests: 1},
+			snapshot.SourceAWSConfig:            {Status: snapshot.StatusOK},
+		},
+		CredentialReport: &snapshot.CredentialReport{
+			GeneratedTime: reportTime,
+			Columns:       append([]string(nil), credReportColumns...),
+			Rows:          []map[string]string{root, alice},
+		},
+		AccountSummary: accountSummary(),
+		PasswordPolicy: &snapshot.PasswordPolicy{
+			MinimumPasswordLength:      i32(14),
+			RequireSymbols:             true,
+			RequireNumbers:             true,
+			RequireUppercaseCharacters: true,
+			RequireLowercaseCharacters: true,
+			AllowUsersToChangePassword: true,
+			ExpirePasswords:            true,
+			MaxPasswordAge:             i32(90),
+			PasswordReusePrevention:    i32(24),
+			HardExpiry:                 new(bool),
+		},
+		VirtualMFADevices: []snapshot.VirtualMFADevice{{
+			SerialNumber: aliceMFA, UserARN: aliceARN, UserName: "alice", EnableDate: tp("2020-09-09T14:52:30Z"),
+		}},
+		Users: []snapshot.User{{
+			Name: "alice", ID: synth.ID("AIDA", accountID+"/user/alice"), ARN: aliceARN, Path: "/",
+			CreateDate: aliceCreated, Groups: []string{"Administrators", "Users"},
+		}},
+		Groups: []snapshot.Group{
+			{
+				Name: "Users", ID: synth.ID("AGPA", accountID+"/group/Users"), ARN: acctARN + "group/Users", Path: "/",
+				CreateDate:       ts("2020-09-09T14:20:32Z"),
+				AttachedPolicies: []snapshot.AttachedPolicy{{Name: "IAMRequireMFA", ARN: requireMFAARN}},
+			},
+			{
+				Name: "Administrators", ID: synth.ID("AGPA", accountID+"/group/Administrators"), ARN: acctARN + "group/Administrators", Path: "/",
+				CreateDate:       ts("2020-09-09T14:38:41Z"),
+				AttachedPolicies: []snapshot.AttachedPolicy{{Name: "AssumeAdminRole", ARN: assumeARN}},
+			},
+		},
+		Roles: []snapshot.Role{{
+			Name: "AdminRole", ID: roleID, ARN: roleARN, Path: "/", CreateDate: ts("2020-09-09T14:16:20Z"),
+			MaxSessionDuration:       i32(3600),
+			AssumeRolePolicyDocument: doc(trustRequireMFA),
+			AttachedPolicies:         []snapshot.AttachedPolicy{{Name: "AdminPolicy", ARN: adminARN}},
+			RoleLastUsed:             &snapshot.RoleLastUsed{LastUsedDate: tp("2026-11-27T11:59:13Z"), Region: "us-east-1"},
+		}},
+		Policies: []snapshot.ManagedPolicy{
+			customerPolicy("IAMRequireMFA", "Allow self-service credential management; deny everything else without MFA", iamRequireMFADoc, ts("2020-09-09T14:05:37Z"), 1),
+			customerPolicy("AssumeAdminRole", "Allow assuming AdminRole with MFA", assumeAdminRoleDoc, ts("2020-09-09T14:08:02Z"), 1),
+			customerPolicy("AdminPolicy", "Full access, for AdminRole", adminPolicyDoc, ts("2020-09-09T14:10:45Z"), 1),
+		},
+		AWSConfig: &snapshot.AWSConfig{
+			Dir:                  "/home/alice/.aws",
+			CredentialsFileMode:  "0600",
+			CredentialsFileFound: true,
+			ConfigFileFound:      true,
+			Profiles: []snapshot.AWSProfile{
+				{Name: "default", AccessKeyID: aliceKeyID, AccessKeyOwnerARN: aliceARN},
+				{Name: "admin", RoleARN: roleARN, SourceProfile: "default", MFASerial: aliceMFA},
+			},
+		},
+	}
+	return s
+}
+
+// guideAsWritten is the account exactly as the guide builds it:
+// AdminPolicy on the Administrators group (AssumeAdminRole attached to
+// nobody), a trust policy without the optional MFA condition, no password
+// policy.
+func guideAsWritten() *snapshot.Snapshot {
+	s := guideCompliant()
+	g := group(s, "Administrators")
+	g.AttachedPolicies = []snapshot.AttachedPolicy{{Name: "AdminPolicy", ARN: adminARN}}
+	policy(s, assumeARN).AttachmentCount = 0
+	policy(s, adminARN).AttachmentCount = 2
+	role(s, "AdminRole").AssumeRolePolicyDocument = doc(trustAnotherAccount)
+	s.PasswordPolicy = nil
+	s.Sources[snapshot.SourcePasswordPolicy] = snapshot.SourceStatus{
+		Status: snapshot.StatusOK, Requests: 1,
+		Note: "no password policy set: the account uses the IAM default password rules",
+	}
+	credRow(s, "alice")["password_next_rotation"] = "N/A"
+	return s
+}
+
+// rootKeysNoMFA is the compliant account whose root user has no MFA and two
+// active access keys used three days before collection.
+func rootKeysNoMFA() *snapshot.Snapshot {
+	s := guideCompliant()
+	used := collectedAt.AddDate(0, 0, -3)
+	r := credRow(s, "<root_account>")
+	r["mfa_active"] = "false"
+	r["access_key_1_active"] = "true"
+	r["access_key_1_last_rotated"] = crTime(ts("2021-03-14T10:02:45Z"))
+	r["access_key_1_last_used_date"] = crTime(used)
+	r["access_key_1_last_used_region"] = "us-east-1"
+	r["access_key_1_last_used_service"] = "s3"
+	r["access_key_2_active"] = "true"
+	r["access_key_2_last_rotated"] = crTime(ts("2023-06-01T17:20:09Z"))
+	r["access_key_2_last_used_date"] = crTime(used.Add(-47 * time.Minute))
+	r["access_key_2_last_used_region"] = "eu-west-1"
+	r["access_key_2_last_used_service"] = "ec2"
+	s.AccountSummary["AccountMFAEnabled"] = 0
+	s.AccountSummary["AccountAccessKeysPresent"] = 1
+	return s
+}
+
+// partialAccessDenied is the compliant account collected by a principal that
+// may not call GetAccountAuthorizationDetails.
+func partialAccessDenied() *snapshot.Snapshot {
+	s := guideCompliant()
+	const session = "lockdown"
+	s.Caller = &snapshot.Caller{
+		ARN:     "arn:aws:sts::" + accountID + ":assumed-role/AuditorRole/" + session,
+		UserID:  synth.ID("AROA", accountID+"/role/AuditorRole") + ":" + session,
+		Account: accountID,
+	}
+	s.Sources[snapshot.SourceAuthorizationDetails] = snapshot.SourceStatus{
+		Status:   snapshot.StatusError,
+		Requests: 1,
+		Error: &snapshot.SourceError{
+			Code: "AccessDenied",
+			Message: "GetAccountAuthorizationDetails: User: " + s.Caller.ARN +
+				" is not authorized to perform: iam:GetAccountAuthorizationDetails on resource: *" +
+				" because no identity-based policy allows the iam:GetAccountAuthorizationDetails action",
+		},
+	}
+	s.Users, s.Groups, s.Roles, s.Policies = nil, nil, nil, nil
+	return s
+}
+
+func group(s *snapshot.Snapshot, name string) *snapshot.Group {
+	for i := range s.Groups {
+		if s.Groups[i].Name == name {
+			return &s.Groups[i]
+		}
+	}
+	panic("no group " + name)
+}
+
+func role(s *snapshot.Snapshot, name string) *snapshot.Role {
+	for i := range s.Roles {
+		if s.Roles[i].Name == name {
+			return &s.Roles[i]
+		}
+	}
+	panic("no role " + name)
+}
+
+func user(s *snapshot.Snapshot, name string) *snapshot.User {
+	for i := range s.Users {
+		if s.Users[i].Name == name {
+			return &s.Users[i]
+		}
+	}
+	panic("no user " + name)
+}
+
+func policy(s *snapshot.Snapshot, arn string) *snapshot.ManagedPolicy {
+	for i := range s.Policies {
+		if s.Policies[i].ARN == arn {
+			return &s.Policies[i]
+		}
+	}
+	panic("no policy " + arn)
+}
+
+func credRow(s *snapshot.Snapshot, name string) map[string]string {
+	for _, r := range s.CredentialReport.Rows {
+		if r["user"] == name {
+			return r
+		}
+	}
+	panic("no credential report row " + name)
+}
+
+func profile(s *snapshot.Snapshot, name string) *snapshot.AWSProfile {
+	for i := range s.AWSConfig.Profiles {
+		if s.AWSConfig.Profiles[i].Name == name {
+			return &s.AWSConfig.Profiles[i]
+		}
+	}
+	panic("no profile " + name)
+}
+
+// setDefaultDocument replaces a customer managed policy's v1 document.
+func setDefaultDocument(s *snapshot.Snapshot, arn, text string) {
+	p := policy(s, arn)
+	p.Versions[0].Document = doc(text)
+}

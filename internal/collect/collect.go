@@ -64,6 +64,10 @@ type Options struct {
 	Stdin  io.Reader
 	Stderr io.Writer
 
+	// AWSConfigDir, when set, is read with ReadAWSConfig into
+	// Snapshot.AWSConfig (source aws_config). "" skips the source.
+	AWSConfigDir string
+
 	// Now is the clock for CollectedAt (default time.Now).
 	Now func() time.Time
 
@@ -256,6 +260,10 @@ func collectWith(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.S
 		Sources:     map[string]snapshot.SourceStatus{},
 	}
 
+	if opts.AWSConfigDir != "" {
+		c.runSource(ctx, snapshot.SourceAWSConfig, c.awsConfig)
+	}
+
 	// The caller identity goes first: it is cheap and tells whether AWS
 	// accepts the credentials at all.
 	idErr := c.runSource(ctx, snapshot.SourceCallerIdentity, c.callerIdentity)
@@ -310,6 +318,19 @@ func (c *collector) runSource(ctx context.Context, name string, fn func(context.
 	c.snap.Sources[name] = st
 	c.mu.Unlock()
 	return err
+}
+
+// awsConfig reads the local AWS CLI files (no request to AWS).
+func (c *collector) awsConfig(ctx context.Context, r *run) error {
+	cfg, err := ReadAWSConfig(c.opts.AWSConfigDir)
+	c.snap.AWSConfig = cfg
+	if err != nil {
+		if cfg != nil && len(cfg.Profiles) > 0 {
+			r.partial.Store(true)
+		}
+		return newSourceError("MalformedAWSConfig", "%v", err)
+	}
+	return nil
 }
 
 // sourceError is an error found by lockdown itself (not returned by AWS).

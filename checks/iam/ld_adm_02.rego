@@ -1,0 +1,55 @@
+# METADATA
+# title: Assuming an admin role requires MFA, TLS and a fresh MFA
+# description: |
+#   The guide's AssumeAdminRole policy allows sts:AssumeRole on AdminRole only
+#   when aws:MultiFactorAuthPresent is true, aws:SecureTransport is true and
+#   aws:MultiFactorAuthAge is below 3600 seconds. For every user, and every
+#   group's members, that an identity policy lets assume an
+#   administrator-equivalent role (decided by the policy engine, not by the
+#   role's name), lockdown asks the engine whether the same AssumeRole is also
+#   allowed without MFA, without TLS, or with an MFA older than 3600 seconds.
+#   Only the identity side is judged here; the role's trust policy is LD-ADM-03.
+# custom:
+#   id: LD-ADM-02
+#   severity: high
+#   section: IAM Policies
+#   guide_step: "AssumeAdminRole: grants permission to assume a role named AdminRole (with MFA, over TLS, within 3600 seconds of MFA)."
+#   cis: []
+#   security_hub: []
+#   requires: [authorization_details]
+#   remediation: |
+#     Grant sts:AssumeRole on admin roles only through the guide's
+#     AssumeAdminRole policy, with all three conditions:
+#       "Condition": {"Bool": {"aws:MultiFactorAuthPresent": true, "aws:SecureTransport": true},
+#                     "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}
+#     and remove broader grants ("*", "sts:*") from the same principals:
+#       aws iam create-policy-version --policy-arn arn:aws:iam::ACCOUNT_ID:policy/AssumeAdminRole --policy-document file://AssumeAdminRole.json --set-as-default
+#     Console: IAM > Policies > AssumeAdminRole > Edit.
+#   docs_url: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
+package lockdown.checks.ld_adm_02
+
+import data.lockdown.lib.iam
+import data.lockdown.lib.result
+
+results contains verdict(result.user(u.arn, u.name), u.name, c) if {
+	some u in input.iam.users
+	some c in u.assume_admin
+}
+
+results contains verdict(result.group(g), sprintf("members of group %s", [g.name]), c) if {
+	some g in input.iam.groups
+	some c in g.assume_admin
+}
+
+verdict(res, who, c) := result.fail_detail(res, c.role, msg) if {
+	count(c.loopholes) > 0
+	msg := sprintf("The identity policies let %s assume admin role %s %s%s. The guide requires MFA, TLS and an MFA age under 3600 seconds.", [
+		who, iam.role_name(c.role), concat(", ", [iam.loophole_phrase(l) | some l in c.loopholes]), allowed_by(c),
+	])
+} else := result.pass_detail(res, c.role, msg) if {
+	msg := sprintf("%s may assume admin role %s only with MFA, over TLS and within 3600 seconds of MFA.", [who, iam.role_name(c.role)])
+}
+
+allowed_by(c) := sprintf(" (allowed by %s)", [iam.grant_source(c.allowed)]) if c.allowed != null
+
+else := ""

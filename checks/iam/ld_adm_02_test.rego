@@ -1,0 +1,37 @@
+package lockdown.checks.ld_adm_02_test
+
+import data.lockdown.checks.ld_adm_02
+
+alice := "arn:aws:iam::111122223333:user/alice"
+
+role := "arn:aws:iam::111122223333:role/AdminRole"
+
+allowed := {
+	"context": "mfa_session", "action": "sts:AssumeRole", "resource": role,
+	"policy": "AdminPolicy", "policy_kind": "group-managed", "statement": "#1", "group": "Administrators",
+}
+
+inp(checks) := {"iam": {"users": {alice: {"arn": alice, "name": "alice", "assume_admin": checks}}, "groups": {}}}
+
+test_loopholes_fail if {
+	some r in ld_adm_02.results with input as inp([{"role": role, "allowed": allowed, "loopholes": ["no_tls", "stale_mfa"]}])
+	r.status == "FAIL"
+	r.detail == role
+	contains(r.message, "assume admin role AdminRole without TLS, with an MFA older than 3600 seconds")
+	contains(r.message, "allowed by AdminPolicy statement #1 (group Administrators)")
+}
+
+test_loophole_without_any_good_allow if {
+	some r in ld_adm_02.results with input as inp([{"role": role, "allowed": null, "loopholes": ["no_mfa"]}])
+	r.status == "FAIL"
+	contains(r.message, "without MFA")
+}
+
+test_guarded_allow_passes if {
+	some r in ld_adm_02.results with input as inp([{"role": role, "allowed": allowed, "loopholes": []}])
+	r.status == "PASS"
+}
+
+test_no_allow_no_result if {
+	count(ld_adm_02.results) == 0 with input as inp([])
+}

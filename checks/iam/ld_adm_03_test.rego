@@ -1,0 +1,33 @@
+package lockdown.checks.ld_adm_03_test
+
+import data.lockdown.checks.ld_adm_03
+
+role := "arn:aws:iam::111122223333:role/AdminRole"
+
+inp(admin, trust) := {"iam": {"roles": {role: {"arn": role, "name": "AdminRole", "admin": admin, "trust": trust}}}}
+
+test_outsiders_fail if {
+	some r in ld_adm_03.results with input as inp(true, {"present": true, "outsiders": ["*"], "without_mfa": []})
+	r.status == "FAIL"
+	contains(r.message, "outside the account: *")
+}
+
+test_without_mfa_fails if {
+	some r in ld_adm_03.results with input as inp(true, {"present": true, "outsiders": [], "without_mfa": ["#1"]})
+	r.status == "FAIL"
+	contains(r.message, "without MFA (statement #1)")
+}
+
+test_missing_trust_fails if {
+	some r in ld_adm_03.results with input as inp(true, {"present": false, "outsiders": [], "without_mfa": []})
+	r.status == "FAIL"
+}
+
+test_good_trust_passes if {
+	some r in ld_adm_03.results with input as inp(true, {"present": true, "outsiders": [], "without_mfa": []})
+	r.status == "PASS"
+}
+
+test_non_admin_role_not_examined if {
+	count(ld_adm_03.results) == 0 with input as inp(false, {"present": true, "outsiders": ["*"], "without_mfa": []})
+}

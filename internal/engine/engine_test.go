@@ -1,0 +1,270 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lockdown-dev/lockdown/internal/findings"
+	"github.com/lockdown-dev/lockdown/internal/snapshot"
+)
+
+const acct = "111122223333"
+
+var crHeader = strings.Split("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated", ",")
+
+func crRows(lines ...string) *snapshot.CredentialReport {
+	rep := &snapshot.CredentialReport{Columns: crHeader, GeneratedTime: time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)}
+	for _, l := range lines {
+		vals := strings.Split(l, ",")
+		row := map[string]string{}
+		for i, c := range crHeader {
+			row[c] = vals[i]
+		}
+		rep.Rows = append(rep.Rows, row)
+	}
+	return rep
+}
+
+// rootLine builds the root row: mfa, key1 active, password last used.
+func rootLine(mfa, key1 bool, pwLastUsed string) string {
+	k := "false,N/A,N/A,N/A,N/A"
+	if key1 {
+		k = "true,2020-01-01T00:00:00+00:00,N/A,N/A,N/A"
+	}
+	return "<root_account>,arn:aws:iam::" + acct + ":root,2015-06-24T12:45:00+00:00,not_supported," + pwLastUsed + ",not_supported,not_supported," +
+		boolStr(mfa) + "," + k + ",false,N/A,N/A,N/A,N/A,false,N/A,false,N/A"
+}
+
+func boolStr(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func newSnap() *snapshot.Snapshot {
+	s := &snapshot.Snapshot{
+		Schema:      snapshot.SchemaV1,
+		CollectedAt: time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC),
+		Account:     snapshot.Account{ID: acct, Partition: "aws"},
+		Sources:     map[string]snapshot.SourceStatus{},
+	}
+	for _, src := range []string{snapshot.SourceCredentialReport, snapshot.SourceVirtualMFADevices, snapshot.SourceAccountSummary} {
+		s.Sources[src] = snapshot.SourceStatus{Status: snapshot.StatusOK}
+	}
+	s.CredentialReport = crRows(rootLine(true, false, "no_information"))
+	s.AccountSummary = map[string]int64{"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0}
+	return s
+}
+
+func newEngine(t testing.TB, opts Options) *Engine {
+	t.Helper()
+	e, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func eval(t *testing.T, e *Engine, s *snapshot.Snapshot, ids ...string) []findings.Result {
+	t.Helper()
+	rs, err := e.Evaluate(context.Background(), s, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+func one(t *testing.T, rs []findings.Result) findings.Result {
+	t.Helper()
+	if len(rs) != 1 {
+		t.Fatalf("want 1 result, got %d: %+v", len(rs), rs)
+	}
+	return rs[0]
+}
+
+func TestRootMFA(t *testing.T) {
+	e := newEngine(t, Options{})
+	r := one(t, eval(t, e, newSnap(), "LD-ROOT-01"))
+	if r.Status != findings.Pass || r.Title != "Root user has MFA enabled" || r.Severity != findings.Critical {
+		t.Fatalf("%+v", r)
+	}
+	if r.Resource.ARN != "arn:aws:iam::"+acct+":root" || r.Resource.Type != "AWS::Account" {
+		t.Fatalf("resource %+v", r.Resource)
+	}
+	if r.Fingerprint != findings.Fingerprint("LD-ROOT-01", acct, r.Resource.ARN, "") {
+		t.Fatal("fingerprint")
+	}
+	s := newSnap()
+	s.CredentialReport = crRows(rootLine(false, false, "no_information"))
+	s.AccountSummary["AccountMFAEnabled"] = 0
+	if r := one(t, eval(t, e, s, "LD-ROOT-01")); r.Status != findings.Fail {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestNotAssessedWhenSourceMissingOrFailed(t *testing.T) {
+	e := newEngine(t, Options{})
+	s := newSnap()
+	s.Sources[snapshot.SourceCredentialReport] = snapshot.SourceStatus{Status: snapshot.StatusError,
+		Error: &snapshot.SourceError{Code: "AccessDenied", Message: "not authorized to perform iam:GenerateCredentialReport"}}
+	r := one(t, eval(t, e, s, "LD-ROOT-01"))
+	if r.Status != findings.NotAssessed || !strings.Contains(r.Message, "credential_report") || !strings.Contains(r.Message, "AccessDenied") ||
+		!strings.Contains(r.Message, "iam:GenerateCredentialReport") || r.Resource.Type != "AWS::Account" {
+		t.Fatalf("%+v", r)
+	}
+	delete(s.Sources, snapshot.SourceCredentialReport)
+	r = one(t, eval(t, e, s, "LD-ROOT-01"))
+	if r.Status != findings.NotAssessed || !strings.Contains(r.Message, "credential_report was not collected") {
+		t.Fatalf("%+v", r)
+	}
+	// A report that does not parse is as good as none.
+	s = newSnap()
+	s.CredentialReport.Rows[0]["mfa_active"] = "maybe"
+	r = one(t, eval(t, e, s, "LD-ROOT-01"))
+	if r.Status != findings.NotAssessed || !strings.Contains(r.Message, "mfa_active") {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestUnknownCheckID(t *testing.T) {
+	e := newEngine(t, Options{})
+	_, err := e.Evaluate(context.Background(), newSnap(), []string{"LD-ROOT-01", "LD-NOPE-99"})
+	if err == nil || !strings.Contains(err.Error(), "LD-NOPE-99") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestChecksSortedWithMetadata(t *testing.T) {
+	cs := newEngine(t, Options{}).Checks()
+	for i, c := range cs {
+		if i > 0 && cs[i-1].ID >= c.ID {
+			t.Fatalf("not sorted: %s then %s", cs[i-1].ID, c.ID)
+		}
+		if c.Title == "" || c.Severity.Rank() == 0 || len(c.Requires) == 0 {
+			t.Fatalf("incomplete %+v", c)
+		}
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	e := newEngine(t, Options{})
+	var first []byte
+	for i := 0; i < 5; i++ {
+		rs := eval(t, newEngine(t, Options{}), newSnap())
+		b, _ := json.Marshal(rs)
+		if i == 0 {
+			first = b
+		} else if string(b) != string(first) {
+			t.Fatalf("run %d differs:\n%s\n%s", i, first, b)
+		}
+	}
+	a := eval(t, e, newSnap())
+	b := eval(t, e, newSnap())
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("same engine, different results")
+	}
+}
+
+func TestUserRulesDir(t *testing.T) {
+	dir := t.TempDir()
+	rule := `# METADATA
+# title: Account has an alias
+# custom:
+#   id: ORG-ALIAS-01
+#   severity: low
+#   requires: [account_aliases]
+#   params:
+#     alias_required: true
+package lockdown.checks.org_alias_01
+
+import data.lockdown.lib.result
+
+results contains result.fail(result.account, "no alias") if {
+	input.params.alias_required
+	count(input.account.aliases) == 0
+}
+
+results contains result.pass(result.account, "has an alias") if count(input.account.aliases) > 0
+`
+	if err := os.WriteFile(filepath.Join(dir, "alias.rego"), []byte(rule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := newEngine(t, Options{ExtraRegoDirs: []string{dir}})
+	s := newSnap()
+	s.Sources[snapshot.SourceAccountAliases] = snapshot.SourceStatus{Status: snapshot.StatusOK}
+	if r := one(t, eval(t, e, s, "ORG-ALIAS-01")); r.Status != findings.Fail {
+		t.Fatalf("%+v", r)
+	}
+	e = newEngine(t, Options{ExtraRegoDirs: []string{dir}, Params: map[string]any{"alias_required": false}})
+	if rs := eval(t, e, s, "ORG-ALIAS-01"); len(rs) != 0 {
+		t.Fatalf("%+v", rs)
+	}
+	if _, err := New(Options{ExtraRegoDirs: []string{dir}, Params: map[string]any{"alias_required": 3}}); err == nil || !strings.Contains(err.Error(), "alias_required") {
+		t.Fatalf("wrong param type accepted: %v", err)
+	}
+	if _, err := New(Options{Params: map[string]any{"no_such_param": 3}}); err == nil || !strings.Contains(err.Error(), "no_such_param") {
+		t.Fatalf("unknown param accepted: %v", err)
+	}
+}
+
+func TestBadUserRules(t *testing.T) {
+	cases := map[string]string{
+		"no metadata": "package lockdown.checks.x\n\nresults contains 1 if true\n",
+		"no results": "# METADATA\n# title: t\n# custom:\n#   id: X-Y-01\n#   severity: low\n#   requires: [account_summary]\npackage lockdown.checks.x\n\nfoo := 1\n",
+		"bad severity": "# METADATA\n# title: t\n# custom:\n#   id: X-Y-01\n#   severity: urgent\n#   requires: [account_summary]\npackage lockdown.checks.x\n\nresults contains 1 if true\n",
+		"bad source": "# METADATA\n# title: t\n# custom:\n#   id: X-Y-01\n#   severity: low\n#   requires: [cloudtrail]\npackage lockdown.checks.x\n\nresults contains 1 if true\n",
+		"duplicate id": "# METADATA\n# title: t\n# custom:\n#   id: LD-ROOT-01\n#   severity: low\n#   requires: [account_summary]\npackage lockdown.checks.x\n\nresults contains 1 if true\n",
+		"syntax": "package lockdown.checks.x\n\nresults contains if\n",
+	}
+	for name, src := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, "bad.rego")
+			if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := New(Options{ExtraRegoDirs: []string{dir}})
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !strings.Contains(err.Error(), "bad.rego") && !strings.Contains(err.Error(), "LD-ROOT-01") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+		})
+	}
+	if _, err := New(Options{ExtraRegoDirs: []string{"/nonexistent/rules"}}); err == nil || !strings.Contains(err.Error(), "/nonexistent/rules") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestBadResultsNameTheCheck(t *testing.T) {
+	cases := map[string]string{
+		"status":    `results contains {"status": "OK", "resource": {"arn": "a"}, "message": "m"} if true`,
+		"duplicate": `results contains {"status": "PASS", "resource": {"arn": "a"}, "message": m} if some m in ["x", "y"]`,
+		"conflict":  "v := 1 if true\n\nv := 2 if true\n\nresults contains {\"status\": \"PASS\", \"resource\": {\"arn\": \"a\"}, \"message\": sprintf(\"%v\", [v])} if true",
+	}
+	for name, body := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			src := "# METADATA\n# title: t\n# custom:\n#   id: BAD-RULE-01\n#   severity: low\n#   requires: [account_summary]\npackage lockdown.checks.bad\n\n" + body + "\n"
+			if err := os.WriteFile(filepath.Join(dir, "bad.rego"), []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			e, err := New(Options{ExtraRegoDirs: []string{dir}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = e.Evaluate(context.Background(), newSnap(), []string{"BAD-RULE-01"})
+			if err == nil || !strings.Contains(err.Error(), "BAD-RULE-01") {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+}

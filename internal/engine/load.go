@@ -1,0 +1,290 @@
+package engine
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/lockdown-dev/lockdown/internal/findings"
+	"github.com/lockdown-dev/lockdown/internal/snapshot"
+)
+
+// ChecksPackage is the package prefix under which every check lives.
+const ChecksPackage = "lockdown.checks"
+
+var checksRef = ast.MustParseRef("data." + ChecksPackage)
+
+// KnownSources are the snapshot sources a check may require.
+var KnownSources = []string{
+	snapshot.SourceCallerIdentity,
+	snapshot.SourceCredentialReport,
+	snapshot.SourceAccountSummary,
+	snapshot.SourcePasswordPolicy,
+	snapshot.SourceAccountAliases,
+	snapshot.SourceVirtualMFADevices,
+	snapshot.SourceAuthorizationDetails,
+	snapshot.SourceAWSConfig,
+}
+
+// sourceFile is one .rego file to load.
+type sourceFile struct {
+	name string // shown in errors and Rego locations
+	src  []byte
+}
+
+// readFS collects the non-test .rego files of an embedded tree, named
+// prefix/<path>.
+func readFS(fsys fs.FS, prefix string, withTests bool) ([]sourceFile, error) {
+	var out []sourceFile
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".rego") || (!withTests && strings.HasSuffix(p, "_test.rego")) {
+			return nil
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		out = append(out, sourceFile{name: path.Join(prefix, p), src: b})
+		return nil
+	})
+	return out, err
+}
+
+// readDir collects the non-test .rego files under a user rule directory.
+func readDir(dir string) ([]sourceFile, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("rules directory %s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("rules directory %s: not a directory", dir)
+	}
+	var out []sourceFile
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		out = append(out, sourceFile{name: p, src: b})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rules directory %s: %w", dir, err)
+	}
+	return out, nil
+}
+
+// parseFiles parses Rego v1 modules with their METADATA annotations.
+func parseFiles(files []sourceFile) (map[string]*ast.Module, error) {
+	mods := make(map[string]*ast.Module, len(files))
+	for _, f := range files {
+		if _, dup := mods[f.name]; dup {
+			return nil, fmt.Errorf("%s: loaded twice", f.name)
+		}
+		m, err := ast.ParseModuleWithOpts(f.name, string(f.src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		if err != nil {
+			return nil, err
+		}
+		mods[f.name] = m
+	}
+	return mods, nil
+}
+
+// checkDef is one check found among the modules.
+type checkDef struct {
+	meta   findings.Check
+	pkg    ast.Ref  // data.lockdown.checks.<name>
+	files  []string // module files of the package
+	params map[string]any
+}
+
+var idPattern = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)
+
+// findChecks groups the modules under data.lockdown.checks by package and
+// reads each package's METADATA. Every such package must be a check with a
+// `results` rule.
+func findChecks(mods map[string]*ast.Module) ([]*checkDef, error) {
+	byPkg := map[string]*checkDef{}
+	names := make([]string, 0, len(mods))
+	for n := range mods {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	hasResults := map[string]bool{}
+	for _, name := range names {
+		m := mods[name]
+		if !m.Package.Path.HasPrefix(checksRef) || len(m.Package.Path) <= len(checksRef) {
+			continue
+		}
+		key := m.Package.Path.String()
+		def := byPkg[key]
+		if def == nil {
+			def = &checkDef{pkg: m.Package.Path}
+			byPkg[key] = def
+		}
+		def.files = append(def.files, name)
+		for _, r := range m.Rules {
+			if r.Head.Name.String() == "results" || (len(r.Head.Reference) == 1 && r.Head.Reference[0].Value.String() == "results") {
+				hasResults[key] = true
+			}
+		}
+		for _, a := range m.Annotations {
+			if a.Scope != "package" {
+				continue
+			}
+			if def.meta.ID != "" {
+				return nil, fmt.Errorf("%s: package %s has a second package METADATA block (first for %s)", name, key, def.meta.ID)
+			}
+			meta, params, err := parseMetadata(a)
+			if err != nil {
+				return nil, fmt.Errorf("%s: package %s METADATA: %w", name, key, err)
+			}
+			def.meta, def.params = meta, params
+		}
+	}
+	ids := map[string]string{}
+	out := make([]*checkDef, 0, len(byPkg))
+	for key, def := range byPkg {
+		where := strings.Join(def.files, ", ")
+		if def.meta.ID == "" {
+			return nil, fmt.Errorf("%s: package %s is under %s but has no package METADATA with custom.id", where, key, ChecksPackage)
+		}
+		if !hasResults[key] {
+			return nil, fmt.Errorf("%s: check %s defines no `results` rule", where, def.meta.ID)
+		}
+		if prev, dup := ids[def.meta.ID]; dup {
+			return nil, fmt.Errorf("check ID %s is used by two packages: %s and %s", def.meta.ID, prev, key)
+		}
+		ids[def.meta.ID] = key
+		out = append(out, def)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].meta.ID < out[j].meta.ID })
+	return out, nil
+}
+
+// parseMetadata reads a check's package annotation. It enforces what the
+// engine needs to run and report the check; checkComplete (tests) enforces
+// the rest for the built-in checks.
+func parseMetadata(a *ast.Annotations) (findings.Check, map[string]any, error) {
+	c := findings.Check{Title: strings.TrimSpace(a.Title), Description: strings.TrimSpace(a.Description)}
+	custom := a.Custom
+	str := func(key string) (string, error) {
+		v, ok := custom[key]
+		if !ok || v == nil {
+			return "", nil
+		}
+		s, ok := v.(string)
+		if !ok {
+			return "", fmt.Errorf("custom.%s must be a string, got %T", key, v)
+		}
+		return strings.TrimSpace(s), nil
+	}
+	list := func(key string) ([]string, error) {
+		v, ok := custom[key]
+		if !ok || v == nil {
+			return nil, nil
+		}
+		items, ok := v.([]any)
+		if !ok {
+			return nil, fmt.Errorf("custom.%s must be a list, got %T", key, v)
+		}
+		out := make([]string, 0, len(items))
+		for _, it := range items {
+			s, ok := it.(string)
+			if !ok {
+				return nil, fmt.Errorf("custom.%s: %v is not a string", key, it)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	var err error
+	if c.ID, err = str("id"); err != nil {
+		return c, nil, err
+	}
+	if !idPattern.MatchString(c.ID) {
+		return c, nil, fmt.Errorf("custom.id %q is not an ID like LD-ROOT-01", c.ID)
+	}
+	if c.Title == "" {
+		return c, nil, fmt.Errorf("check %s: title is missing", c.ID)
+	}
+	sev, err := str("severity")
+	if err != nil {
+		return c, nil, err
+	}
+	var ok bool
+	if c.Severity, ok = findings.ParseSeverity(sev); !ok {
+		return c, nil, fmt.Errorf("check %s: severity %q is not one of info, low, medium, high, critical", c.ID, sev)
+	}
+	if c.Section, err = str("section"); err != nil {
+		return c, nil, err
+	}
+	if c.GuideStep, err = str("guide_step"); err != nil {
+		return c, nil, err
+	}
+	if c.CIS, err = list("cis"); err != nil {
+		return c, nil, err
+	}
+	if c.SecurityHub, err = list("security_hub"); err != nil {
+		return c, nil, err
+	}
+	if c.Requires, err = list("requires"); err != nil {
+		return c, nil, err
+	}
+	if len(c.Requires) == 0 {
+		return c, nil, fmt.Errorf("check %s: custom.requires must name the snapshot sources it reads", c.ID)
+	}
+	for _, r := range c.Requires {
+		if !contains(KnownSources, r) {
+			return c, nil, fmt.Errorf("check %s: custom.requires names unknown source %q (known: %s)", c.ID, r, strings.Join(KnownSources, ", "))
+		}
+	}
+	if c.Remediation, err = str("remediation"); err != nil {
+		return c, nil, err
+	}
+	if c.DocsURL, err = str("docs_url"); err != nil {
+		return c, nil, err
+	}
+	if c.DocsURL != "" && !strings.HasPrefix(c.DocsURL, "https://") {
+		return c, nil, fmt.Errorf("check %s: docs_url %q is not an https URL", c.ID, c.DocsURL)
+	}
+	var params map[string]any
+	if v, ok := custom["params"]; ok && v != nil {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return c, nil, fmt.Errorf("check %s: custom.params must be a map of name to default value", c.ID)
+		}
+		params = m
+		for k, d := range m {
+			if _, ok := paramKind(d); !ok {
+				return c, nil, fmt.Errorf("check %s: custom.params.%s default %v is not a number, boolean or string", c.ID, k, d)
+			}
+		}
+	}
+	return c, params, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

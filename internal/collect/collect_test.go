@@ -45,6 +45,14 @@ func mustCollect(t *testing.T, opts Options) *snapshot.Snapshot {
 	if err != nil {
 		t.Fatalf("Collect: %v", err)
 	}
+	// Whatever went wrong, what was collected must load back as a snapshot.
+	data, err := snapshot.Marshal(snap)
+	if err != nil {
+		t.Fatalf("Marshal: %v", err)
+	}
+	if _, err := snapshot.Decode("collected.json", data); err != nil {
+		t.Fatalf("the collected snapshot does not load back: %v", err)
+	}
 	return snap
 }
 
@@ -444,21 +452,32 @@ func TestPolicyDocumentsDecoded(t *testing.T) {
 		{Name: "broken", Document: iamtest.Doc(`{"Version":"2012-10-17","Statement":[`)},
 		{Name: "fine", Document: iamtest.Doc(`{"Statement":{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringLike":{"aws:userid":"A+B C%"}}},"Version":"2012-10-17"}`)},
 	}
+	acct.Roles[2].AssumeRolePolicyDocument = iamtest.Doc(`"not an object"`)
+	acct.Policies[4].Versions[0].Document = iamtest.Doc(`{"Version":`)
 	startServer(t, acct)
 	snap := mustCollect(t, fastOptions())
-	requireError(t, snap, snapshot.SourceAuthorizationDetails, "MalformedPolicyDocument", `user "user00001"`, `inline policy "broken"`, "not valid JSON")
+	// Streams are merged users, groups, roles, policies: the user's error comes first.
+	st := requireError(t, snap, snapshot.SourceAuthorizationDetails, "MalformedPolicyDocument", `user "user00001"`, `inline policy "broken"`, "not valid JSON", "and 2 more problem(s)")
+	if !st.Partial {
+		t.Errorf("partial not set")
+	}
+	if r := snap.Roles[2]; r.Name != "Role02" || r.AssumeRolePolicyDocument != nil || len(r.AttachedPolicies) != 1 {
+		t.Errorf("role with a non-object trust policy: %+v", r)
+	}
+	for _, p := range snap.Policies {
+		if p.Name == acct.Policies[4].Name && (len(p.Versions) != 1 || p.Versions[0].VersionID != "v2") {
+			t.Errorf("policy with a broken v1: versions %+v, want v2 only", p.Versions)
+		}
+	}
 	if len(snap.Users) != 3 || len(snap.Policies) == 0 || len(snap.Roles) != 20 {
 		t.Fatalf("entities lost: users=%d policies=%d roles=%d", len(snap.Users), len(snap.Policies), len(snap.Roles))
 	}
 	u := snap.Users[1]
-	if u.Name != "user00001" || len(u.InlinePolicies) != 2 {
-		t.Fatalf("user = %+v", u)
+	if u.Name != "user00001" || len(u.InlinePolicies) != 1 || u.InlinePolicies[0].Name != "fine" {
+		t.Fatalf("user = %+v, want the broken policy left out and the good one kept", u)
 	}
-	if got, want := string(u.InlinePolicies[1].Document), `{"Statement":{"Action":"*","Condition":{"StringLike":{"aws:userid":"A+B C%"}},"Effect":"Deny","Resource":"*"},"Version":"2012-10-17"}`; got != want {
+	if got, want := string(u.InlinePolicies[0].Document), `{"Statement":{"Action":"*","Condition":{"StringLike":{"aws:userid":"A+B C%"}},"Effect":"Deny","Resource":"*"},"Version":"2012-10-17"}`; got != want {
 		t.Errorf("document = %s\nwant       %s", got, want)
-	}
-	if u.InlinePolicies[0].Document != nil {
-		t.Errorf("broken document kept as %s", u.InlinePolicies[0].Document)
 	}
 	for _, p := range snap.Policies {
 		if p.Name == "Policy03" {

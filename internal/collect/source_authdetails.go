@@ -170,19 +170,23 @@ func (c *collector) listRoles(ctx context.Context) *authResult {
 }
 
 // document decodes a URL-encoded policy document. A document that does not
-// decode is recorded as an error naming the entity and policy; the entity
-// is kept with a null document.
-func document(raw *string, res *authResult, entity, what string) json.RawMessage {
+// decode to a JSON object is recorded as an error naming the entity and
+// policy and left out (ok false); the entity itself is kept, so the
+// snapshot stays loadable and the source reports what is missing.
+func document(raw *string, res *authResult, entity, what string) (json.RawMessage, bool) {
 	if raw == nil {
 		res.add(newSourceError("MalformedPolicyDocument", "%s: %s: AWS returned no policy document", entity, what))
-		return nil
+		return nil, false
 	}
 	doc, err := snapshot.NormalizeDocument(*raw)
-	if err != nil {
-		res.add(newSourceError("MalformedPolicyDocument", "%s: %s: %v", entity, what, err))
-		return nil
+	if err == nil && (len(doc) == 0 || doc[0] != '{') {
+		err = fmt.Errorf("policy document is JSON but not an object")
 	}
-	return doc
+	if err != nil {
+		res.add(newSourceError("MalformedPolicyDocument", "%s: %s: %v (left out of the snapshot)", entity, what, err))
+		return nil, false
+	}
+	return doc, true
 }
 
 func attached(in []types.AttachedPolicy) []snapshot.AttachedPolicy {
@@ -197,10 +201,9 @@ func inline(in []types.PolicyDetail, res *authResult, entity string) []snapshot.
 	var out []snapshot.InlinePolicy
 	for _, p := range in {
 		name := str(p.PolicyName)
-		out = append(out, snapshot.InlinePolicy{
-			Name:     name,
-			Document: document(p.PolicyDocument, res, entity, fmt.Sprintf("inline policy %q", name)),
-		})
+		if doc, ok := document(p.PolicyDocument, res, entity, fmt.Sprintf("inline policy %q", name)); ok {
+			out = append(out, snapshot.InlinePolicy{Name: name, Document: doc})
+		}
 	}
 	return out
 }
@@ -266,7 +269,7 @@ func convertRole(r types.RoleDetail, res *authResult) snapshot.Role {
 		PermissionsBoundary: boundary(r.PermissionsBoundary),
 		Tags:                tags(r.Tags),
 	}
-	out.AssumeRolePolicyDocument = document(r.AssumeRolePolicyDocument, res, entity, "trust policy")
+	out.AssumeRolePolicyDocument, _ = document(r.AssumeRolePolicyDocument, res, entity, "trust policy")
 	if lu := r.RoleLastUsed; lu != nil && (lu.LastUsedDate != nil || str(lu.Region) != "") {
 		out.RoleLastUsed = &snapshot.RoleLastUsed{LastUsedDate: utcPtr(lu.LastUsedDate), Region: str(lu.Region)}
 	}
@@ -300,14 +303,18 @@ func convertPolicy(p types.ManagedPolicyDetail, res *authResult) snapshot.Manage
 	}
 	for _, v := range p.PolicyVersionList {
 		id := str(v.VersionId)
+		doc, ok := document(v.Document, res, entity, "version "+id)
+		if !ok {
+			continue
+		}
 		out.Versions = append(out.Versions, snapshot.PolicyVersion{
 			VersionID:        id,
 			IsDefaultVersion: v.IsDefaultVersion,
 			CreateDate:       utc(v.CreateDate),
-			Document:         document(v.Document, res, entity, "version "+id),
+			Document:         doc,
 		})
 	}
-	if len(out.Versions) == 0 {
+	if len(p.PolicyVersionList) == 0 {
 		res.add(newSourceError("MissingPolicyVersions", "%s: AWS returned no policy versions", entity))
 	}
 	return out

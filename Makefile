@@ -1,0 +1,43 @@
+# lockdown: build, demo, test, bench.
+SHELL := /bin/bash
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/lockdown-dev/lockdown/internal/cli.Version=$(VERSION)
+BENCH_SNAPSHOT := .cache/bench/snapshot-10k.json
+
+.PHONY: all build demo test lint unit sarif-validate bench clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/lockdown ./cmd/lockdown
+
+## demo: audit the bundled sample account (the guide's account as written); no AWS access needed.
+demo:
+	@$(GO) run ./cmd/lockdown audit --snapshot testdata/snapshots/guide-as-written.json --format table --fail-on none
+
+## test: everything CI checks. Installs its own test-only npm tools into .cache/.
+test: lint unit sarif-validate
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -count=1 ./...
+
+## sarif-validate: Microsoft's SARIF validator with GitHub's ingestion rules on every golden SARIF file.
+sarif-validate:
+	LOCKDOWN_SARIF_MULTITOOL=1 $(GO) test -count=1 -run 'Multitool' ./report/...
+
+## bench: Go benchmarks plus a whole-audit run on a generated 10,000-user account.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@mkdir -p $(dir $(BENCH_SNAPSHOT))
+	$(GO) run ./tools/gensnapshot -users 10000 -roles 2000 -policies 5000 -o $(BENCH_SNAPSHOT)
+	$(GO) build -o .cache/bench/lockdown ./cmd/lockdown
+	/usr/bin/time -f 'whole audit: %e s wall, peak RSS %M KiB' .cache/bench/lockdown audit --snapshot $(BENCH_SNAPSHOT) --format json --fail-on none -o json=/dev/null > /dev/null
+
+clean:
+	rm -rf bin .cache/bench

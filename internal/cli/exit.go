@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+)
+
+// The one exit-code table.
+const (
+	ExitOK       = 0 // nothing failing at or above --fail-on
+	ExitFindings = 1 // failing findings at or above --fail-on
+	ExitInput    = 2 // usage or input error
+	ExitRuntime  = 3 // collection or runtime error
+)
+
+// exitError carries the exit code an error should produce.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func inputErr(format string, a ...any) error {
+	return &exitError{code: ExitInput, err: fmt.Errorf(format, a...)}
+}
+
+func asInput(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: ExitInput, err: err}
+}
+
+func asRuntime(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: ExitRuntime, err: err}
+}
+
+// exitCode maps an error to the exit-code table. Errors without a code are
+// runtime errors: an unexpected failure is never reported as success.
+func exitCode(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var e *exitError
+	if errors.As(err, &e) {
+		return e.code
+	}
+	return ExitRuntime
+}

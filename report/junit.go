@@ -55,7 +55,7 @@ type junitCase struct {
 type junitFailure struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr"`
-	Body    string `xml:",chardata"`
+	Body    string `xml:",cdata"`
 }
 
 type junitSkipped struct {
@@ -90,7 +90,7 @@ func renderJUnit(w io.Writer, rep *findings.Report, _ Options) error {
 				if sev == "" {
 					sev = "unrated"
 				}
-				tc.Failure = &junitFailure{Message: oneLine(r.Message), Type: sev, Body: failureBody(r, checks[r.CheckID])}
+				tc.Failure = &junitFailure{Message: oneLine(r.Message), Type: sev, Body: xmlSafe(failureBody(r, checks[r.CheckID]))}
 				suite.Failures++
 			case findings.NotAssessed:
 				reason := oneLine(r.Message)
@@ -161,4 +161,18 @@ func failureBody(r findings.Result, c findings.Check) string {
 		fmt.Fprintf(&b, "\n\nMore: %s", c.DocsURL)
 	}
 	return b.String() + "\n"
+}
+
+// xmlSafe replaces the characters XML 1.0 does not allow (most C0 controls,
+// surrogates, U+FFFE/U+FFFF) with U+FFFD; CDATA sections are not escaped.
+func xmlSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return r
+		case r < 0x20, r >= 0xD800 && r <= 0xDFFF, r == 0xFFFE, r == 0xFFFF:
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }

@@ -196,10 +196,17 @@ var markdownEscaper = strings.NewReplacer(
 // thematic break, ordered list) at the beginning of a line.
 var lineStartRE = regexp.MustCompile(`^([-+=]|\d+[.)])`)
 
-// escapeMarkdown makes text render literally in GitHub Markdown. Line breaks
-// become spaces so the text cannot start a new block.
+// escapeMarkdown makes text render literally inside a line of GitHub
+// Markdown (a table cell, a heading, after other text). Line breaks become
+// spaces so the text cannot start a new block.
 func escapeMarkdown(s string) string {
-	s = markdownEscaper.Replace(oneLine(s))
+	return markdownEscaper.Replace(oneLine(s))
+}
+
+// escapeParagraph is escapeMarkdown for text that starts a line, where "-",
+// "+", "=" or "1." would otherwise begin a list or a heading.
+func escapeParagraph(s string) string {
+	s = escapeMarkdown(s)
 	if m := lineStartRE.FindStringIndex(s); m != nil {
 		s = s[:m[1]-1] + "\\" + s[m[1]-1:]
 	}
@@ -249,7 +256,7 @@ func remediationMarkdown(text string) string {
 	var cmd, para []string
 	flushPara := func() {
 		if len(para) > 0 {
-			b.WriteString(escapeMarkdown(strings.Join(para, " ")) + "\n\n")
+			b.WriteString(escapeParagraph(strings.Join(para, " ")) + "\n\n")
 			para = nil
 		}
 	}

@@ -181,9 +181,10 @@ func columnWidths(cells [][5]string, avail int) [5]int {
 	}
 	w := natural
 	rest := avail - w[0] - w[2]
-	w[1] = min(natural[1], max(10, rest/4))
-	w[3] = min(natural[3], max(12, rest/4))
-	w[4] = max(12, rest-w[1]-w[3])
+	// The minimums (8, 10, 10) fit exactly at minWidth.
+	w[1] = min(natural[1], max(8, rest/4))
+	w[3] = min(natural[3], max(10, rest/4))
+	w[4] = max(10, rest-w[1]-w[3])
 	if spare := w[4] - natural[4]; spare > 0 {
 		w[4] = natural[4]
 		give := min(spare, natural[3]-w[3])

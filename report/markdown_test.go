@@ -1,0 +1,89 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestEscapeMarkdown(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain text":          "plain text",
+		"*bold* _it_ `c`":     `\*bold\* \_it\_ \` + "`c\\`",
+		"<script>&amp;":       "&lt;script&gt;&amp;amp;",
+		"[x](http://y) | z":   `\[x\](http://y) \| z`,
+		"line\nbreak":         "line break",
+		"#1 @team ~~s~~ !img": `\#1 \@team \~\~s\~\~ \!img`,
+		`back\slash`:          `back\\slash`,
+	} {
+		if got := escapeMarkdown(in); got != want {
+			t.Errorf("escapeMarkdown(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"- item": `\- item`,
+		"1. one": `1\. one`,
+		"+ plus": `\+ plus`,
+		"ok - x": "ok - x",
+	} {
+		if got := escapeParagraph(in); got != want {
+			t.Errorf("escapeParagraph(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := codeSpan("a`b"); got != "`` a`b ``" {
+		t.Errorf("codeSpan = %q", got)
+	}
+	if got := cell("`a|b` \\| c"); got != "`a\\|b` \\| c" {
+		t.Errorf("cell = %q", got)
+	}
+}
+
+func TestRemediationMarkdown(t *testing.T) {
+	in := "Do this first:\naws iam update-account-password-policy \\\n  --minimum-password-length 14\n\n$ aws iam get-user\nThen *check*."
+	want := "Do this first:\n\n```sh\naws iam update-account-password-policy \\\n  --minimum-password-length 14\n```\n\n```sh\naws iam get-user\n```\n\nThen \\*check\\*.\n"
+	if got := remediationMarkdown(in); got != want {
+		t.Errorf("remediationMarkdown:\n%s\nwant:\n%s", got, want)
+	}
+	// A fence inside a command cannot close the block early.
+	if got := remediationMarkdown("aws x ```"); !strings.HasPrefix(got, "````sh\n") {
+		t.Errorf("fence not lengthened: %q", got)
+	}
+}
+
+func TestMarkdownContent(t *testing.T) {
+	rep := loadFixture(t, "mixed")
+	var buf bytes.Buffer
+	if err := Render(&buf, "markdown", rep, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		"`123456789012` (aws)",
+		rep.SnapshotDigest,
+		"| Critical | 1 |",
+		"| **Total** | **9** |",
+		"## Not assessed",
+		"AccessDenied",
+		"<details><summary>Remediation</summary>",
+		"```sh\naws iam get-account-summary",
+		"<details><summary>Passing checks (4)</summary>",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("markdown lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "<b>") || !strings.Contains(out, `\*nobody-left\* \| not in`) {
+		t.Error("message data is not escaped")
+	}
+	// The most severe failing check comes first.
+	if strings.Index(out, "### Critical") > strings.Index(out, "### High") {
+		t.Error("failing checks are not ordered by severity")
+	}
+	buf.Reset()
+	if err := Render(&buf, "markdown", rep, Options{Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "Passing checks") {
+		t.Error("quiet markdown lists passing checks")
+	}
+}

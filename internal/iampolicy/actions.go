@@ -90,16 +90,15 @@ func ExpandAction(pattern string) []string {
 	if !ok && pattern != "*" {
 		return nil
 	}
-	var sg glob
+	var sg, ag glob
 	if ok {
-		sg = compileGlob(svcPat)
+		sg, ag = compileGlob(svcPat), compileGlob(actPat)
 	}
 	var out []string
 	for _, s := range cd.services {
 		if ok && !sg.match(s.prefix) {
 			continue
 		}
-		ag := compileGlob(actPat)
 		for _, a := range s.actions {
 			if (ok && ag.match(a)) || (!ok && g.match(s.prefix+":"+a)) {
 				out = append(out, s.prefix+":"+a)

@@ -149,10 +149,11 @@ type policyResult struct {
 	allowPM     princMatch // strongest principal match among allowing statements (resource policies)
 	firstDeny   int        // index into Decision.Matched, -1 if none
 	firstAllow  int
+	bestAllow   int // index of the allowing statement with the strongest principal match
 }
 
 func evalPolicy(ref *PolicyRef, kind string, resource bool, hasBoundary bool, e *env, d *Decision) policyResult {
-	r := policyResult{firstDeny: -1, firstAllow: -1}
+	r := policyResult{firstDeny: -1, firstAllow: -1, bestAllow: -1}
 	if ref == nil || ref.Policy == nil {
 		return r
 	}
@@ -199,8 +200,9 @@ func evalPolicy(ref *PolicyRef, kind string, resource bool, hasBoundary bool, e 
 				r.firstAllow = len(d.Matched) - 1
 			}
 			r.allow = true
-			if pm > r.allowPM {
+			if pm > r.allowPM || r.bestAllow < 0 {
 				r.allowPM = pm
+				r.bestAllow = len(d.Matched) - 1
 			}
 		}
 	}
@@ -242,7 +244,7 @@ func Evaluate(set PolicySet, req Request) Decision {
 	var d Decision
 
 	d.Matched = make([]MatchedStatement, 0, 4)
-	var idAllow, idDeny bool
+	var idAllow bool
 	idFirstAllow, firstDeny, resFirstAllow := -1, -1, -1
 	for i := range set.Identity {
 		ref := &set.Identity[i]
@@ -254,7 +256,6 @@ func Evaluate(set PolicySet, req Request) Decision {
 			firstDeny = r.firstDeny
 		}
 		idAllow = idAllow || r.allow
-		idDeny = idDeny || r.deny
 	}
 	boundaryAllow := true
 	var boundaryName string
@@ -288,13 +289,11 @@ func Evaluate(set PolicySet, req Request) Decision {
 		}
 		r := evalPolicy(ref, kind, true, set.Boundary != nil, e, &d)
 		if r.allow {
-			if resFirstAllow < 0 {
-				resFirstAllow = r.firstAllow
+			if !resAllow || r.allowPM > resPM {
+				resPM = r.allowPM
+				resFirstAllow = r.bestAllow
 			}
 			resAllow = true
-			if r.allowPM > resPM {
-				resPM = r.allowPM
-			}
 		}
 		if r.deny && firstDeny < 0 {
 			firstDeny = r.firstDeny
@@ -331,17 +330,23 @@ func Evaluate(set PolicySet, req Request) Decision {
 		return d
 	}
 
+	resAcct := arnAccount(req.Resource)
+	cross := len(set.Resource) > 0 && resAcct != "" && p.accountID() != "" && resAcct != p.accountID()
+
 	if p.Type == "root" {
-		if trust {
+		switch {
+		case trust:
 			return deny("the root user cannot assume roles")
+		case cross && !resAllow:
+			return deny("cross-account request by a root user: no resource-based policy statement allows " + what())
 		}
 		d.Effect, d.Allowed = Allow, true
 		d.Reason = "the account root user has full access to its own account unless explicitly denied"
+		if cross {
+			d.Reason = "allowed by " + describe(at(resFirstAllow)) + " (the root user needs no identity policy)"
+		}
 		return d
 	}
-
-	resAcct := arnAccount(req.Resource)
-	cross := len(set.Resource) > 0 && resAcct != "" && p.accountID() != "" && resAcct != p.accountID()
 	if cross {
 		switch {
 		case !resAllow:
@@ -370,10 +375,13 @@ func Evaluate(set PolicySet, req Request) Decision {
 		if identityOK {
 			return allow(at(idFirstAllow), " and "+describe(at(resFirstAllow)))
 		}
-		if !idAllow {
+		switch {
+		case resPM == pmAccount && !idAllow:
 			return deny(describe(at(resFirstAllow)) + " names only the account, and no identity policy allows " + what())
+		case resPM == pmAccount:
+			return deny("allowed by " + describe(at(resFirstAllow)) + " and identity policies, but not by permissions boundary " + boundaryName)
 		}
-		return deny("allowed by " + describe(at(resFirstAllow)) + " and identity policies, but not by permissions boundary " + boundaryName)
+		return deny(describe(at(resFirstAllow)) + " grants the role, but permissions boundary " + boundaryName + " does not allow " + what())
 	}
 	if trust {
 		return deny("the trust policy " + trustName + " does not allow " + req.Principal.ARN + " to perform " + req.Action)

@@ -222,3 +222,26 @@ func TestEvalMatchedOrderAndExplanation(t *testing.T) {
 		t.Fatalf("reason %q", d.Reason)
 	}
 }
+
+func TestEvalRootCrossAccountAndReasons(t *testing.T) {
+	root := Principal{ARN: "arn:aws:iam::123456789012:root", AccountID: "123456789012", Type: "root"}
+	queue := "arn:aws:sqs:us-east-1:999999999999:q"
+	other := ref(t, "resource", "queue", `{"Statement":{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sqs:*","Resource":"*"}}`)
+	mine := ref(t, "resource", "queue", `{"Statement":{"Sid":"Acct","Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sqs:*","Resource":"*"}}`)
+	if d := Evaluate(PolicySet{Resource: []PolicyRef{other}}, Request{Principal: root, Action: "sqs:SendMessage", Resource: queue}); d.Allowed {
+		t.Errorf("%s: root of another account needs the resource policy: %s", urlCross, d.Reason)
+	}
+	if d := Evaluate(PolicySet{Resource: []PolicyRef{mine}}, Request{Principal: root, Action: "sqs:SendMessage", Resource: queue}); !d.Allowed || !strings.Contains(d.Reason, "Acct") {
+		t.Errorf("%s: root allowed by the queue policy: %s", urlCross, d.Reason)
+	}
+	// The strongest principal match is the one reported.
+	sess := session("App", "s1")
+	b := ref(t, "boundary", "OnlyIAM", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:*","Resource":"*"}}`)
+	bucket := ref(t, "resource", "bucket", `{"Version":"2012-10-17","Statement":[
+		{"Sid":"Account","Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"s3:*","Resource":"*"},
+		{"Sid":"Role","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/App"},"Action":"s3:*","Resource":"*"}]}`)
+	d := Evaluate(PolicySet{Boundary: &b, Resource: []PolicyRef{bucket}}, Request{Principal: sess, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"})
+	if d.Allowed || !strings.Contains(d.Reason, "statement Role") || !strings.Contains(d.Reason, "OnlyIAM") {
+		t.Errorf("%s: got %s (%s)", urlBoundaries, d.Effect, d.Reason)
+	}
+}

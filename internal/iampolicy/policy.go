@@ -119,9 +119,14 @@ type Principal struct {
 // Request is one authorization question.
 type Request struct {
 	Principal Principal
-	Action    string              // "service:Action"
-	Resource  string              // ARN or "*"
-	Context   map[string][]string // condition keys -> values (key names case-insensitive)
+	Action    string // "service:Action"
+	// Resource is the ARN the action is on, or "*" for actions without
+	// resource-level permissions. "*" is literal: only Resource patterns that
+	// match the text "*" (such as "*") cover it, as in AWS. To ask about a
+	// specific resource, pass its ARN.
+	Resource string
+	// Context maps condition keys (names case-insensitive) to values.
+	Context map[string][]string
 }
 
 // PolicyRef is a parsed policy together with where it comes from.

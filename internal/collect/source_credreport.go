@@ -133,12 +133,11 @@ func parseCredentialReport(content []byte) (*snapshot.CredentialReport, error) {
 			return rep, nil
 		}
 		if err != nil {
-			line, _ := cr.FieldPos(0)
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				line = pe.Line
+				return rep, malformed("line %d: %s", pe.Line, csvProblem(err))
 			}
-			return rep, malformed("line %d: %s", line, csvProblem(err))
+			return rep, malformed("after %d rows: %v", len(rep.Rows), err)
 		}
 		row := make(map[string]string, len(header))
 		for i, h := range header {

@@ -1,0 +1,229 @@
+package differential
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/lockdown-dev/lockdown/internal/iampolicy"
+)
+
+const (
+	seed   = 20261127
+	nCases = 4000
+)
+
+var repoRoot = filepath.Join("..", "..", "..")
+
+// Signature identifies a case by content, so a known difference stays tied
+// to the exact policies and request even if the generator changes.
+func Signature(c *Case) string {
+	b, err := json.Marshal(c)
+	if err != nil {
+		panic(err)
+	}
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:8])
+}
+
+func TestGeneratorDeterministicAndCovering(t *testing.T) {
+	a, b := Generate(seed, nCases), Generate(seed, nCases)
+	var ba, bb bytes.Buffer
+	if err := WriteCases(&ba, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCases(&bb, b); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(ba.Bytes(), bb.Bytes()) {
+		t.Fatal("Generate is not deterministic: two runs with the same seed differ")
+	}
+	var bc bytes.Buffer
+	if err := WriteCases(&bc, Generate(seed+1, nCases)); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(ba.Bytes(), bc.Bytes()) {
+		t.Fatal("Generate ignores its seed")
+	}
+
+	count := map[string]int{}
+	for i := range a {
+		for _, f := range a[i].Features {
+			count[f]++
+		}
+		if _, err := a[i].PolicySet(); err != nil {
+			t.Errorf("case %s: generated policy does not parse: %v", a[i].ID, err)
+		}
+	}
+	const minFamily = 150
+	for _, fam := range Families {
+		if n := count["family:"+fam]; n < minFamily {
+			t.Errorf("operator family %s used in %d cases, want >= %d", fam, n, minFamily)
+		}
+		for _, op := range familyOps[fam] {
+			if n := count["op:"+op]; n < 30 {
+				t.Errorf("operator %s used in %d cases, want >= 30", op, n)
+			}
+		}
+	}
+	for _, f := range []string{
+		"ifexists", "forallvalues", "foranyvalue", "multivalued", "missing-key", "key-case",
+		"notaction", "notresource", "action-wildcard", "action-case", "resource-wildcard", "resource-segment-wildcard",
+		"version:2008", "version:absent", "deny", "boundary", "guide-mfa", "variable", "condition-variable",
+		"var:${aws:username}", "var:${aws:userid}", "var:${aws:PrincipalTag/team}", "var:${*}", "var:${?}", "var:${$}",
+		"var:${aws:username, 'alice'}", "var:${aws:PrincipalTag/missing, 'bob'}",
+		"ctx:access_key", "ctx:session_no_mfa", "ctx:mfa_session", "principal:user", "principal:assumed-role",
+	} {
+		if count[f] < 20 {
+			t.Errorf("feature %s covered by %d cases, want >= 20", f, count[f])
+		}
+	}
+	if t.Failed() || testing.Verbose() {
+		keys := make([]string, 0, len(count))
+		for k := range count {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			t.Logf("%-45s %d", k, count[k])
+		}
+	}
+}
+
+func TestDifferential(t *testing.T) {
+	if os.Getenv("LOCKDOWN_IAMSIM") != "1" {
+		t.Skip("differential run against @cloud-copilot/iam-simulate needs Node.js and npm: run with LOCKDOWN_IAMSIM=1 (make test sets it)")
+	}
+	ctx := context.Background()
+	tool := Tool{Root: repoRoot}
+	if err := tool.Install(ctx); err != nil {
+		t.Fatalf("installing the simulator: %v", err)
+	}
+	known, err := LoadKnown(filepath.Join("KNOWN_DIFFERENCES.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := Generate(seed, nCases)
+	sims, err := tool.Run(ctx, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var agree, knownHit, disagree, bothReject int
+	byEffect := map[iampolicy.Effect]int{}
+	usedKnown := map[string]bool{}
+	for i := range cases {
+		c, s := &cases[i], sims[i]
+		sig := Signature(c)
+		if len(s.Ignored) > 0 {
+			t.Errorf("case %s: simulator ignored context keys %v (generator must use keys it accepts)", c.ID, s.Ignored)
+			continue
+		}
+		set, perr := c.PolicySet()
+		if perr != nil || s.Error != "" {
+			if perr != nil && s.Error != "" {
+				bothReject++
+				continue
+			}
+			t.Errorf("case %s (sig %s): lockdown parse error %v, simulator error %q\n%s", c.ID, sig, perr, s.Error, caseJSON(c))
+			disagree++
+			continue
+		}
+		want, ok := SimEffect(s.Result)
+		if !ok {
+			t.Errorf("case %s: simulator returned unknown result %q", c.ID, s.Result)
+			continue
+		}
+		got := iampolicy.Evaluate(set, c.GoRequest()).Effect
+		if got == want {
+			agree++
+			byEffect[got]++
+			if k, ok := known[sig]; ok {
+				t.Errorf("KNOWN_DIFFERENCES.md entry %s (%s) is stale: both now answer %s", sig, k.ID, got)
+			}
+			continue
+		}
+		if k, ok := known[sig]; ok && k.Lockdown == string(got) && k.Simulator == string(want) {
+			knownHit++
+			usedKnown[sig] = true
+			continue
+		}
+		disagree++
+		if disagree <= 40 {
+			t.Errorf("case %s (sig %s): lockdown %s, iam-simulate %s\n%s", c.ID, sig, got, want, caseJSON(c))
+		}
+	}
+	for sig, k := range known {
+		if !usedKnown[sig] && k.Status != "fixed" {
+			t.Logf("KNOWN_DIFFERENCES.md entry %s (%s) did not occur in this run", sig, k.ID)
+		}
+	}
+	t.Logf("%d cases: %d agree (Allow %d, ExplicitDeny %d, ImplicitDeny %d), %d rejected by both, %d known differences, %d disagreements",
+		len(cases), agree, byEffect[iampolicy.Allow], byEffect[iampolicy.ExplicitDeny], byEffect[iampolicy.ImplicitDeny], bothReject, knownHit, disagree)
+	if disagree > 0 {
+		t.Errorf("%d unexplained disagreements (first 40 shown)", disagree)
+	}
+}
+
+func caseJSON(c *Case) string {
+	b, _ := json.MarshalIndent(c, "", "  ")
+	return string(b)
+}
+
+// KnownDifference is one entry of KNOWN_DIFFERENCES.md.
+type KnownDifference struct {
+	ID, Sig             string
+	Lockdown, Simulator string
+	Status              string // "open" or "simulator" (the simulator is wrong) or "fixed"
+}
+
+// LoadKnown reads the entry lines of KNOWN_DIFFERENCES.md:
+//
+//	- case c00123 sig 0123456789abcdef: lockdown ImplicitDeny, iam-simulate Allow, open
+//
+// Every section that lists cases must also carry a docs.aws.amazon.com URL
+// and a quote ("> ...") that decides it.
+func LoadKnown(path string) (map[string]KnownDifference, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]KnownDifference{}
+	sections := strings.Split("\n"+string(b), "\n## ")
+	for si, sec := range sections {
+		lines := strings.Split(sec, "\n")
+		hasCase := false
+		for ln, line := range lines {
+			line = strings.TrimSpace(line)
+			if !strings.HasPrefix(line, "- case ") {
+				continue
+			}
+			hasCase = true
+			var k KnownDifference
+			var rest string
+			if _, err := fmt.Sscanf(line, "- case %s sig %s lockdown %s iam-simulate %s %s", &k.ID, &k.Sig, &k.Lockdown, &k.Simulator, &rest); err != nil {
+				return nil, fmt.Errorf("%s: section %d line %d: %q: want \"- case ID sig SIG: lockdown EFFECT, iam-simulate EFFECT, STATUS\": %v", path, si, ln+1, line, err)
+			}
+			k.Sig = strings.TrimSuffix(k.Sig, ":")
+			k.Lockdown = strings.TrimSuffix(k.Lockdown, ",")
+			k.Simulator = strings.TrimSuffix(k.Simulator, ",")
+			k.Status = rest
+			if _, ok := SimEffect(k.Simulator); ok {
+				e, _ := SimEffect(k.Simulator)
+				k.Simulator = string(e)
+			}
+			out[k.Sig] = k
+		}
+		if hasCase && (!strings.Contains(sec, "https://docs.aws.amazon.com/") || !strings.Contains(sec, "\n> ")) {
+			return nil, fmt.Errorf("%s: section %q lists cases but lacks an AWS documentation URL or a quoted passage", path, lines[0])
+		}
+	}
+	return out, nil
+}

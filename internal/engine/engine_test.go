@@ -216,12 +216,12 @@ results contains result.pass(result.account, "has an alias") if count(input.acco
 
 func TestBadUserRules(t *testing.T) {
 	cases := map[string]string{
-		"no metadata": "package lockdown.checks.x\n\nresults contains 1 if true\n",
-		"no results": "# METADATA\n# title: t\n# custom:\n#   id: X-Y-01\n#   severity: low\n#   requires: [account_summary]\npackage lockdown.checks.x\n\nfoo := 1\n",
+		"no metadata":  "package lockdown.checks.x\n\nresults contains 1 if true\n",
+		"no results":   "# METADATA\n# title: t\n# custom:\n#   id: X-Y-01\n#   severity: low\n#   requires: [account_summary]\npackage lockdown.checks.x\n\nfoo := 1\n",
 		"bad severity": "# METADATA\n# title: t\n# custom:\n#   id: X-Y-01\n#   severity: urgent\n#   requires: [account_summary]\npackage lockdown.checks.x\n\nresults contains 1 if true\n",
-		"bad source": "# METADATA\n# title: t\n# custom:\n#   id: X-Y-01\n#   severity: low\n#   requires: [cloudtrail]\npackage lockdown.checks.x\n\nresults contains 1 if true\n",
+		"bad source":   "# METADATA\n# title: t\n# custom:\n#   id: X-Y-01\n#   severity: low\n#   requires: [cloudtrail]\npackage lockdown.checks.x\n\nresults contains 1 if true\n",
 		"duplicate id": "# METADATA\n# title: t\n# custom:\n#   id: LD-ROOT-01\n#   severity: low\n#   requires: [account_summary]\npackage lockdown.checks.x\n\nresults contains 1 if true\n",
-		"syntax": "package lockdown.checks.x\n\nresults contains if\n",
+		"syntax":       "package lockdown.checks.x\n\nresults contains if\n",
 	}
 	for name, src := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -266,5 +266,42 @@ func TestBadResultsNameTheCheck(t *testing.T) {
 				t.Fatalf("err = %v", err)
 			}
 		})
+	}
+}
+
+func TestRootKeysHardwareMFAAndRecentUse(t *testing.T) {
+	e := newEngine(t, Options{})
+	s := newSnap()
+	s.CredentialReport = crRows(rootLine(true, true, "2026-11-20T08:00:00+00:00"))
+	s.VirtualMFADevices = []snapshot.VirtualMFADevice{{SerialNumber: "arn:aws:iam::" + acct + ":mfa/root-account-mfa-device", UserARN: "arn:aws:iam::" + acct + ":root"}}
+	rs := eval(t, e, s, "LD-ROOT-02", "LD-ROOT-03", "LD-ROOT-04")
+	if len(rs) != 3 {
+		t.Fatalf("%+v", rs)
+	}
+	for _, r := range rs {
+		if r.Status != findings.Fail {
+			t.Errorf("%s: %s %s", r.CheckID, r.Status, r.Message)
+		}
+	}
+	if !strings.Contains(rs[2].Message, "2026-11-20") {
+		t.Errorf("LD-ROOT-04 message lacks the date: %s", rs[2].Message)
+	}
+	// A 5-day window makes the use on 2026-11-20 old enough.
+	e5 := newEngine(t, Options{Params: map[string]any{"root_recent_days": int64(5)}})
+	if r := one(t, eval(t, e5, s, "LD-ROOT-04")); r.Status != findings.Pass {
+		t.Fatalf("%+v", r)
+	}
+	// Hardware: MFA active, no virtual device for root.
+	s = newSnap()
+	s.VirtualMFADevices = []snapshot.VirtualMFADevice{{SerialNumber: "arn:aws:iam::" + acct + ":mfa/alice", UserARN: "arn:aws:iam::" + acct + ":user/alice"}}
+	for _, r := range eval(t, e, s, "LD-ROOT-02", "LD-ROOT-03", "LD-ROOT-04") {
+		if r.Status != findings.Pass {
+			t.Errorf("%s: %s %s", r.CheckID, r.Status, r.Message)
+		}
+	}
+	// Without the virtual device list the MFA type is not assessed.
+	delete(s.Sources, snapshot.SourceVirtualMFADevices)
+	if r := one(t, eval(t, e, s, "LD-ROOT-03")); r.Status != findings.NotAssessed || !strings.Contains(r.Message, "virtual_mfa_devices") {
+		t.Fatalf("%+v", r)
 	}
 }

@@ -387,7 +387,7 @@ func matchValue(op *opInfo, cv *condValue, v string, e *env) (match, ok bool) {
 				return false, false
 			}
 		}
-		return cv.arn.match(v, e), true
+		return cv.arn.match(v, e, false), true
 	}
 	return false, false
 }

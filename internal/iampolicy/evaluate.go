@@ -18,12 +18,12 @@ func (st *Statement) matchAction(action string) bool {
 	return st.notAction
 }
 
-func (st *Statement) matchResource(resource string, e *env) bool {
+func (st *Statement) matchResource(resource string, e *env, resourcePolicy bool) bool {
 	if st.anyResource {
 		return true
 	}
 	for i := range st.resources {
-		if st.resources[i].match(resource, e) {
+		if st.resources[i].match(resource, e, resourcePolicy) {
 			return !st.notResource
 		}
 	}
@@ -183,7 +183,7 @@ func evalPolicy(ref *PolicyRef, kind string, resource bool, hasBoundary bool, e 
 				continue
 			}
 		}
-		if !st.matchResource(req.Resource, e) {
+		if !st.matchResource(req.Resource, e, resource) {
 			continue
 		}
 		if !st.conditionsHold(e) {

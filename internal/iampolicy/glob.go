@@ -231,21 +231,30 @@ func (g *glob) match(s string) bool {
 
 // resourcePattern is a compiled Resource/NotResource entry or ARN condition
 // value. ARNs are matched field by field (arn:partition:service:region:
-// account:resource), with wildcards inside a field; when the pattern has
-// fewer fields and its last field ends with *, that * also spans the colons
-// of the rest, as the IAM User Guide describes for the Resource element.
+// account:resource) with wildcards inside a field; the resource field keeps
+// its own colons. A shortened ARN pattern (fewer than six fields) has its
+// missing fields read as "*" -- which is how a trailing * "can expand to match
+// beyond the colon boundaries" (IAM User Guide, Resource element). In
+// resource-based policies a shortened ARN without any wildcard matches
+// nothing.
 type resourcePattern struct {
-	raw    string
-	all    bool      // "*"
-	fields [][]token // ARN fields (nil for non-ARN patterns)
-	plain  []token   // non-ARN pattern
-	vars   bool
+	raw      string
+	all      bool      // "*"
+	fields   [][]token // ARN fields (nil for non-ARN patterns)
+	plain    []token   // non-ARN pattern
+	vars     bool
+	wildcard bool // has * or ?
 }
 
 func compileResource(raw string, vars bool) resourcePattern {
 	rp := resourcePattern{raw: raw, all: raw == "*"}
 	toks := parseTemplate(raw, vars, true)
 	rp.vars = hasVars(toks)
+	for _, t := range toks {
+		if t.kind == tokStar || t.kind == tokQmark {
+			rp.wildcard = true
+		}
+	}
 	if len(toks) > 0 && toks[0].kind == tokLit && strings.HasPrefix(toks[0].text, "arn:") {
 		rp.fields = splitTokenFields(toks)
 	} else {
@@ -294,7 +303,9 @@ func arnFields(s string) (starts [6]int, n int) {
 	return starts, n
 }
 
-func (rp *resourcePattern) match(s string, e *env) bool {
+// match reports whether s matches. resourcePolicy selects the stricter
+// reading of shortened ARNs used for resource-based policies.
+func (rp *resourcePattern) match(s string, e *env, resourcePolicy bool) bool {
 	if rp.all {
 		return true
 	}
@@ -305,21 +316,17 @@ func (rp *resourcePattern) match(s string, e *env) bool {
 	}
 	starts, n := arnFields(s)
 	pn := len(rp.fields)
-	if pn > n {
-		return false
+	if n < 6 && pn != n {
+		return false // not a full ARN; only an identical shape can match
 	}
-	if pn < n {
-		last := rp.fields[pn-1]
-		if len(last) == 0 || last[len(last)-1].kind != tokStar {
-			return false
-		}
+	if pn < 6 && resourcePolicy && !rp.wildcard {
+		return false
 	}
 	for i := 0; i < pn; i++ {
 		var part string
-		switch {
-		case i == pn-1:
-			part = s[starts[i]:] // last pattern field takes the remainder
-		default:
+		if i == n-1 {
+			part = s[starts[i]:] // the resource field takes the remainder
+		} else {
 			part = s[starts[i] : starts[i+1]-1]
 		}
 		segs, ok := resolve(buf[:0], rp.fields[i], e)

@@ -35,14 +35,37 @@ func TestResourceMatching(t *testing.T) {
 		{"arn:aws:iam::999999999999:*", "arn:aws:iam::123456789012:user/x", false},
 		// A * inside a field does not span colons.
 		{"arn:aws:*:123456789012:user/x", "arn:aws:iam::123456789012:user/x", false},
+		// Missing fields of a shortened ARN read as *.
+		{"arn:aws:s?s", "arn:aws:sqs:us-east-1:123456789012:q", true},
+		{"arn:aws:iam::123456789012", "arn:aws:iam::123456789012:user/x", true},
+		{"arn:aws:iam::123456789012", "arn:aws:iam::999999999999:user/x", false},
+		{"arn:aws:iam::123456789012:user/x", "arn:aws:iam::123456789012", false},
 		// Resource part may itself contain colons.
 		{"arn:aws:logs:us-east-1:123456789012:log-group:grp:*", "arn:aws:logs:us-east-1:123456789012:log-group:grp:log-stream:s", true},
 		{"arn:aws:logs:us-east-1:123456789012:log-group:*", "arn:aws:logs:us-east-1:123456789012:log-group:grp:log-stream:s", true},
 	}
 	for _, c := range cases {
 		rp := compileResource(c.pattern, true)
-		if got := rp.match(c.resource, e); got != c.want {
+		if got := rp.match(c.resource, e, false); got != c.want {
 			t.Errorf("%s: pattern %q resource %q: got %v want %v", urlResource, c.pattern, c.resource, got, c.want)
+		}
+	}
+}
+
+func TestShortARNInResourcePolicy(t *testing.T) {
+	e := &env{req: &Request{}}
+	for _, c := range []struct {
+		pattern string
+		want    bool
+	}{
+		{"arn:aws:sqs", false},
+		{"arn:aws:sqs:*", true},
+		{"arn:aws:s?s", true},
+		{"arn:aws:sqs:us-east-1:123456789012:q", true},
+	} {
+		rp := compileResource(c.pattern, true)
+		if got := rp.match("arn:aws:sqs:us-east-1:123456789012:q", e, true); got != c.want {
+			t.Errorf("%s: resource policy pattern %q: got %v want %v", urlResource, c.pattern, got, c.want)
 		}
 	}
 }

@@ -116,6 +116,14 @@ func TestDifferential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// LOCKDOWN_IAMSIM_DUMP=FILE writes every disagreement in full for triage.
+	var dump *os.File
+	if p := os.Getenv("LOCKDOWN_IAMSIM_DUMP"); p != "" {
+		if dump, err = os.Create(p); err != nil {
+			t.Fatal(err)
+		}
+		defer dump.Close()
+	}
 	var agree, knownHit, disagree, bothReject int
 	byEffect := map[iampolicy.Effect]int{}
 	usedKnown := map[string]bool{}
@@ -156,6 +164,10 @@ func TestDifferential(t *testing.T) {
 			continue
 		}
 		disagree++
+		if dump != nil {
+			d := iampolicy.Evaluate(set, c.GoRequest())
+			fmt.Fprintf(dump, "=== %s sig %s lockdown %s iam-simulate %s\n%s\nreason: %s\n", c.ID, sig, got, want, caseJSON(c), d.Reason)
+		}
 		if disagree <= 40 {
 			t.Errorf("case %s (sig %s): lockdown %s, iam-simulate %s\n%s", c.ID, sig, got, want, caseJSON(c))
 		}
@@ -186,7 +198,7 @@ type KnownDifference struct {
 
 // LoadKnown reads the entry lines of KNOWN_DIFFERENCES.md:
 //
-//	- case c00123 sig 0123456789abcdef: lockdown ImplicitDeny, iam-simulate Allow, open
+//   - case c00123 sig 0123456789abcdef: lockdown ImplicitDeny, iam-simulate Allow, open
 //
 // Every section that lists cases must also carry a docs.aws.amazon.com URL
 // and a quote ("> ...") that decides it.

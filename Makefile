@@ -36,8 +36,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	@mkdir -p $(dir $(BENCH_SNAPSHOT))
 	$(GO) run ./tools/gensnapshot -users 10000 -roles 2000 -policies 5000 -o $(BENCH_SNAPSHOT)
-	$(GO) build -o .cache/bench/lockdown ./cmd/lockdown
-	/usr/bin/time -f 'whole audit: %e s wall, peak RSS %M KiB' .cache/bench/lockdown audit --snapshot $(BENCH_SNAPSHOT) --format json --fail-on none -o json=/dev/null > /dev/null
+	$(GO) run ./tools/benchaudit -snapshot $(BENCH_SNAPSHOT)
 
 clean:
 	rm -rf bin .cache/bench

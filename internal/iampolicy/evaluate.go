@@ -242,6 +242,13 @@ func policyName(ref *PolicyRef) string {
 func Evaluate(set PolicySet, req Request) Decision {
 	e := &env{req: &req, track: true}
 	var d Decision
+	if strings.EqualFold(req.Action, "sts:GetCallerIdentity") {
+		// "No permissions are required to perform this operation", and an
+		// explicit deny does not block it (AWS STS API Reference).
+		d.Effect, d.Allowed = Allow, true
+		d.Reason = "sts:GetCallerIdentity needs no permissions and cannot be denied"
+		return d
+	}
 
 	d.Matched = make([]MatchedStatement, 0, 4)
 	var idAllow bool
@@ -361,12 +368,11 @@ func Evaluate(set PolicySet, req Request) Decision {
 
 	if resAllow {
 		switch resPM {
-		case pmDirect:
+		case pmDirect, pmWildcard:
+			// Naming the principal itself, or everyone ("*"), grants the
+			// user or session directly.
 			return allow(at(resFirstAllow), " (it names the principal directly, so identity policies and boundary are not required)")
-		case pmWildcard, pmRole:
-			if p.Type == "user" && resPM == pmWildcard {
-				return allow(at(resFirstAllow), "")
-			}
+		case pmRole:
 			if boundaryAllow {
 				return allow(at(resFirstAllow), "")
 			}

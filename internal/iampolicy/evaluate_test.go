@@ -245,3 +245,22 @@ func TestEvalRootCrossAccountAndReasons(t *testing.T) {
 		t.Errorf("%s: got %s (%s)", urlBoundaries, d.Effect, d.Reason)
 	}
 }
+
+func TestEvalGetCallerIdentityAndWildcardPrincipal(t *testing.T) {
+	bob := user("bob")
+	deny := ref(t, "user-inline", "deny", `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}`)
+	// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+	if d := Evaluate(PolicySet{Identity: []PolicyRef{deny}}, Request{Principal: bob, Action: "sts:GetCallerIdentity", Resource: "*"}); !d.Allowed {
+		t.Errorf("GetCallerIdentity cannot be denied: %s", d.Reason)
+	}
+	if d := Evaluate(PolicySet{Identity: []PolicyRef{deny}}, Request{Principal: bob, Action: "sts:GetSessionToken", Resource: "*"}); d.Allowed {
+		t.Errorf("GetSessionToken must be denied: %s", d.Reason)
+	}
+	public := ref(t, "resource", "bucket", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`)
+	b := ref(t, "boundary", "OnlyIAM", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:*","Resource":"*"}}`)
+	for _, p := range []Principal{bob, session("App", "s1")} {
+		if d := Evaluate(PolicySet{Boundary: &b, Resource: []PolicyRef{public}}, Request{Principal: p, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"}); !d.Allowed {
+			t.Errorf("%s: Principal * grants %s directly: %s", urlDenyAllow, p.ARN, d.Reason)
+		}
+	}
+}

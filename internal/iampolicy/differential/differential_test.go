@@ -239,3 +239,42 @@ func LoadKnown(path string) (map[string]KnownDifference, error) {
 	}
 	return out, nil
 }
+
+// TestMinimizeDisagreements shrinks every disagreement and writes them to
+// the file named by LOCKDOWN_IAMSIM_MINIMIZE, for triage.
+func TestMinimizeDisagreements(t *testing.T) {
+	out := os.Getenv("LOCKDOWN_IAMSIM_MINIMIZE")
+	if out == "" {
+		t.Skip("set LOCKDOWN_IAMSIM_MINIMIZE=FILE to shrink the disagreements of the differential run into FILE")
+	}
+	ctx := context.Background()
+	tool := Tool{Root: repoRoot}
+	if err := tool.Install(ctx); err != nil {
+		t.Fatalf("installing the simulator: %v", err)
+	}
+	cases := Generate(seed, nCases)
+	sims, err := tool.Run(ctx, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ds []Disagreement
+	for i := range cases {
+		got, want, err := Compare(&cases[i], sims[i])
+		if err == nil && got != want && len(sims[i].Ignored) == 0 {
+			ds = append(ds, Disagreement{Case: cases[i], Lockdown: got, Simulator: want})
+		}
+	}
+	min, err := Minimize(ctx, tool, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	for i := range min {
+		b, _ := json.Marshal(&min[i].Case)
+		fmt.Fprintf(&buf, "%s sig %s lockdown %s iam-simulate %s\n%s\n", ds[i].Case.ID, Signature(&ds[i].Case), min[i].Lockdown, min[i].Simulator, b)
+	}
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d disagreements minimized into %s", len(min), out)
+}

@@ -137,6 +137,19 @@ type PolicyRef struct {
 	Policy *Policy
 }
 
+// PolicyRef.Kind values.
+const (
+	KindUserInline   = "user-inline"
+	KindUserManaged  = "user-managed"
+	KindGroupInline  = "group-inline"
+	KindGroupManaged = "group-managed"
+	KindRoleInline   = "role-inline"
+	KindRoleManaged  = "role-managed"
+	KindBoundary     = "boundary"
+	KindTrust        = "trust"    // a role trust policy: it must allow sts:AssumeRole*
+	KindResource     = "resource" // any other resource-based policy
+)
+
 // PolicySet is every policy that applies to one request.
 type PolicySet struct {
 	Identity []PolicyRef

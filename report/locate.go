@@ -25,7 +25,21 @@ type locator struct {
 	rootRow  lineRange
 	hasRoot  bool
 	mfa      map[string]lineRange // virtual MFA devices by serial_number (an ARN)
+	blocks   map[string]lineRange // top-level source blocks by source name
+	sources  map[string]lineRange // entries of the "sources" status map
 	newlines []int
+}
+
+// sourceKeys maps snapshot source names (as checks list them in
+// requires) to the top-level key holding their data.
+var sourceKeys = map[string]string{
+	"caller_identity":     "caller",
+	"credential_report":   "credential_report",
+	"account_summary":     "account_summary",
+	"password_policy":     "password_policy",
+	"account_aliases":     "account",
+	"virtual_mfa_devices": "virtual_mfa_devices",
+	"aws_config":          "aws_config",
 }
 
 // entityLists are the top-level snapshot arrays whose objects carry an "arn".
@@ -38,6 +52,8 @@ func newLocator(data []byte) (*locator, error) {
 		entities: map[string]lineRange{},
 		credRows: map[string]lineRange{},
 		mfa:      map[string]lineRange{},
+		blocks:   map[string]lineRange{},
+		sources:  map[string]lineRange{},
 	}
 	for i, b := range data {
 		if b == '\n' {
@@ -58,6 +74,7 @@ func newLocator(data []byte) (*locator, error) {
 		if err != nil {
 			return nil, err
 		}
+		start := l.line(int(dec.InputOffset()))
 		switch {
 		case key == "account":
 			r, _, err := l.object(dec, nil)
@@ -79,18 +96,58 @@ func newLocator(data []byte) (*locator, error) {
 			if err := l.credentialReport(dec); err != nil {
 				return nil, err
 			}
+		case key == "sources":
+			if err := l.sourceStatuses(dec); err != nil {
+				return nil, err
+			}
 		default:
 			if err := skip(dec); err != nil {
 				return nil, l.errAt(dec, err)
 			}
 		}
+		// The key's line through the end of its value.
+		l.blocks[key] = lineRange{start, l.line(int(dec.InputOffset()) - 1)}
 	}
 	return l, nil
 }
 
-// lookup returns the lines of the entity with the given ARN. found is false
-// when the returned range is a fallback (the account block, or line 1).
-func (l *locator) lookup(arn, resourceType string) (r lineRange, found bool) {
+// sourceStatuses records the lines of each entry of the "sources" map.
+func (l *locator) sourceStatuses(dec *json.Decoder) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return l.errAt(dec, err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		if ok {
+			return l.errAt(dec, skipRest(dec))
+		}
+		return nil
+	}
+	for dec.More() {
+		key, err := l.key(dec)
+		if err != nil {
+			return err
+		}
+		start := l.line(int(dec.InputOffset()))
+		if err := skip(dec); err != nil {
+			return l.errAt(dec, err)
+		}
+		l.sources[key] = lineRange{start, l.line(int(dec.InputOffset()) - 1)}
+	}
+	_, err = dec.Token()
+	return l.errAt(dec, err)
+}
+
+// lookup returns the lines of the entity a result is about. It tries, in
+// order: the user, group, role or policy with that ARN; for the root user its
+// credential report row; a credential report row or virtual MFA device with
+// that ARN. A named entity that is still not found falls back to the
+// "account" block. Account-level results (and resources without an ARN,
+// like local files) point at the data block of the first source the check
+// requires, or at that source's status entry when its data is absent, and
+// otherwise at the "account" block. found is false when only the fallback
+// applied.
+func (l *locator) lookup(arn, resourceType string, requires []string) (r lineRange, found bool) {
 	if r, ok := l.entities[arn]; ok {
 		return r, true
 	}
@@ -101,18 +158,30 @@ func (l *locator) lookup(arn, resourceType string) (r lineRange, found bool) {
 		if l.hasRoot {
 			return l.rootRow, true
 		}
-		if l.hasAcct {
-			return l.account, true
-		}
 	}
-	if resourceType == "AWS::Account" && l.hasAcct {
-		return l.account, true
-	}
-	if r, ok := l.credRows[arn]; ok {
+	if r, ok := l.credRows[arn]; ok && resourceType != "AWS::Account" {
 		return r, true
 	}
 	if r, ok := l.mfa[arn]; ok {
 		return r, true
+	}
+	// A named IAM entity that is not in the snapshot is not "the account":
+	// fall back rather than point at an unrelated block.
+	if isEntityARN(arn) && resourceType != "AWS::Account" {
+		return l.fallback(), false
+	}
+	for _, src := range requires {
+		if key, ok := sourceKeys[src]; ok {
+			if r, ok := l.blocks[key]; ok {
+				return r, true
+			}
+		}
+		if r, ok := l.sources[src]; ok {
+			return r, true
+		}
+	}
+	if (resourceType == "AWS::Account" || isRootARN(arn)) && l.hasAcct {
+		return l.account, true
 	}
 	return l.fallback(), false
 }
@@ -123,6 +192,13 @@ func (l *locator) fallback() lineRange {
 		return l.account
 	}
 	return lineRange{1, 1}
+}
+
+// isEntityARN matches ARNs naming something inside an account
+// (arn:...:user/alice), not the account or its root user.
+func isEntityARN(arn string) bool {
+	parts := strings.SplitN(arn, ":", 6)
+	return len(parts) == 6 && parts[0] == "arn" && parts[5] != "" && parts[5] != "root"
 }
 
 // isRootARN matches arn:<partition>:iam::<account>:root.

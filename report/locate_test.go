@@ -26,22 +26,36 @@ func TestLocatorKnownEntities(t *testing.T) {
 		arn, typ  string
 		want      lineRange
 		wantFound bool
+		requires  []string
 	}{
-		{"arn:aws:iam::123456789012:user/engineering/platform/alice", "AWS::IAM::User", lineRange{99, 108}, true},
-		{"arn:aws:iam::123456789012:user/auditor", "AWS::IAM::User", lineRange{109, 130}, true},
+		{"arn:aws:iam::123456789012:user/engineering/platform/alice", "AWS::IAM::User", lineRange{99, 108}, true, nil},
+		{"arn:aws:iam::123456789012:user/auditor", "AWS::IAM::User", lineRange{109, 130}, true, nil},
 		// The root user maps to its credential report row.
-		{"arn:aws:iam::123456789012:root", "AWS::IAM::User", lineRange{63, 69}, true},
+		{"arn:aws:iam::123456789012:root", "AWS::IAM::User", lineRange{63, 69}, true, nil},
 		// The account itself maps to the "account" block.
-		{"arn:aws:iam::123456789012", "AWS::Account", lineRange{8, 14}, true},
+		{"arn:aws:iam::123456789012", "AWS::Account", lineRange{8, 14}, true, nil},
 		// A user known only from the credential report.
-		{"arn:aws:iam::123456789012:user/carol", "AWS::IAM::User", lineRange{77, 83}, true},
-		{"arn:aws:iam::123456789012:mfa/alice", "AWS::IAM::MFADevice", lineRange{91, 96}, true},
+		{"arn:aws:iam::123456789012:user/carol", "AWS::IAM::User", lineRange{77, 83}, true, nil},
+		{"arn:aws:iam::123456789012:mfa/alice", "AWS::IAM::MFADevice", lineRange{91, 96}, true, nil},
 		// Unknown ARNs fall back to the account block and say so.
-		{"arn:aws:iam::123456789012:user/nobody", "AWS::IAM::User", lineRange{8, 14}, false},
-		{"", "", lineRange{8, 14}, false},
+		{"arn:aws:iam::123456789012:user/nobody", "AWS::IAM::User", lineRange{8, 14}, false, nil},
+		{"", "", lineRange{8, 14}, false, nil},
+		// Account-level results point at the data of the source the check
+		// needs, or at its status entry when the data is absent.
+		{"arn:aws:iam::123456789012", "AWS::Account", lineRange{53, 85}, true, []string{"credential_report"}},
+		{"arn:aws:iam::123456789012", "AWS::Account", lineRange{45, 51}, true, []string{"password_policy"}},
+		{"arn:aws:iam::123456789012", "AWS::Account", lineRange{86, 89}, true, []string{"account_summary"}},
+		// A missing user does not point at a source block.
+		{"arn:aws:iam::123456789012:user/nobody", "AWS::IAM::User", lineRange{8, 14}, false, []string{"authorization_details"}},
+		// A local file points at the aws_config data or its status.
+		{"", "AWS::Local::File", lineRange{8, 14}, false, []string{"aws_config"}},
+		{"", "AWS::Local::File", lineRange{53, 85}, true, []string{"aws_config", "credential_report"}},
+		{"", "", lineRange{29, 32}, true, []string{"authorization_details"}},
+		// Users: their own object wins over the source block.
+		{"arn:aws:iam::123456789012:user/auditor", "AWS::IAM::User", lineRange{109, 130}, true, []string{"credential_report"}},
 	}
 	for _, c := range cases {
-		got, found := l.lookup(c.arn, c.typ)
+		got, found := l.lookup(c.arn, c.typ, c.requires)
 		if got != c.want || found != c.wantFound {
 			t.Errorf("lookup(%q) = %v, %v; want %v, %v", c.arn, got, found, c.want, c.wantFound)
 		}
@@ -100,7 +114,7 @@ func TestLocatorOtherLayouts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, ok := l.lookup("arn:aws:iam::123456789012:role/AdminRole", ""); !ok || r != (lineRange{1, 1}) {
+	if r, ok := l.lookup("arn:aws:iam::123456789012:role/AdminRole", "", nil); !ok || r != (lineRange{1, 1}) {
 		t.Errorf("compact: got %v, %v", r, ok)
 	}
 	var tabbed bytes.Buffer
@@ -111,7 +125,7 @@ func TestLocatorOtherLayouts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, ok := l.lookup("arn:aws:iam::123456789012:user/engineering/platform/alice", ""); !ok || r != (lineRange{99, 108}) {
+	if r, ok := l.lookup("arn:aws:iam::123456789012:user/engineering/platform/alice", "", nil); !ok || r != (lineRange{99, 108}) {
 		t.Errorf("tabbed: got %v, %v", r, ok)
 	}
 }
@@ -122,7 +136,7 @@ func TestLocatorFallbacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, ok := l.lookup("arn:aws:iam::1:root", "AWS::Account"); ok || r != (lineRange{1, 1}) {
+	if r, ok := l.lookup("arn:aws:iam::1:root", "AWS::Account", nil); ok || r != (lineRange{1, 1}) {
 		t.Errorf("got %v, %v; want line 1, not found", r, ok)
 	}
 	var nilLocator *locator
@@ -134,7 +148,7 @@ func TestLocatorFallbacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, ok := l.lookup("arn:aws:iam::1:root", "AWS::IAM::User"); !ok || r != (lineRange{1, 3}) {
+	if r, ok := l.lookup("arn:aws:iam::1:root", "AWS::IAM::User", nil); !ok || r != (lineRange{1, 3}) {
 		t.Errorf("root without report: got %v, %v", r, ok)
 	}
 }

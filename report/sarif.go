@@ -180,8 +180,9 @@ func renderSARIF(w io.Writer, rep *findings.Report, opts Options) error {
 	}
 	run.Invocations = []*sarif.Invocation{invocation}
 
+	checks := rep.CheckByID()
 	for _, r := range kept {
-		run.AddResult(sarifResult(r, rep, ruleIndex, loc, locator))
+		run.AddResult(sarifResult(r, rep, checks, ruleIndex, loc, locator))
 	}
 
 	log.AddRun(run)
@@ -346,7 +347,7 @@ func ruleHelp(c findings.Check) (string, string) {
 	return t.String(), m.String()
 }
 
-func sarifResult(r findings.Result, rep *findings.Report, ruleIndex map[string]int, loc artifactLoc, l *locator) *sarif.Result {
+func sarifResult(r findings.Result, rep *findings.Report, checks map[string]findings.Check, ruleIndex map[string]int, loc artifactLoc, l *locator) *sarif.Result {
 	res := sarif.NewResult()
 	id := r.CheckID
 	res.RuleID = &id
@@ -373,7 +374,7 @@ func sarifResult(r findings.Result, rep *findings.Report, ruleIndex map[string]i
 
 	lines := l.fallback()
 	if l != nil {
-		lines, _ = l.lookup(r.Resource.ARN, r.Resource.Type)
+		lines, _ = l.lookup(r.Resource.ARN, r.Resource.Type, checks[r.CheckID].Requires)
 	}
 	region := sarif.NewRegion()
 	start, end := lines.Start, lines.End

@@ -117,6 +117,9 @@ func TestConditionOperators(t *testing.T) {
 		{"ArnLike wildcard within a field", urlOperators, `{"ArnLike":{"aws:SourceArn":"arn:aws:s*:us-east-1:123456789012:t"}}`, kv("aws:SourceArn", "arn:aws:sns:us-east-1:123456789012:t"), true},
 		{"ArnNotEquals", urlOperators, `{"ArnNotEquals":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/Break"}}`, kv("aws:PrincipalArn", "arn:aws:iam::123456789012:role/Other"), true},
 		{"ArnNotLike match", urlOperators, `{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/Break*"}}`, kv("aws:PrincipalArn", "arn:aws:iam::123456789012:role/BreakGlass"), false},
+		{"ArnLike with variable", urlVariables, `{"ArnLike":{"aws:SourceArn":"arn:aws:sns:*:${aws:PrincipalAccount}:*"}}`, kv("aws:SourceArn", "arn:aws:sns:us-east-1:123456789012:t"), true},
+		{"ArnLike with variable other account", urlVariables, `{"ArnLike":{"aws:SourceArn":"arn:aws:sns:*:${aws:PrincipalAccount}:*"}}`, kv("aws:SourceArn", "arn:aws:sns:us-east-1:999999999999:t"), false},
+		{"ArnNotLike unresolvable variable", urlVariables, `{"ArnNotLike":{"aws:SourceArn":"arn:aws:sns:*:${aws:PrincipalTag/none}:*"}}`, kv("aws:SourceArn", "arn:aws:sns:us-east-1:999999999999:t"), false},
 		{"ArnNotLike missing key", urlOperators, `{"ArnNotLike":{"aws:SourceArn":"arn:aws:iam::*:role/x"}}`, kv(), true},
 		// Null.
 		{"Null true absent", urlOperators, `{"Null":{"aws:TokenIssueTime":"true"}}`, kv(), true},

@@ -62,3 +62,40 @@ func TestNamedContexts(t *testing.T) {
 		t.Errorf("session aws:PrincipalType = %v", got)
 	}
 }
+
+func TestPrincipalKeysDerived(t *testing.T) {
+	cases := []struct {
+		p    Principal
+		key  string
+		want string // "" means absent
+	}{
+		{guideUser(), "AWS:USERNAME", "username"},
+		{Principal{ARN: "arn:aws:iam::123456789012:user/path/carol", Type: "user"}, "aws:username", "carol"},
+		{Principal{ARN: "arn:aws:iam::123456789012:user/path/carol", Type: "user"}, "aws:PrincipalAccount", "123456789012"},
+		{session("Ops", "s"), "aws:username", ""},
+		{session("Ops", "s"), "aws:PrincipalArn", "arn:aws:iam::123456789012:role/Ops"},
+		{Principal{ARN: "arn:aws:sts::123456789012:assumed-role/Ops/s", Type: "assumed-role", RoleARN: "arn:aws:iam::123456789012:role/team/Ops"}, "aws:PrincipalArn", "arn:aws:iam::123456789012:role/team/Ops"},
+		{Principal{ARN: "arn:aws:iam::123456789012:root", Type: "root"}, "aws:userid", "123456789012"},
+		{Principal{ARN: "arn:aws:iam::123456789012:root", Type: "root"}, "aws:PrincipalType", "Account"},
+		{Principal{ARN: "arn:aws:sts::123456789012:federated-user/f", Type: "federated"}, "aws:PrincipalType", "FederatedUser"},
+		{Principal{Type: "service", Name: "ec2.amazonaws.com"}, "aws:PrincipalType", ""},
+		{Principal{Type: "user", ARN: "arn:aws:iam::1:user/u", Tags: map[string]string{"Team": "blue"}}, "aws:PrincipalTag/team", "blue"},
+		{Principal{}, "aws:username", ""},
+	}
+	for _, c := range cases {
+		got, ok := principalKey(&c.p, c.key)
+		if ok != (c.want != "") || got != c.want {
+			t.Errorf("%+v %s: got %q,%v want %q", c.p, c.key, got, ok, c.want)
+		}
+	}
+}
+
+func TestStatementAllows(t *testing.T) {
+	p := mustParse(t, "p", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"},{"Effect":"Deny","NotAction":"iam:*","Resource":"*"}]}`)
+	if !p.Statements[0].Allows("s3:GetObject") || p.Statements[0].Allows("s3:PutObject") {
+		t.Fatal("Action")
+	}
+	if p.Statements[1].Allows("iam:CreateUser") || !p.Statements[1].Allows("s3:PutObject") {
+		t.Fatal("NotAction")
+	}
+}

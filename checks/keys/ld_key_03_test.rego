@@ -1,0 +1,24 @@
+package lockdown.checks.ld_key_03_test
+
+import data.lockdown.checks.ld_key_03
+
+acct := {"id": "111122223333", "arn": "arn:aws:iam::111122223333:root"}
+
+row(name, a1, a2) := {"user": name, "arn": sprintf("arn:aws:iam::111122223333:user/%s", [name]), "access_keys": [{"n": 1, "active": a1}, {"n": 2, "active": a2}]}
+
+inp(rows) := {"account": acct, "credential_report": {"users": {r.arn: r | some r in rows}}}
+
+test_statuses if {
+	rs := ld_key_03.results with input as inp([row("alice", true, false), row("bob", true, true), row("carol", false, false)])
+	{r.resource.name: r.status | some r in rs} == {"alice": "PASS", "bob": "FAIL", "carol": "PASS"}
+	some r in rs
+	r.status == "FAIL"
+	contains(r.message, "2 active access keys")
+}
+
+test_no_users if {
+	rs := ld_key_03.results with input as inp([])
+	count(rs) == 1
+	some r in rs
+	r.resource.type == "AWS::Account"
+}

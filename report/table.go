@@ -161,8 +161,9 @@ func writeSectionTable(w io.Writer, rows []findings.Result, widths [5]int, color
 
 // columnWidths fits the five columns into avail characters. Status and
 // severity keep their natural width (a long status may wrap on narrow
-// terminals); check and resource get what they need up to a quarter of the
-// rest each, and the message takes everything else. Space the message does
+// terminals); the check gets what it needs up to a quarter of the rest, the
+// resource up to two fifths of what is left, and the message takes
+// everything else. Space the message does
 // not need goes back to resource, then check.
 func columnWidths(cells [][5]string, avail int) [5]int {
 	var natural [5]int
@@ -183,7 +184,7 @@ func columnWidths(cells [][5]string, avail int) [5]int {
 	rest := avail - w[0] - w[2]
 	// The minimums (8, 10, 10) fit exactly at minWidth.
 	w[1] = min(natural[1], max(8, rest/4))
-	w[3] = min(natural[3], max(10, rest/4))
+	w[3] = min(natural[3], max(10, (rest-w[1])*2/5))
 	w[4] = max(10, rest-w[1]-w[3])
 	if spare := w[4] - natural[4]; spare > 0 {
 		w[4] = natural[4]
@@ -268,16 +269,21 @@ func splitAtWidth(s string, width int) (string, string) {
 }
 
 // fitResource shortens a resource to width: "user/engineering/alice" becomes
-// "user/…/alice" when that fits, otherwise the tail is kept.
+// "user/…/alice" when that fits, then just "alice", otherwise the tail is
+// kept ("…ministrators").
 func fitResource(s string, width int) string {
 	if textWidth(s) <= width {
 		return s
 	}
-	if parts := strings.Split(s, "/"); len(parts) >= 3 {
+	parts := strings.Split(s, "/")
+	if len(parts) >= 3 {
 		short := parts[0] + "/…/" + parts[len(parts)-1]
 		if textWidth(short) <= width {
 			return short
 		}
+	}
+	if last := parts[len(parts)-1]; len(parts) >= 2 && last != "" && textWidth(last) <= width {
+		return last // the name alone: "Administrators"
 	}
 	return fitTail(s, width)
 }

@@ -105,7 +105,9 @@ func TestShortResource(t *testing.T) {
 	}{
 		{"user/engineering/platform/alice", 40, "user/engineering/platform/alice"},
 		{"user/engineering/platform/alice", 14, "user/…/alice"},
-		{"role/service-role/some-very-long-role-name", 14, "…long-role-name"[0:0] + "…ong-role-name"},
+		{"user/engineering/platform/alice", 6, "alice"},
+		{"group/Administrators", 16, "Administrators"},
+		{"role/service-role/some-very-long-role-name", 14, "…ong-role-name"},
 	} {
 		if got := fitResource(c.in, c.width); got != c.want {
 			t.Errorf("fitResource(%q, %d) = %q, want %q", c.in, c.width, got, c.want)

@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func FuzzParse(f *testing.F) {
@@ -72,6 +75,55 @@ func FuzzEvaluateCondition(f *testing.F) {
 			if d.Allowed != (d.Effect == Allow) {
 				t.Fatalf("inconsistent decision %+v", d)
 			}
+		}
+	})
+}
+
+// FuzzGlob checks the glob matcher against a regexp reference.
+func FuzzGlob(f *testing.F) {
+	for _, s := range [][2]string{{"a*b?c", "aXXbYc"}, {"*", ""}, {"**a", "ba"}, {"?", "é"}, {"a*a*a", "aaaa"}, {"*/*", "x/y/z"}} {
+		f.Add(s[0], s[1], false)
+	}
+	f.Fuzz(func(t *testing.T, pattern, s string, fold bool) {
+		if !utf8.ValidString(pattern) || !utf8.ValidString(s) {
+			return
+		}
+		var re strings.Builder
+		re.WriteString("(?s)^")
+		if fold {
+			re.WriteString("(?i)")
+		}
+		for _, r := range pattern {
+			switch r {
+			case '*':
+				re.WriteString(".*")
+			case '?':
+				re.WriteString(".")
+			default:
+				re.WriteString(regexp.QuoteMeta(string(r)))
+			}
+		}
+		re.WriteString("$")
+		want := regexp.MustCompile(re.String()).MatchString(s)
+		var segs []seg
+		for _, tk := range parseTemplate(pattern, false, true) {
+			segs = append(segs, seg{kind: tk.kind, text: tk.text})
+		}
+		if fold {
+			// The matcher folds ASCII only; compare on ASCII input.
+			for i := 0; i < len(pattern); i++ {
+				if pattern[i] >= 0x80 {
+					return
+				}
+			}
+			for i := 0; i < len(s); i++ {
+				if s[i] >= 0x80 {
+					return
+				}
+			}
+		}
+		if got := matchSegs(segs, s, fold); got != want {
+			t.Fatalf("pattern %q text %q fold %v: got %v want %v", pattern, s, fold, got, want)
 		}
 	})
 }

@@ -166,8 +166,8 @@ LD-KEY-* judge IAM users; the root row of the credential report belongs to LD-RO
 | LD-ROOT-03 | the root MFA is a hardware device (no virtual device assigned to arn:...:root) |
 | LD-ROOT-04 | the root user was not used recently (password or keys; 2026-05-01 is long ago, 3 days is recent) |
 | LD-PWD-01 | a password policy is set and strong (length >= 14, reuse prevention, all character classes, ...) |
-| LD-MFA-01 | without MFA a user can do only self-service: an explicit Deny covers every non-IAM action in both no-MFA contexts, and nothing beyond the self-service actions is allowed |
-| LD-MFA-02 | self-service allows are scoped to the caller's own user and MFA device (${aws:username}) |
+| LD-MFA-01 | without MFA a user can do only self-service: nothing beyond the self-service actions is allowed, AND an explicit Deny in the user's own policies covers every non-IAM action in both no-MFA contexts, so that no other grant (today's or a later one) works without MFA. The second half is what deny-bool-mfa-false, deny-statement-missing and user-outside-users-group break |
+| LD-MFA-02 | in no context can a user create, change or delete another user's login profile, access keys or MFA devices (self-service is scoped with ${aws:username}); iam:ChangePassword always acts on the caller |
 | LD-MFA-03 | every user with a console password has MFA active |
 | LD-ADM-01 | no user or group holds administrator permissions except through the admin role |
 | LD-ADM-02 | every allow of sts:AssumeRole on the admin role requires MFA, aws:SecureTransport and an MFA age <= 3600 s |

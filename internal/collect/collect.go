@@ -44,9 +44,9 @@ type Options struct {
 	// polls (default 2s); it doubles up to 16 times that, capped at 30s.
 	CredentialReportPoll time.Duration
 
-	// Progress, when set, is called after every page or poll of a source
-	// with the number of requests the source has made so far. Calls are
-	// serialised.
+	// Progress, when set, is called as each request of a source (a page, a
+	// poll) starts, with the number of requests the source has made so far.
+	// Sources run concurrently; calls are serialised.
 	Progress func(source string, pages int)
 
 	ToolVersion string // written to Snapshot.Generator.Version
@@ -106,8 +106,10 @@ type CredentialsError struct {
 
 func (e *CredentialsError) Error() string {
 	who := "default credential chain"
-	if e.Profile != "" {
-		who = fmt.Sprintf("profile %q", e.Profile)
+	if p := e.Profile; p != "" {
+		who = fmt.Sprintf("profile %q", p)
+	} else if p := os.Getenv("AWS_PROFILE"); p != "" {
+		who = fmt.Sprintf("profile %q from AWS_PROFILE", p)
 	}
 	return fmt.Sprintf("cannot use AWS credentials (%s): %s", who, oneLine(e.Err.Error()))
 }
@@ -269,9 +271,11 @@ func collectWith(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.S
 	idErr := c.runSource(ctx, snapshot.SourceCallerIdentity, c.callerIdentity)
 	if idErr != nil {
 		if ctx.Err() != nil {
+			snapshot.Normalize(c.snap)
 			return c.snap, ctx.Err()
 		}
 		if isCredentialError(idErr) {
+			snapshot.Normalize(c.snap)
 			return c.snap, &CredentialsError{Profile: opts.Profile, Err: idErr}
 		}
 	}
@@ -296,11 +300,8 @@ func collectWith(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.S
 		}()
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return c.snap, err
-	}
 	snapshot.Normalize(c.snap)
-	return c.snap, nil
+	return c.snap, ctx.Err()
 }
 
 // runSource runs fn for one source and records its status. Each source

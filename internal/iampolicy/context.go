@@ -3,6 +3,7 @@ package iampolicy
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -92,4 +93,24 @@ func NamedContext(name string, p Principal, opts ContextOptions) (map[string][]s
 		}
 	}
 	return ctx, nil
+}
+
+// EvaluateInContext evaluates req under a named context: the context is
+// built for req.Principal with opts, and keys in req.Context are added on top
+// (replacing a named key with the same name, compared case-insensitively).
+func EvaluateInContext(set PolicySet, req Request, contextName string, opts ContextOptions) (Decision, error) {
+	ctx, err := NamedContext(contextName, req.Principal, opts)
+	if err != nil {
+		return Decision{}, err
+	}
+	for k, v := range req.Context {
+		for nk := range ctx {
+			if strings.EqualFold(nk, k) {
+				delete(ctx, nk)
+			}
+		}
+		ctx[k] = v
+	}
+	req.Context = ctx
+	return Evaluate(set, req), nil
 }

@@ -99,3 +99,26 @@ func TestStatementAllows(t *testing.T) {
 		t.Fatal("NotAction")
 	}
 }
+
+func TestEvaluateInContext(t *testing.T) {
+	u := guideUser()
+	set := guideUserSet(t, true)
+	req := Request{Principal: u, Action: "s3:ListAllMyBuckets", Resource: "*"}
+	d, err := EvaluateInContext(set, req, ContextAccessKey, ContextOptions{})
+	if err != nil || d.Effect != ExplicitDeny {
+		t.Fatalf("access_key: %v %+v", err, d)
+	}
+	d, err = EvaluateInContext(set, req, ContextMFASession, ContextOptions{})
+	if err != nil || !d.Allowed {
+		t.Fatalf("mfa_session: %v %+v", err, d)
+	}
+	// A request key replaces the named one, whatever its case.
+	req.Context = map[string][]string{"AWS:MULTIFACTORAUTHAGE": nil}
+	d, err = EvaluateInContext(set, req, ContextMFASession, ContextOptions{})
+	if err != nil || d.Effect != ExplicitDeny {
+		t.Fatalf("override: %v %+v", err, d)
+	}
+	if _, err := EvaluateInContext(set, req, "nope", ContextOptions{}); err == nil {
+		t.Fatal("unknown context accepted")
+	}
+}

@@ -1,0 +1,54 @@
+package lockdown.checks.ld_cli_01_test
+
+import data.lockdown.checks.ld_cli_01
+
+profile(name, role, src, mfa) := {"name": name, "role_arn": role, "source_profile": src, "mfa_serial": mfa}
+
+role_arn := "arn:aws:iam::111122223333:role/AdminRole"
+
+mfa := "arn:aws:iam::111122223333:mfa/alice"
+
+inp(profiles) := {"aws_config": {"dir": "/home/u/.aws", "config_file_found": true, "profiles": profiles}}
+
+statuses(rs) := {r.resource.name: r.status | some r in rs}
+
+test_guide_setup_passes if {
+	rs := ld_cli_01.results with input as inp([profile("default", "", "", ""), profile("admin", role_arn, "default", mfa)])
+	statuses(rs) == {"admin": "PASS"}
+	some r in rs
+	r.resource.arn == "awscli:profile/admin"
+}
+
+test_missing_mfa_or_source_fails if {
+	rs := ld_cli_01.results with input as inp([
+		profile("default", "", "", ""),
+		profile("nomfa", role_arn, "default", ""),
+		profile("nosrc", role_arn, "", mfa),
+		profile("dangling", role_arn, "gone", mfa),
+	])
+	statuses(rs) == {"nomfa": "FAIL", "nosrc": "FAIL", "dangling": "FAIL"}
+	some r in rs
+	r.resource.name == "nomfa"
+	contains(r.message, "without mfa_serial")
+}
+
+test_no_role_profile_fails if {
+	rs := ld_cli_01.results with input as inp([profile("default", "", "", "")])
+	count(rs) == 1
+	some r in rs
+	r.status == "FAIL"
+	r.resource.name == "/home/u/.aws/config"
+}
+
+test_no_config_file_fails if {
+	rs := ld_cli_01.results with input as {"aws_config": {"dir": "/home/u/.aws", "config_file_found": false, "profiles": []}}
+	some r in rs
+	r.status == "FAIL"
+	contains(r.message, "no config file was found")
+}
+
+test_not_recorded if {
+	rs := ld_cli_01.results with input as {"aws_config": null}
+	some r in rs
+	r.status == "NOT_ASSESSED"
+}

@@ -195,11 +195,18 @@ func (w *xw) policyDetail(p *snapshot.ManagedPolicy) {
 	})
 }
 
+// MFASeed and MFAQRCode are the secrets ListVirtualMFADevices carries when
+// Account.MFASeeds is set.
+const (
+	MFASeed   = "JBSWY3DPEHPK3PXPSEEDSECRET"
+	MFAQRCode = "\x89PNG-QRCODE-SECRET"
+)
+
 func (w *xw) mfaDevice(d *snapshot.VirtualMFADevice, acct *Account, seeds bool) {
 	w.leaf("SerialNumber", d.SerialNumber)
 	if seeds {
-		w.leaf("Base32StringSeed", base64.StdEncoding.EncodeToString([]byte("JBSWY3DPEHPK3PXPSEEDSECRET")))
-		w.leaf("QRCodePNG", base64.StdEncoding.EncodeToString([]byte("\x89PNG-QRCODE-SECRET")))
+		w.leaf("Base32StringSeed", base64.StdEncoding.EncodeToString([]byte(MFASeed)))
+		w.leaf("QRCodePNG", base64.StdEncoding.EncodeToString([]byte(MFAQRCode)))
 	}
 	if d.UserARN != "" {
 		w.open("User")

@@ -449,6 +449,16 @@ func rootKeysNoMFA() *snapshot.Snapshot {
 	return s
 }
 
+// rootKeysInCLIConfig is rootKeysNoMFA with a root key in a local profile.
+// The collector learns the key's owner from sts:GetCallerIdentity.
+func rootKeysInCLIConfig() *snapshot.Snapshot {
+	s := rootKeysNoMFA()
+	s.AWSConfig.Profiles = append(s.AWSConfig.Profiles, snapshot.AWSProfile{
+		Name: "root", AccessKeyID: "AKIAI44QH8DHBEXAMPLE", AccessKeyOwnerARN: rootARN,
+	})
+	return s
+}
+
 // partialAccessDenied is the compliant account collected by a principal that
 // may not call GetAccountAuthorizationDetails.
 func partialAccessDenied() *snapshot.Snapshot {

@@ -178,9 +178,9 @@ LD-KEY-* judge IAM users; the root row of the credential report belongs to LD-RO
 | LD-KEY-01 | every active access key was rotated within 90 days |
 | LD-KEY-02 | no password or active key has gone unused for 45 days or more |
 | LD-KEY-03 | no user has more than one active access key |
-| LD-CLI-01 | ~/.aws/credentials is not readable by group or others |
-| LD-CLI-02 | every profile that assumes the admin role sets mfa_serial |
-| LD-CLI-03 | the local profiles use no root access key (no fixture fails it) |
+| LD-CLI-01 | every CLI profile with role_arn names an existing source_profile and an mfa_serial |
+| LD-CLI-02 | no CLI profile holds a root access key |
+| LD-CLI-03 | ~/.aws/credentials is not readable or writable by group or others (0600) |
 `
 
 const variantsIntro = `# Broken variants of guide-compliant.json

@@ -189,3 +189,25 @@ func TestGuidePoliciesAreVerbatim(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryCheckFailsSomewhere keeps the fixtures a complete specification:
+// each check has at least one snapshot where it must fail, and the partial
+// snapshot exercises NOT_ASSESSED.
+func TestEveryCheckFailsSomewhere(t *testing.T) {
+	failing := map[string]bool{}
+	notAssessed := 0
+	for _, sc := range scenarios() {
+		for _, id := range sc.Fail {
+			failing[id] = true
+		}
+		notAssessed += len(sc.NotAssessed)
+	}
+	for _, id := range allChecks {
+		if !failing[id] {
+			t.Errorf("no snapshot expects %s to fail", id)
+		}
+	}
+	if notAssessed == 0 {
+		t.Error("no snapshot expects NOT_ASSESSED")
+	}
+}

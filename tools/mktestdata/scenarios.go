@@ -119,6 +119,13 @@ func scenarios() []scenario {
 			build: rootKeysNoMFA,
 		},
 		{
+			Path:   "root-keys-in-cli-config.json",
+			Change: "root-keys-no-mfa.json, and one of the root access keys is also the \"root\" profile in ~/.aws/credentials",
+			Why:    "As root-keys-no-mfa.json, plus a CLI profile holding a root access key (LD-CLI-02).",
+			Fail:   []string{"LD-ROOT-01", "LD-ROOT-02", "LD-ROOT-03", "LD-ROOT-04", "LD-CLI-02"},
+			build:  rootKeysInCLIConfig,
+		},
+		{
 			Path:   "partial-access-denied.json",
 			Change: "guide-compliant collected by a role that may not call GetAccountAuthorizationDetails: that source is \"error\" (AccessDenied), users/groups/roles/policies are absent",
 			Why: "Every check that reads users, groups, roles or policies is NOT_ASSESSED, never PASS. " +
@@ -338,16 +345,16 @@ func variants() []scenario {
 		{
 			Path:   "admin-profile-without-mfa-serial",
 			Change: "the admin profile in ~/.aws/config has no mfa_serial",
-			Why: "A profile assuming the admin role without mfa_serial (LD-CLI-02): the CLI sends no MFA, so the call is refused by the trust policy " +
+			Why: "A profile assuming the admin role without mfa_serial (LD-CLI-01): the CLI sends no MFA, so the call is refused by the trust policy " +
 				"and people are tempted to weaken it.",
-			Fail:  []string{"LD-CLI-02"},
+			Fail:  []string{"LD-CLI-01"},
 			build: variant(func(s *snapshot.Snapshot) { profile(s, "admin").MFASerial = "" }),
 		},
 		{
 			Path:   "credentials-file-world-readable",
 			Change: "~/.aws/credentials has mode 0644",
-			Why:    "The file holding the long-term secret key is readable by group and others (LD-CLI-01).",
-			Fail:   []string{"LD-CLI-01"},
+			Why:    "The file holding the long-term secret key is readable by group and others (LD-CLI-03).",
+			Fail:   []string{"LD-CLI-03"},
 			build:  variant(func(s *snapshot.Snapshot) { s.AWSConfig.CredentialsFileMode = "0644" }),
 		},
 	}

@@ -552,7 +552,9 @@ func TestRequestsGrowWithPages(t *testing.T) {
 		return n, srv.Counts()
 	}
 	small, smallCounts := total(10)
+	start := time.Now()
 	large, largeCounts := total(5000)
+	t.Logf("5000-user collection against the loopback server took %v", time.Since(start))
 	t.Logf("API requests: 10 users -> %d %v", small, smallCounts)
 	t.Logf("API requests: 5000 users -> %d %v", large, largeCounts)
 	// 10 users: 1 STS + 2 report + summary + policy + aliases + MFA + 5 streams + ListRoles = 13.
@@ -563,6 +565,22 @@ func TestRequestsGrowWithPages(t *testing.T) {
 	// 4 + 2 more requests, not thousands.
 	if large != small+6 {
 		t.Errorf("5000 users: %d requests, want %d", large, small+6)
+	}
+}
+
+// TestSourcesRunConcurrently: with 100ms per request, 13 requests one after
+// the other would take 1.3s; the critical path (identity, then the two
+// credential report calls) is 300ms.
+func TestSourcesRunConcurrently(t *testing.T) {
+	srv := startServer(t, iamtest.GenerateAccount(testAccountID, 10))
+	srv.SetLatency(100 * time.Millisecond)
+	start := time.Now()
+	snap := mustCollect(t, fastOptions())
+	took := time.Since(start)
+	requireOK(t, snap, allSources()...)
+	t.Logf("%d requests at 100ms each took %v", srv.Total(), took)
+	if took > 900*time.Millisecond {
+		t.Errorf("collection took %v; sources or streams are not running concurrently", took)
 	}
 }
 

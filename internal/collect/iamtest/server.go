@@ -51,6 +51,8 @@ type Server struct {
 	faults     map[string]*fault
 	pageFaults map[string]PageFault
 
+	latency time.Duration
+
 	reportStarted  bool
 	reportComplete bool
 	reportPolls    int // Generate calls still answered STARTED/INPROGRESS
@@ -138,6 +140,14 @@ func (s *Server) BreakPages(action string, f PageFault) {
 	s.pageFaults[action] = f
 }
 
+// SetLatency delays every response by d, outside the server's lock, so
+// concurrent requests overlap as they would against AWS.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
 // Count is the number of requests received for action (faults included).
 func (s *Server) Count(action string) int {
 	s.mu.Lock()
@@ -196,6 +206,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, iamNS, "MalformedQueryString", err.Error())
 		return
 	}
+	s.mu.Lock()
+	delay := s.latency
+	s.mu.Unlock()
+	time.Sleep(delay)
 	action := r.Form.Get("Action")
 	ns := iamNS
 	if r.Form.Get("Version") == "2011-06-15" {

@@ -49,6 +49,7 @@ type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Error     *junitFailure `xml:"error,omitempty"`
 	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 }
 
@@ -101,9 +102,9 @@ func renderJUnit(w io.Writer, rep *findings.Report, _ Options) error {
 				suite.Skipped++
 			case findings.Pass:
 			default:
-				// An unknown status is not a pass.
-				tc.Failure = &junitFailure{Message: fmt.Sprintf("unknown status %q", r.Status), Type: "error"}
-				suite.Failures++
+				// An unknown status is not a pass: report it as an error.
+				tc.Error = &junitFailure{Message: fmt.Sprintf("unknown status %q", r.Status), Type: "lockdown.UnknownStatus", Body: xmlSafe(oneLine(r.Message))}
+				suite.Errors++
 			}
 			suite.Tests++
 			suite.Cases = append(suite.Cases, tc)
@@ -111,6 +112,7 @@ func renderJUnit(w io.Writer, rep *findings.Report, _ Options) error {
 		doc.Tests += suite.Tests
 		doc.Failures += suite.Failures
 		doc.Skipped += suite.Skipped
+		doc.Errors += suite.Errors
 		doc.Suites = append(doc.Suites, suite)
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {

@@ -244,6 +244,20 @@ func TestJUnitContent(t *testing.T) {
 	if f := first.Children[0]; f.Name != "failure" || f.Attrs["type"] != "critical" || !strings.Contains(f.Text, "aws iam get-account-summary") {
 		t.Errorf("first failure = %v %q", f.Attrs, f.Text)
 	}
+	// An unknown status is an error, never a pass.
+	odd := loadFixture(t, "clean")
+	odd.Results[0].Status = "MAYBE"
+	buf.Reset()
+	if err := Render(&buf, "junit", odd, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	oddRoot, err := parseXML(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := checkJUnit(oddRoot); len(errs) > 0 || oddRoot.Attrs["errors"] != "1" {
+		t.Errorf("unknown status: errors=%q, problems %v", oddRoot.Attrs["errors"], errs)
+	}
 	// Control characters cannot break the XML.
 	rep.Results[0].Message = "bad \x00\x1b byte ]]> end"
 	buf.Reset()

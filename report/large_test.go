@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"testing"
 	"time"
 
@@ -79,5 +80,27 @@ func TestSARIFLargeReportWithinGitHubLimits(t *testing.T) {
 	t.Logf("30,000 failures: %d bytes of SARIF, %d gzipped, rendered in %v", len(raw), gz.Len(), elapsed)
 	if gz.Len() >= 10<<20 {
 		t.Errorf("gzipped SARIF is %d bytes, over GitHub's 10 MB", gz.Len())
+	}
+}
+
+func BenchmarkLocator10kUsers(b *testing.B) {
+	_, snap := largeCase(10000)
+	b.SetBytes(int64(len(snap)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := newLocator(snap); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSARIF3kFailures(b *testing.B) {
+	rep, snap := largeCase(1000)
+	opts := Options{SnapshotPath: "snap.json", SnapshotData: snap}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := Render(io.Discard, "sarif", rep, opts); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -1,10 +1,8 @@
 package report
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 )
@@ -45,8 +43,11 @@ var sourceKeys = map[string]string{
 // entityLists are the top-level snapshot arrays whose objects carry an "arn".
 var entityLists = map[string]bool{"users": true, "groups": true, "roles": true, "policies": true}
 
-// newLocator indexes data. A snapshot that cannot be tokenised gives an error
-// naming the byte offset; callers then fall back to line 1.
+// newLocator indexes data with a small single-pass scanner (the snapshot
+// can be tens of megabytes; encoding/json's token API is an order of
+// magnitude slower). Only structure is checked, not every scalar: the
+// snapshot was schema-validated when it was loaded. A snapshot that cannot be
+// scanned gives an error naming the line; callers then fall back to line 1.
 func newLocator(data []byte) (*locator, error) {
 	l := &locator{
 		entities: map[string]lineRange{},
@@ -60,82 +61,45 @@ func newLocator(data []byte) (*locator, error) {
 			l.newlines = append(l.newlines, i)
 		}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, l.errAt(dec, err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, fmt.Errorf("snapshot: line 1: expected a JSON object")
-	}
-	for dec.More() {
-		key, err := l.key(dec)
-		if err != nil {
-			return nil, err
-		}
-		start := l.line(int(dec.InputOffset()))
+	sc := &scanner{data: data, l: l}
+	err := sc.object(func(key string) error {
+		start := l.line(sc.pos)
+		var err error
 		switch {
 		case key == "account":
-			r, _, err := l.object(dec, nil)
-			if err != nil {
-				return nil, err
-			}
-			if r.Start > 0 {
+			var r lineRange
+			if r, _, err = sc.fields(nil); err == nil && r.Start > 0 {
 				l.account, l.hasAcct = r, true
 			}
 		case entityLists[key]:
-			if err := l.array(dec, "arn", l.entities); err != nil {
-				return nil, err
-			}
+			err = sc.indexArray("arn", l.entities)
 		case key == "virtual_mfa_devices":
-			if err := l.array(dec, "serial_number", l.mfa); err != nil {
-				return nil, err
-			}
+			err = sc.indexArray("serial_number", l.mfa)
 		case key == "credential_report":
-			if err := l.credentialReport(dec); err != nil {
-				return nil, err
-			}
+			err = sc.credentialReport()
 		case key == "sources":
-			if err := l.sourceStatuses(dec); err != nil {
-				return nil, err
-			}
+			err = sc.object(func(src string) error {
+				start := l.line(sc.pos)
+				if err := sc.skipValue(); err != nil {
+					return err
+				}
+				l.sources[src] = lineRange{start, l.line(sc.pos - 1)}
+				return nil
+			})
 		default:
-			if err := skip(dec); err != nil {
-				return nil, l.errAt(dec, err)
-			}
+			err = sc.skipValue()
 		}
-		// The key's line through the end of its value.
-		l.blocks[key] = lineRange{start, l.line(int(dec.InputOffset()) - 1)}
-	}
-	return l, nil
-}
-
-// sourceStatuses records the lines of each entry of the "sources" map.
-func (l *locator) sourceStatuses(dec *json.Decoder) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return l.errAt(dec, err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		if ok {
-			return l.errAt(dec, skipRest(dec))
-		}
-		return nil
-	}
-	for dec.More() {
-		key, err := l.key(dec)
 		if err != nil {
 			return err
 		}
-		start := l.line(int(dec.InputOffset()))
-		if err := skip(dec); err != nil {
-			return l.errAt(dec, err)
-		}
-		l.sources[key] = lineRange{start, l.line(int(dec.InputOffset()) - 1)}
+		// The key's line through the end of its value.
+		l.blocks[key] = lineRange{start, l.line(sc.pos - 1)}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	_, err = dec.Token()
-	return l.errAt(dec, err)
+	return l, nil
 }
 
 // lookup returns the lines of the entity a result is about. It tries, in
@@ -207,196 +171,265 @@ func isRootARN(arn string) bool {
 	return len(parts) == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[5] == "root"
 }
 
-func (l *locator) credentialReport(dec *json.Decoder) error {
-	if err := l.expect(dec, '{'); err != nil {
-		return err
-	}
-	for dec.More() {
-		key, err := l.key(dec)
-		if err != nil {
-			return err
-		}
-		if key != "rows" {
-			if err := skip(dec); err != nil {
-				return l.errAt(dec, err)
-			}
-			continue
-		}
-		tok, err := dec.Token()
-		if err != nil {
-			return l.errAt(dec, err)
-		}
-		if tok == nil { // "rows": null
-			continue
-		}
-		if d, ok := tok.(json.Delim); !ok || d != '[' {
-			return fmt.Errorf("snapshot: line %d: credential_report.rows is not an array", l.line(int(dec.InputOffset())))
-		}
-		for dec.More() {
-			r, fields, err := l.object(dec, []string{"arn", "user"})
-			if err != nil {
-				return err
-			}
-			if fields["arn"] != "" {
-				l.credRows[fields["arn"]] = r
-			}
-			if fields["user"] == "<root_account>" && !l.hasRoot {
-				l.rootRow, l.hasRoot = r, true
-			}
-		}
-		if _, err := dec.Token(); err != nil { // ']'
-			return l.errAt(dec, err)
-		}
-	}
-	_, err := dec.Token() // '}'
-	return l.errAt(dec, err)
-}
-
-// array reads an array of objects, indexing each by the string field idField.
-func (l *locator) array(dec *json.Decoder, idField string, into map[string]lineRange) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return l.errAt(dec, err)
-	}
-	if tok == nil {
-		return nil
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return fmt.Errorf("snapshot: line %d: expected an array", l.line(int(dec.InputOffset())))
-	}
-	for dec.More() {
-		r, fields, err := l.object(dec, []string{idField})
-		if err != nil {
-			return err
-		}
-		// The first occurrence wins; the snapshot should not repeat ARNs.
-		if id := fields[idField]; id != "" {
-			if _, dup := into[id]; !dup {
-				into[id] = r
-			}
-		}
-	}
-	_, err = dec.Token()
-	return l.errAt(dec, err)
-}
-
-// object reads one value that should be an object, returning its line range
-// and the string values of the wanted top-level fields. A null or non-object
-// value gives a zero range.
-func (l *locator) object(dec *json.Decoder, want []string) (lineRange, map[string]string, error) {
-	fields := map[string]string{}
-	tok, err := dec.Token()
-	if err != nil {
-		return lineRange{}, nil, l.errAt(dec, err)
-	}
-	d, ok := tok.(json.Delim)
-	if !ok || d != '{' {
-		if ok { // an array where an object was expected: consume it
-			if err := skipRest(dec); err != nil {
-				return lineRange{}, nil, l.errAt(dec, err)
-			}
-		}
-		return lineRange{}, fields, nil
-	}
-	start := l.line(int(dec.InputOffset()) - 1)
-	for dec.More() {
-		key, err := l.key(dec)
-		if err != nil {
-			return lineRange{}, nil, err
-		}
-		if contains(want, key) {
-			tok, err := dec.Token()
-			if err != nil {
-				return lineRange{}, nil, l.errAt(dec, err)
-			}
-			switch v := tok.(type) {
-			case string:
-				fields[key] = v
-			case json.Delim:
-				if err := skipRest(dec); err != nil {
-					return lineRange{}, nil, l.errAt(dec, err)
-				}
-			}
-			continue
-		}
-		if err := skip(dec); err != nil {
-			return lineRange{}, nil, l.errAt(dec, err)
-		}
-	}
-	if _, err := dec.Token(); err != nil {
-		return lineRange{}, nil, l.errAt(dec, err)
-	}
-	end := l.line(int(dec.InputOffset()) - 1)
-	return lineRange{start, end}, fields, nil
-}
-
-func (l *locator) key(dec *json.Decoder) (string, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return "", l.errAt(dec, err)
-	}
-	k, ok := tok.(string)
-	if !ok {
-		return "", fmt.Errorf("snapshot: line %d: expected an object key", l.line(int(dec.InputOffset())))
-	}
-	return k, nil
-}
-
-func (l *locator) expect(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return l.errAt(dec, err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("snapshot: line %d: expected %q", l.line(int(dec.InputOffset())), string(want))
-	}
-	return nil
-}
-
 // line converts a byte offset to a 1-based line number.
 func (l *locator) line(off int) int {
 	return 1 + sort.SearchInts(l.newlines, off)
 }
 
-func (l *locator) errAt(dec *json.Decoder, err error) error {
-	if err == nil {
-		return nil
-	}
-	if err == io.EOF {
-		err = io.ErrUnexpectedEOF
-	}
-	return fmt.Errorf("snapshot: line %d: %w", l.line(int(dec.InputOffset())), err)
+// scanner walks JSON bytes, tracking the offset for line numbers.
+type scanner struct {
+	data []byte
+	pos  int
+	l    *locator
 }
 
-// skip consumes one complete JSON value.
-func skip(dec *json.Decoder) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
+func (s *scanner) errorf(format string, args ...any) error {
+	return fmt.Errorf("snapshot: line %d: %s", s.l.line(s.pos), fmt.Sprintf(format, args...))
+}
+
+func (s *scanner) ws() {
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case ' ', '\t', '\n', '\r':
+			s.pos++
+		default:
+			return
+		}
 	}
-	if _, ok := tok.(json.Delim); ok {
-		return skipRest(dec)
+}
+
+// peek returns the next non-space byte, or 0 at the end of the input.
+func (s *scanner) peek() byte {
+	s.ws()
+	if s.pos >= len(s.data) {
+		return 0
+	}
+	return s.data[s.pos]
+}
+
+func (s *scanner) expect(c byte) error {
+	switch got := s.peek(); {
+	case got == c:
+		s.pos++
+		return nil
+	case got == 0:
+		return s.errorf("unexpected end of data, expected %q", c)
+	default:
+		return s.errorf("expected %q, found %q", c, got)
+	}
+}
+
+// str reads a string token and returns its value.
+func (s *scanner) str() (string, error) {
+	if err := s.expect('"'); err != nil {
+		return "", err
+	}
+	start, escaped := s.pos-1, false
+	for s.pos < len(s.data) {
+		switch c := s.data[s.pos]; {
+		case c == '\\':
+			escaped = true
+			s.pos += 2
+			continue
+		case c == '"':
+			s.pos++
+			raw := s.data[start:s.pos]
+			if !escaped {
+				return string(raw[1 : len(raw)-1]), nil
+			}
+			var v string
+			if err := json.Unmarshal(raw, &v); err != nil {
+				return "", s.errorf("bad string: %v", err)
+			}
+			return v, nil
+		case c < 0x20:
+			return "", s.errorf("control character in string")
+		}
+		s.pos++
+	}
+	return "", s.errorf("unexpected end of data in a string")
+}
+
+// skipValue skips one value, checking that brackets match.
+func (s *scanner) skipValue() error {
+	switch c := s.peek(); c {
+	case 0:
+		return s.errorf("unexpected end of data, expected a value")
+	case '"':
+		_, err := s.str()
+		return err
+	case '{', '[':
+		var stack []byte
+		for s.pos < len(s.data) {
+			switch c := s.data[s.pos]; c {
+			case '"':
+				if _, err := s.str(); err != nil {
+					return err
+				}
+				continue
+			case '{', '[':
+				stack = append(stack, c)
+			case '}', ']':
+				if len(stack) == 0 || (c == '}') != (stack[len(stack)-1] == '{') {
+					return s.errorf("unexpected %q", c)
+				}
+				stack = stack[:len(stack)-1]
+				if len(stack) == 0 {
+					s.pos++
+					return nil
+				}
+			}
+			s.pos++
+		}
+		return s.errorf("unexpected end of data inside an object or array")
+	case '}', ']', ',', ':':
+		return s.errorf("unexpected %q, expected a value", c)
+	}
+	// A number, true, false or null.
+	start := s.pos
+	for s.pos < len(s.data) && !strings.ContainsRune(" \t\r\n,}]:", rune(s.data[s.pos])) {
+		s.pos++
+	}
+	if s.pos == start {
+		return s.errorf("expected a value")
 	}
 	return nil
 }
 
-// skipRest consumes the remainder of an object or array whose opening
-// delimiter has just been read.
-func skipRest(dec *json.Decoder) error {
-	for depth := 1; depth > 0; {
-		tok, err := dec.Token()
+// object reads an object, calling member with each key; member must consume
+// the value.
+func (s *scanner) object(member func(key string) error) error {
+	if err := s.expect('{'); err != nil {
+		return err
+	}
+	if s.peek() == '}' {
+		s.pos++
+		return nil
+	}
+	for {
+		key, err := s.str()
 		if err != nil {
 			return err
 		}
-		if d, ok := tok.(json.Delim); ok {
-			if d == '{' || d == '[' {
-				depth++
-			} else {
-				depth--
-			}
+		if err := s.expect(':'); err != nil {
+			return err
+		}
+		s.ws()
+		if err := member(key); err != nil {
+			return err
+		}
+		switch c := s.peek(); c {
+		case ',':
+			s.pos++
+		case '}':
+			s.pos++
+			return nil
+		case 0:
+			return s.errorf("unexpected end of data in an object")
+		default:
+			return s.errorf("expected ',' or '}', found %q", c)
 		}
 	}
-	return nil
+}
+
+// array reads an array, calling elem for each element; elem must consume it.
+// null is an empty array.
+func (s *scanner) array(elem func() error) error {
+	if s.peek() == 'n' {
+		return s.skipValue()
+	}
+	if err := s.expect('['); err != nil {
+		return err
+	}
+	if s.peek() == ']' {
+		s.pos++
+		return nil
+	}
+	for {
+		if err := elem(); err != nil {
+			return err
+		}
+		switch c := s.peek(); c {
+		case ',':
+			s.pos++
+		case ']':
+			s.pos++
+			return nil
+		case 0:
+			return s.errorf("unexpected end of data in an array")
+		default:
+			return s.errorf("expected ',' or ']', found %q", c)
+		}
+	}
+}
+
+// fields reads one value that should be an object, returning its line range
+// and the string values of the wanted top-level fields. Any other value
+// (null, a number...) is skipped and gives a zero range.
+func (s *scanner) fields(want []string) (lineRange, map[string]string, error) {
+	got := map[string]string{}
+	if s.peek() != '{' {
+		return lineRange{}, got, s.skipValue()
+	}
+	start := s.l.line(s.pos)
+	err := s.object(func(key string) error {
+		if contains(want, key) && s.peek() == '"' {
+			v, err := s.str()
+			got[key] = v
+			return err
+		}
+		return s.skipValue()
+	})
+	if err != nil {
+		return lineRange{}, nil, err
+	}
+	return lineRange{start, s.l.line(s.pos - 1)}, got, nil
+}
+
+// indexArray reads an array of objects, indexing each by its string field
+// idField. The first occurrence of an ID wins.
+func (s *scanner) indexArray(idField string, into map[string]lineRange) error {
+	return s.array(func() error {
+		r, f, err := s.fields([]string{idField})
+		if err != nil {
+			return err
+		}
+		if id := f[idField]; id != "" {
+			if _, dup := into[id]; !dup {
+				into[id] = r
+			}
+		}
+		return nil
+	})
+}
+
+// credentialReport indexes the report's rows by "arn" and finds the root
+// user's row ("<root_account>").
+func (s *scanner) credentialReport() error {
+	if s.peek() != '{' {
+		return s.skipValue()
+	}
+	l := s.l
+	return s.object(func(key string) error {
+		if key != "rows" {
+			return s.skipValue()
+		}
+		return s.array(func() error {
+			r, f, err := s.fields([]string{"arn", "user"})
+			if err != nil {
+				return err
+			}
+			if f["arn"] != "" {
+				if _, dup := l.credRows[f["arn"]]; !dup {
+					l.credRows[f["arn"]] = r
+				}
+			}
+			if f["user"] == "<root_account>" && !l.hasRoot {
+				l.rootRow, l.hasRoot = r, true
+			}
+			return nil
+		})
+	})
 }
 
 func contains(list []string, s string) bool {

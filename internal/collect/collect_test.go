@@ -495,6 +495,31 @@ func TestPolicyDocumentsDecoded(t *testing.T) {
 	}
 }
 
+// TestReplaySnapshot: serving a collected snapshot and collecting it again
+// gives the same snapshot, byte for byte.
+func TestReplaySnapshot(t *testing.T) {
+	startServer(t, iamtest.GenerateAccount(testAccountID, 30))
+	first := mustCollect(t, fastOptions())
+	firstJSON, err := snapshot.Marshal(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	startServer(t, iamtest.FromSnapshot(first))
+	second, err := snapshot.Marshal(mustCollect(t, fastOptions()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(firstJSON, second) {
+		a, b := strings.Split(string(firstJSON), "\n"), strings.Split(string(second), "\n")
+		for i := range min(len(a), len(b)) {
+			if a[i] != b[i] {
+				t.Fatalf("replayed snapshot differs at line %d:\n%s\n%s", i+1, a[i], b[i])
+			}
+		}
+		t.Fatalf("replayed snapshot differs (%d vs %d lines)", len(a), len(b))
+	}
+}
+
 func TestDeterministic(t *testing.T) {
 	acct := iamtest.GenerateAccount(testAccountID, 40)
 	startServer(t, acct)

@@ -203,3 +203,40 @@ func GenerateAccount(id string, n int) *Account {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// FromSnapshot builds an account that serves what s records, so a snapshot
+// (hand-made or collected) can be replayed through the real SDK clients.
+// The credential report is rewritten as CSV from its columns and rows.
+func FromSnapshot(s *snapshot.Snapshot) *Account {
+	a := NewAccount(s.Account.ID)
+	if s.Caller != nil {
+		a.CallerARN, a.CallerUserID = s.Caller.ARN, s.Caller.UserID
+	}
+	a.Aliases = append([]string(nil), s.Account.Aliases...)
+	a.Summary = map[string]int64{}
+	for k, v := range s.AccountSummary {
+		a.Summary[k] = v
+	}
+	a.PasswordPolicy = s.PasswordPolicy
+	a.MFADevices = append([]snapshot.VirtualMFADevice(nil), s.VirtualMFADevices...)
+	a.Users = append([]snapshot.User(nil), s.Users...)
+	a.Groups = append([]snapshot.Group(nil), s.Groups...)
+	a.Roles = append([]snapshot.Role(nil), s.Roles...)
+	a.Policies = append([]snapshot.ManagedPolicy(nil), s.Policies...)
+	if cr := s.CredentialReport; cr != nil {
+		var buf bytes.Buffer
+		w := csv.NewWriter(&buf)
+		_ = w.Write(cr.Columns)
+		for _, row := range cr.Rows {
+			rec := make([]string, len(cr.Columns))
+			for i, c := range cr.Columns {
+				rec[i] = row[c]
+			}
+			_ = w.Write(rec)
+		}
+		w.Flush()
+		a.CredentialReport = buf.Bytes()
+		a.ReportGenerated = cr.GeneratedTime
+	}
+	return a
+}

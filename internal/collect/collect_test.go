@@ -609,6 +609,25 @@ func TestSourcesRunConcurrently(t *testing.T) {
 	}
 }
 
+func TestContextDeadline(t *testing.T) {
+	srv := startServer(t, iamtest.GenerateAccount(testAccountID, 3))
+	srv.SetLatency(300 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	snap, err := Collect(ctx, fastOptions())
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the context's deadline", err)
+	}
+	if time.Since(start) > 2*time.Second {
+		t.Errorf("Collect ignored the deadline for %v", time.Since(start))
+	}
+	if snap == nil {
+		t.Fatal("no snapshot returned with the error")
+	}
+	requireError(t, snap, snapshot.SourceCallerIdentity, "Timeout")
+}
+
 func TestCredentialsRejected(t *testing.T) {
 	acct := iamtest.GenerateAccount(testAccountID, 3)
 	srv := startServer(t, acct)

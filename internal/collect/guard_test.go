@@ -137,3 +137,24 @@ func TestAllowedOperation(t *testing.T) {
 		}
 	}
 }
+
+func TestRegionDefault(t *testing.T) {
+	startServer(t, iamtest.NewAccount(testAccountID))
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	cfg, err := loadConfig(context.Background(), fastOptions().withDefaults())
+	if err != nil || cfg.Region != DefaultRegion {
+		t.Errorf("no region configured: got %q, %v; want %s", cfg.Region, err, DefaultRegion)
+	}
+	t.Setenv("AWS_REGION", "eu-west-1")
+	cfg, _ = loadConfig(context.Background(), fastOptions().withDefaults())
+	if cfg.Region != "eu-west-1" {
+		t.Errorf("AWS_REGION ignored: %q", cfg.Region)
+	}
+	opts := fastOptions()
+	opts.Region = "cn-north-1"
+	cfg, _ = loadConfig(context.Background(), opts.withDefaults())
+	if cfg.Region != "cn-north-1" {
+		t.Errorf("Options.Region ignored: %q", cfg.Region)
+	}
+}

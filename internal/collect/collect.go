@@ -120,10 +120,11 @@ func (e *CredentialsError) Unwrap() error { return e.Err }
 // shared config and credentials files, SSO, AWS_ENDPOINT_URL*), checks the
 // credentials, then collects every source. Sources that fail are recorded
 // in Snapshot.Sources with their error and keep what they got; they do not
-// make Collect fail. Collect returns an error only when it cannot start:
-// a *CredentialsError for configuration and credential problems (the
-// snapshot is then nil, or holds the failed caller_identity source when
-// AWS rejected the credentials), or the context's error.
+// make Collect fail. Collect returns an error only when it cannot start or
+// is stopped: a *CredentialsError for configuration and credential problems
+// (the snapshot is then nil, or holds the failed caller_identity source
+// when AWS rejected the credentials), or the context's error together with
+// what was collected until then.
 func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 	opts = opts.withDefaults()
 	cfg, err := loadConfig(ctx, opts)

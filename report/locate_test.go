@@ -167,3 +167,60 @@ func TestLocatorErrors(t *testing.T) {
 		}
 	}
 }
+
+// Brackets and quotes inside strings, escaped ARNs and nested arrays do not
+// confuse the scanner.
+func TestLocatorTrickyStrings(t *testing.T) {
+	data := []byte(`{
+  "account": {"id": "1"},
+  "users": [
+    {
+      "name": "x}]{[\"",
+      "tags": [{"key": "a", "value": "]}"}, {"key": "b", "value": "\\"}],
+      "arn": "arn:aws:iam::1:user\/esc\u0061ped"
+    },
+    {
+      "arn": "arn:aws:iam::1:user/second"
+    }
+  ],
+  "roles": null
+}`)
+	l, err := newLocator(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := l.lookup("arn:aws:iam::1:user/escaped", "", nil); !ok || r != (lineRange{4, 8}) {
+		t.Errorf("escaped ARN: %v %v", r, ok)
+	}
+	if r, ok := l.lookup("arn:aws:iam::1:user/second", "", nil); !ok || r != (lineRange{9, 11}) {
+		t.Errorf("second user: %v %v", r, ok)
+	}
+}
+
+// FuzzLocator: never panics, and accepts every valid JSON object.
+func FuzzLocator(f *testing.F) {
+	f.Add(readSnapshotF(f))
+	f.Add([]byte(`{"users":[{"arn":"a"}],"credential_report":{"rows":[{"user":"<root_account>","arn":"r"}]}}`))
+	f.Add([]byte(`{"sources":{"a":{"status":"ok"}},"account":null}`))
+	f.Add([]byte(`{"users":[1,"x",null,{"arn":2}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, err := newLocator(data)
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(data, &obj) == nil && err != nil && obj != nil {
+			t.Fatalf("valid JSON object rejected: %v", err)
+		}
+		if err == nil {
+			if r, _ := l.lookup("a", "", []string{"aws_config"}); r.Start < 1 || r.End < r.Start {
+				t.Fatalf("invalid range %v", r)
+			}
+		}
+	})
+}
+
+func readSnapshotF(f *testing.F) []byte {
+	data, err := os.ReadFile("testdata/snapshot.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	return data
+}

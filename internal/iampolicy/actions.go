@@ -20,6 +20,7 @@ type catService struct {
 type catalogData struct {
 	services []catService
 	level    map[string]string // lower-case "svc:action" -> access level
+	multi    map[string]bool   // lower-case multivalued (ArrayOf*) condition keys
 }
 
 var (
@@ -42,7 +43,7 @@ func parseCatalog(gz []byte) (*catalogData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("iampolicy: embedded catalog: %w", err)
 	}
-	cd := &catalogData{level: make(map[string]string, 22000)}
+	cd := &catalogData{level: make(map[string]string, 22000), multi: map[string]bool{}}
 	sc := bufio.NewScanner(zr)
 	sc.Buffer(make([]byte, 0, 1<<20), 1<<22)
 	line := 0
@@ -55,6 +56,12 @@ func parseCatalog(gz []byte) (*catalogData, error) {
 		prefix, rest, ok := strings.Cut(t, "\t")
 		if !ok {
 			return nil, fmt.Errorf("iampolicy: embedded catalog line %d: no tab", line)
+		}
+		if prefix == "@multivalued" {
+			for _, k := range strings.Fields(rest) {
+				cd.multi[strings.ToLower(k)] = true
+			}
+			continue
 		}
 		svc := catService{prefix: prefix}
 		for _, f := range strings.Fields(rest) {
@@ -126,4 +133,29 @@ func KnownAction(action string) bool { return AccessLevel(action) != "" }
 func CatalogError() error {
 	_, err := loadCatalog()
 	return err
+}
+
+// Global condition keys documented as multivalued ("Value type:
+// Multivalued" in the IAM User Guide's global condition context keys page).
+var globalMultivalued = map[string]bool{
+	"aws:calledvia":                 true,
+	"aws:principalorgpaths":         true,
+	"aws:principalservicenameslist": true,
+	"aws:resourceorgpaths":          true,
+	"aws:sourceorgpaths":            true,
+	"aws:tagkeys":                   true,
+	"aws:vpceorgpaths":              true,
+}
+
+// MultivaluedKey reports whether a condition key is multivalued (a global
+// multivalued key, or an ArrayOf* key of the Service Authorization
+// Reference). Such keys need ForAllValues/ForAnyValue and cannot be policy
+// variables.
+func MultivaluedKey(key string) bool {
+	k := strings.ToLower(key)
+	if globalMultivalued[k] {
+		return true
+	}
+	cd, err := loadCatalog()
+	return err == nil && cd.multi[k]
 }

@@ -249,13 +249,14 @@ func evalCondition(c *Condition, e *env) (match, absent bool) {
 	}
 	if !present {
 		switch {
-		case c.IfExists:
-			return true, true
 		case c.Qualifier == "ForAllValues":
 			// Vacuously true for an absent or empty key.
 			return true, true
 		case c.Qualifier == "ForAnyValue":
+			// False for an absent key, IfExists or not.
 			return false, true
+		case c.IfExists:
+			return true, true
 		case c.op.negated:
 			// "If the policy condition requires that the key is not matched,
 			// such as StringNotLike or ArnNotLike, and the right key is not
@@ -280,23 +281,12 @@ func evalCondition(c *Condition, e *env) (match, absent bool) {
 		}
 		return false, false
 	}
-	// No qualifier: a multi-valued request key is satisfied when any value
-	// satisfies a positive operator; a negated operator needs every request
-	// value to differ from every policy value.
-	if c.op.negated {
-		for _, v := range vals {
-			if !valueSatisfies(c, v, e) {
-				return false, false
-			}
-		}
-		return true, false
+	// No qualifier: a multivalued key needs a set operator, so a plain
+	// operator never matches it, negated or not.
+	if c.multi || len(vals) > 1 {
+		return false, false
 	}
-	for _, v := range vals {
-		if valueSatisfies(c, v, e) {
-			return true, false
-		}
-	}
-	return false, false
+	return valueSatisfies(c, vals[0], e), false
 }
 
 // valueSatisfies applies the operator to one request value: positive

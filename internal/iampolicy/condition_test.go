@@ -144,7 +144,18 @@ func TestConditionOperators(t *testing.T) {
 		{"ForAnyValue:StringNotEquals all listed", urlMulti, `{"ForAnyValue:StringNotEquals":{"aws:TagKeys":["a","b"]}}`, kv("aws:TagKeys", "a", "aws:TagKeys", "b"), false},
 		{"ForAllValues:StringNotEquals", urlMulti, `{"ForAllValues:StringNotEquals":{"aws:TagKeys":["a","b"]}}`, kv("aws:TagKeys", "c", "aws:TagKeys", "d"), true},
 		{"ForAllValues:StringNotEquals one listed", urlMulti, `{"ForAllValues:StringNotEquals":{"aws:TagKeys":["a","b"]}}`, kv("aws:TagKeys", "c", "aws:TagKeys", "a"), false},
-		{"ForAnyValue:StringEqualsIfExists absent", urlMulti, `{"ForAnyValue:StringEqualsIfExists":{"aws:TagKeys":["a"]}}`, kv(), true},
+		// ForAnyValue with an absent key is false even with IfExists, as AWS
+		// confirmed in https://repost.aws/questions/QU9HFmDzP0QGuU-fd7rS6B7w
+		{"ForAnyValue:StringEqualsIfExists absent", urlMulti, `{"ForAnyValue:StringEqualsIfExists":{"aws:TagKeys":["a"]}}`, kv(), false},
+		{"ForAllValues:StringEqualsIfExists absent", urlMulti, `{"ForAllValues:StringEqualsIfExists":{"aws:TagKeys":["a"]}}`, kv(), true},
+		// Multivalued keys need a set operator: a plain operator never matches them.
+		{"multivalued key without set operator", urlMulti, `{"StringEquals":{"aws:CalledVia":"athena.amazonaws.com"}}`, kv("aws:CalledVia", "athena.amazonaws.com"), false},
+		{"multivalued key negated without set operator", urlMulti, `{"StringNotEquals":{"aws:CalledVia":"athena.amazonaws.com"}}`, kv("aws:CalledVia", "ec2.amazonaws.com", "aws:CalledVia", "s3.amazonaws.com"), false},
+		{"multivalued key absent, negated", urlMulti, `{"StringNotEquals":{"aws:CalledVia":"athena.amazonaws.com"}}`, kv(), true},
+		{"multivalued key with ForAnyValue", urlMulti, `{"ForAnyValue:StringEquals":{"aws:CalledVia":"athena.amazonaws.com"}}`, kv("aws:CalledVia", "athena.amazonaws.com"), true},
+		{"service ArrayOf key without set operator", urlMulti, `{"StringEquals":{"acm:DomainNames":"example.com"}}`, kv("acm:DomainNames", "example.com"), false},
+		{"several values for a single-valued key", urlMulti, `{"StringEquals":{"aws:PrincipalTag/team":"blue"}}`, kv("aws:PrincipalTag/team", "blue", "aws:PrincipalTag/team", "red"), false},
+		{"multivalued key is not a variable", urlVariables, `{"StringEquals":{"s3:prefix":"${aws:CalledVia}"}}`, kv("s3:prefix", "athena.amazonaws.com", "aws:CalledVia", "athena.amazonaws.com"), false},
 		// AND across keys and operators, OR across values.
 		{"keys AND: both", urlMultiKeys, `{"StringEquals":{"aws:PrincipalTag/department":["finance","hr","legal"],"aws:PrincipalTag/role":["audit","security"]}}`, kv("aws:PrincipalTag/department", "hr", "aws:PrincipalTag/role", "audit"), true},
 		{"keys AND: one fails", urlMultiKeys, `{"StringEquals":{"aws:PrincipalTag/department":["finance","hr","legal"],"aws:PrincipalTag/role":["audit","security"]}}`, kv("aws:PrincipalTag/department", "hr", "aws:PrincipalTag/role", "dev"), false},

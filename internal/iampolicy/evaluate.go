@@ -23,8 +23,14 @@ func (st *Statement) matchResource(resource string, e *env, resourcePolicy bool)
 		return true
 	}
 	for i := range st.resources {
-		if st.resources[i].match(resource, e, resourcePolicy) {
+		m, ok := st.resources[i].matchResolved(resource, e, resourcePolicy)
+		if m {
 			return !st.notResource
+		}
+		if !ok && st.notResource {
+			// An unresolvable variable makes the statement invalid, so a
+			// NotResource statement does not apply (policy variables page).
+			return false
 		}
 	}
 	return st.notResource

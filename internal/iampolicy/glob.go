@@ -23,6 +23,7 @@ type token struct {
 	text   string // literal text, or the variable's key
 	def    string // default value of a variable
 	hasDef bool
+	multi  bool // the variable names a multivalued key: never resolvable
 }
 
 // seg is a resolved token (no variables).
@@ -61,7 +62,7 @@ func parseTemplate(s string, vars, wildcards bool) []token {
 					continue
 				}
 				flush()
-				out = append(out, token{kind: tokVar, text: key, def: def, hasDef: hasDef})
+				out = append(out, token{kind: tokVar, text: key, def: def, hasDef: hasDef, multi: MultivaluedKey(key)})
 				continue
 			}
 		}
@@ -119,7 +120,7 @@ func resolve(dst []seg, toks []token, e *env) ([]seg, bool) {
 			continue
 		}
 		v, ok := e.variable(t.text)
-		if !ok {
+		if !ok || t.multi {
 			if !t.hasDef {
 				return dst, false
 			}
@@ -255,7 +256,7 @@ func compileResource(raw string, vars bool) resourcePattern {
 			rp.wildcard = true
 		}
 	}
-	if len(toks) > 0 && toks[0].kind == tokLit && strings.HasPrefix(toks[0].text, "arn:") {
+	if len(toks) > 0 && toks[0].kind == tokLit && len(toks[0].text) >= 4 && strings.EqualFold(toks[0].text[:4], "arn:") {
 		rp.fields = splitTokenFields(toks)
 	} else {
 		rp.plain = toks
@@ -306,21 +307,38 @@ func arnFields(s string) (starts [6]int, n int) {
 // match reports whether s matches. resourcePolicy selects the stricter
 // reading of shortened ARNs used for resource-based policies.
 func (rp *resourcePattern) match(s string, e *env, resourcePolicy bool) bool {
+	m, _ := rp.matchResolved(s, e, resourcePolicy)
+	return m
+}
+
+// matchResolved is match that also reports whether every policy variable it
+// needed resolved (ok false: the pattern matched nothing because of that).
+func (rp *resourcePattern) matchResolved(s string, e *env, resourcePolicy bool) (matched, ok bool) {
 	if rp.all {
-		return true
+		return true, true
 	}
 	var buf [24]seg
 	if rp.fields == nil {
 		segs, ok := resolve(buf[:0], rp.plain, e)
-		return ok && matchSegs(segs, s, false)
+		return ok && matchSegs(segs, s, false), ok
 	}
 	starts, n := arnFields(s)
 	pn := len(rp.fields)
 	if n < 6 && pn != n {
-		return false // not a full ARN; only an identical shape can match
+		return false, true // not a full ARN; only an identical shape can match
 	}
 	if pn < 6 && resourcePolicy && !rp.wildcard {
-		return false
+		return false, true
+	}
+	// Resolve every field first: an unresolvable variable anywhere makes the
+	// pattern match nothing, whatever the other fields say.
+	var fieldSegs [6][]seg
+	var bufs [6][8]seg
+	for i := 0; i < pn; i++ {
+		var ok bool
+		if fieldSegs[i], ok = resolve(bufs[i][:0], rp.fields[i], e); !ok {
+			return false, false
+		}
 	}
 	for i := 0; i < pn; i++ {
 		var part string
@@ -329,10 +347,11 @@ func (rp *resourcePattern) match(s string, e *env, resourcePolicy bool) bool {
 		} else {
 			part = s[starts[i] : starts[i+1]-1]
 		}
-		segs, ok := resolve(buf[:0], rp.fields[i], e)
-		if !ok || !matchSegs(segs, part, false) {
-			return false
+		// "arn", partition, service and region are case-insensitive
+		// identifiers; account and resource are compared case-sensitively.
+		if !matchSegs(fieldSegs[i], part, i <= 3) {
+			return false, true
 		}
 	}
-	return true
+	return true, true
 }

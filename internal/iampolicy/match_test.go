@@ -14,7 +14,10 @@ func TestResourceMatching(t *testing.T) {
 		{"*", "arn:aws:s3:::bucket", true},
 		{"*", "*", true},
 		{"arn:aws:s3:::bucket", "arn:aws:s3:::bucket", true},
-		{"arn:aws:s3:::bucket", "arn:aws:s3:::Bucket", false}, // case-sensitive
+		{"arn:aws:s3:::bucket", "arn:aws:s3:::Bucket", false}, // resource field is case-sensitive
+		{"ARN:AWS:S3:::bucket", "arn:aws:s3:::bucket", true},  // arn, partition, service, region are not
+		{"arn:aws:sns:US-EAST-1:123456789012:t", "arn:aws:sns:us-east-1:123456789012:t", true},
+		{"arn:aws:iam::123456789012:user/Bob", "arn:aws:iam::123456789012:user/bob", false},
 		{"arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b/c", true},
 		{"arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket", false},
 		{"arn:aws:s3:::*", "*", false}, // "*" requests need Resource "*"
@@ -67,6 +70,25 @@ func TestShortARNInResourcePolicy(t *testing.T) {
 		if got := rp.match("arn:aws:sqs:us-east-1:123456789012:q", e, true); got != c.want {
 			t.Errorf("%s: resource policy pattern %q: got %v want %v", urlResource, c.pattern, got, c.want)
 		}
+	}
+}
+
+func TestNotResourceWithUnresolvableVariable(t *testing.T) {
+	// "If AWS cannot resolve a variable this might cause the entire statement
+	// to be invalid": a NotResource statement with one does not apply.
+	p := mustParse(t, "nr", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"*","Resource":"*"},
+		{"Effect":"Deny","Action":"ec2:*","NotResource":"arn:aws:ec2:*:*:instance/${aws:PrincipalTag/team}-*"}]}`)
+	set := PolicySet{Identity: []PolicyRef{{Kind: "user-inline", Name: "nr", Policy: p}}}
+	res := "arn:aws:ec2:us-east-1:123456789012:instance/x-1"
+	noTag := user("bob")
+	if d := Evaluate(set, Request{Principal: noTag, Action: "ec2:TerminateInstances", Resource: res}); !d.Allowed {
+		t.Errorf("%s: unresolvable NotResource must not deny: %s", urlVariables, d.Reason)
+	}
+	tagged := user("bob")
+	tagged.Tags = map[string]string{"team": "blue"}
+	if d := Evaluate(set, Request{Principal: tagged, Action: "ec2:TerminateInstances", Resource: res}); d.Effect != ExplicitDeny {
+		t.Errorf("%s: resolved NotResource must deny other teams' instances: %s", urlVariables, d.Reason)
 	}
 }
 

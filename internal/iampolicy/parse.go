@@ -342,6 +342,7 @@ func parseConditions(raw json.RawMessage, vars bool) ([]Condition, *ParseError) 
 			}
 			c := Condition{Operator: opName, Qualifier: qual, Base: base, IfExists: ifExists, Key: key, Values: vals, op: info}
 			c.compiled = compileValues(info, vals, vars)
+			c.multi = MultivaluedKey(key)
 			out = append(out, c)
 		}
 	}

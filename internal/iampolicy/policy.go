@@ -100,6 +100,7 @@ type Condition struct {
 
 	op       *opInfo
 	compiled []condValue
+	multi    bool // Key is a multivalued context key
 }
 
 // Principal is the identity making a request.

@@ -7,8 +7,11 @@
 // Output format (gzip'd UTF-8 text, deterministic):
 //
 //	# comment lines (source, commit, licence)
+//	@multivalued\t<condition key> <condition key> ...
 //	<service prefix>\t<Action>:<level> <Action>:<level> ...
 //
+// The @multivalued line lists the condition keys whose type is ArrayOf*
+// (multivalued context keys, which need a set operator).
 // where level is L (List), R (Read), W (Write), P (Permissions management)
 // or T (Tagging); a combined upstream value such as "Tagging, Write" keeps
 // its first token, as the reference's web tables do.
@@ -36,6 +39,10 @@ type reference struct {
 			Name        string `json:"name"`
 			AccessLevel string `json:"accessLevel"`
 		} `json:"actions"`
+		ConditionKeys map[string]struct {
+			Key  string `json:"key"`
+			Type string `json:"type"`
+		} `json:"conditionKeys"`
 	} `json:"services"`
 }
 
@@ -87,6 +94,20 @@ func run(in, out string) error {
 		prefixes = append(prefixes, p)
 	}
 	sort.Strings(prefixes)
+	multi := map[string]bool{}
+	for _, p := range prefixes {
+		for _, ck := range ref.Services[p].ConditionKeys {
+			if strings.HasPrefix(ck.Type, "ArrayOf") && ck.Key != "" && !strings.ContainsAny(ck.Key, " \t\n") {
+				multi[ck.Key] = true
+			}
+		}
+	}
+	keys := make([]string, 0, len(multi))
+	for k := range multi {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	text.WriteString("@multivalued\t" + strings.Join(keys, " ") + "\n")
 	total := 0
 	for _, p := range prefixes {
 		if strings.ContainsAny(p, " \t\n:") {

@@ -33,7 +33,7 @@ func TestRunSmallInput(t *testing.T) {
 	in := filepath.Join(dir, "ref.json")
 	out := filepath.Join(dir, "out.txt.gz")
 	doc := `{"_meta":{"source":"src","upstream_commit":"abc","upstream_license":"MIT"},"services":{
-	 "iam":{"actions":{"createuser":{"name":"CreateUser","accessLevel":"Write"},"tagrole":{"name":"TagRole","accessLevel":"Tagging, Write"},
+	 "iam":{"conditionKeys":{"aws:tagkeys":{"key":"aws:TagKeys","type":"ArrayOfString"},"iam:passedtoservice":{"key":"iam:PassedToService","type":"String"}},"actions":{"createuser":{"name":"CreateUser","accessLevel":"Write"},"tagrole":{"name":"TagRole","accessLevel":"Tagging, Write"},
 	   "createpolicyversion":{"name":"CreatePolicyVersion","accessLevel":"Permissions management, Write"}}},
 	 "a2c":{"actions":{"getx":{"name":"GetX","accessLevel":"Read"},"listy":{"name":"ListY","accessLevel":"List"}}}}}`
 	if err := os.WriteFile(in, []byte(doc), 0o644); err != nil {
@@ -43,7 +43,7 @@ func TestRunSmallInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := gunzip(t, out)
-	want := "a2c\tGetX:R ListY:L\niam\tCreatePolicyVersion:P CreateUser:W TagRole:T\n"
+	want := "@multivalued\taws:TagKeys\na2c\tGetX:R ListY:L\niam\tCreatePolicyVersion:P CreateUser:W TagRole:T\n"
 	if !strings.HasSuffix(got, want) || !strings.Contains(got, "commit abc") || !strings.Contains(got, "licence: MIT") {
 		t.Fatalf("output:\n%s", got)
 	}

@@ -75,35 +75,33 @@ func (c *Case) GoRequest() iampolicy.Request {
 // target is an action with a resource ARN template. "{acct}" and "{name}"
 // are filled in; wildcardOnly actions take "*" as their resource.
 type target struct {
-	action   string
-	arn      string // template; "" for wildcard-only actions
-	resField string // the name-bearing part, used to build variable patterns
+	action string
+	arn    string // template; "" for wildcard-only actions
 }
 
 // Each action has exactly one resource type in the service authorization
 // reference, so the other evaluator needs no resource-type disambiguation.
 var targets = []target{
-	{"s3:GetObject", "arn:aws:s3:::{bucket}/{name}/{key}", ""},
-	{"s3:PutObject", "arn:aws:s3:::{bucket}/{name}/{key}", ""},
-	{"s3:ListBucket", "arn:aws:s3:::{bucket}", ""},
-	{"s3:ListAllMyBuckets", "", ""},
-	{"iam:CreateUser", "arn:aws:iam::{acct}:user/{name}", ""},
-	{"iam:GetUser", "arn:aws:iam::{acct}:user/{name}", ""},
-	{"iam:ChangePassword", "arn:aws:iam::{acct}:user/{name}", ""},
-	{"iam:CreateAccessKey", "arn:aws:iam::{acct}:user/{name}", ""},
-	{"iam:DeleteRole", "arn:aws:iam::{acct}:role/{name}", ""},
-	{"iam:CreateVirtualMFADevice", "arn:aws:iam::{acct}:mfa/{name}", ""},
-	{"iam:ListUsers", "", ""},
-	{"iam:GetAccountSummary", "", ""},
-	{"ec2:DescribeInstances", "", ""},
-	{"ec2:TerminateInstances", "arn:aws:ec2:{region}:{acct}:instance/i-0{name}", ""},
-	{"dynamodb:GetItem", "arn:aws:dynamodb:{region}:{acct}:table/{name}", ""},
-	{"sqs:SendMessage", "arn:aws:sqs:{region}:{acct}:{name}", ""},
-	{"sns:Publish", "arn:aws:sns:{region}:{acct}:{name}", ""},
-	{"lambda:InvokeFunction", "arn:aws:lambda:{region}:{acct}:function:{name}", ""},
-	{"logs:CreateLogGroup", "arn:aws:logs:{region}:{acct}:log-group:{name}", ""},
-	{"cloudtrail:StopLogging", "arn:aws:cloudtrail:{region}:{acct}:trail/{name}", ""},
-	{"sts:GetCallerIdentity", "", ""},
+	{"s3:GetObject", "arn:aws:s3:::{bucket}/{name}/{key}"},
+	{"s3:PutObject", "arn:aws:s3:::{bucket}/{name}/{key}"},
+	{"s3:ListBucket", "arn:aws:s3:::{bucket}"},
+	{"s3:ListAllMyBuckets", ""},
+	{"iam:CreateUser", "arn:aws:iam::{acct}:user/{name}"},
+	{"iam:GetUser", "arn:aws:iam::{acct}:user/{name}"},
+	{"iam:ChangePassword", "arn:aws:iam::{acct}:user/{name}"},
+	{"iam:CreateAccessKey", "arn:aws:iam::{acct}:user/{name}"},
+	{"iam:DeleteRole", "arn:aws:iam::{acct}:role/{name}"},
+	{"iam:CreateVirtualMFADevice", "arn:aws:iam::{acct}:mfa/{name}"},
+	{"iam:ListUsers", ""},
+	{"iam:GetAccountSummary", ""},
+	{"ec2:DescribeInstances", ""},
+	{"ec2:TerminateInstances", "arn:aws:ec2:{region}:{acct}:instance/i-0{name}"},
+	{"dynamodb:GetItem", "arn:aws:dynamodb:{region}:{acct}:table/{name}"},
+	{"sqs:SendMessage", "arn:aws:sqs:{region}:{acct}:{name}"},
+	{"sns:Publish", "arn:aws:sns:{region}:{acct}:{name}"},
+	{"lambda:InvokeFunction", "arn:aws:lambda:{region}:{acct}:function:{name}"},
+	{"logs:CreateLogGroup", "arn:aws:logs:{region}:{acct}:log-group:{name}"},
+	{"cloudtrail:StopLogging", "arn:aws:cloudtrail:{region}:{acct}:trail/{name}"},
 }
 
 var (
@@ -261,7 +259,7 @@ func (g *gen) context() {
 		ctx["aws:RequestedRegion"] = []string{g.pick(regions)}
 	}
 	if g.chance(0.45) {
-		n := g.r.Intn(4) // 0..3 values: an empty multi-valued key is still present
+		n := 1 + g.r.Intn(3) // AWS sends aws:CalledVia only with at least one service
 		var vs []string
 		for i := 0; i < n; i++ {
 			vs = append(vs, g.pick(services))
@@ -352,12 +350,11 @@ func (g *gen) statement(boundary bool) map[string]any {
 	} else {
 		st["Action"] = acts
 	}
-	res := g.resources()
 	if g.chance(0.12) {
-		st["NotResource"] = res
+		st["NotResource"] = g.resources(true)
 		g.tag("notresource")
 	} else {
-		st["Resource"] = res
+		st["Resource"] = g.resources(false)
 	}
 	if nc := g.r.Intn(3); nc > 0 && !(boundary && g.chance(0.5)) {
 		cond := map[string]any{}
@@ -436,23 +433,29 @@ func (g *gen) actionPattern() string {
 	}
 }
 
-func (g *gen) resources() any {
+func (g *gen) resources(not bool) any {
 	n := 1 + g.r.Intn(2)
 	var out []string
 	for i := 0; i < n; i++ {
-		out = append(out, g.resourcePattern())
+		out = append(out, g.resourcePattern(not))
 	}
 	return g.oneOrList(out)
 }
 
 // resourcePattern derives a pattern from the request resource: wildcards
 // over ARN segments, variables in place of the name, case changes, misses.
-func (g *gen) resourcePattern() string {
+// It avoids the spots where iam-simulate is known to be wrong (see
+// KNOWN_DIFFERENCES.md; the pinned cases cover them): "?" inside the
+// resource-type prefix, variables in ARNs without a resource-type prefix,
+// variables in 2008-10-17 policies, case changes before the resource part,
+// and unresolvable variables in NotResource.
+func (g *gen) resourcePattern(not bool) string {
 	res := g.resource
 	if res == "*" || g.chance(0.1) {
 		return "*"
 	}
 	f := strings.SplitN(res, ":", 6)
+	nameAt := strings.LastIndex(res, g.name)
 	switch g.r.Intn(12) {
 	case 0: // wildcard one of partition/service/region/account
 		i := 1 + g.r.Intn(4)
@@ -466,17 +469,26 @@ func (g *gen) resourcePattern() string {
 		g.tag("resource-wildcard")
 		return res[:len(res)*2/3] + "*"
 	case 3:
+		if nameAt < 0 || g.name == "" {
+			return res
+		}
 		g.tag("resource-wildcard")
-		i := len(res) - 1 - g.r.Intn(3)
+		i := nameAt + g.r.Intn(len(g.name))
 		return res[:i] + "?" + res[i+1:]
 	case 4, 5:
-		if g.name != "" && strings.Contains(res, g.name) {
-			return strings.Replace(res, g.name, g.variable(), 1)
+		if nameAt < 0 || g.name == "" || g.version != iampolicy.Version2012 || f[2] == "sns" || f[2] == "sqs" {
+			return res
 		}
-		return res
+		v := g.variable()
+		if not && !g.resolves(v) {
+			return res
+		}
+		g.tag("variable")
+		g.tag("var:" + v)
+		return res[:nameAt] + v + res[nameAt+len(g.name):]
 	case 6:
 		g.tag("resource-case")
-		return randCase(g.r, res)
+		return strings.Join(f[:5], ":") + ":" + randCase(g.r, f[5])
 	case 7:
 		f[4] = "111122223333"
 		return strings.Join(f, ":")
@@ -488,6 +500,47 @@ func (g *gen) resourcePattern() string {
 	}
 }
 
+// has reports whether the request context carries key (names are
+// case-insensitive).
+func (g *gen) has(key string) bool {
+	for k := range g.ctx {
+		if strings.EqualFold(k, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// resolves reports whether every variable in v has exactly one value in
+// the request context or a default.
+func (g *gen) resolves(v string) bool {
+	for {
+		i := strings.Index(v, "${")
+		if i < 0 {
+			return true
+		}
+		j := strings.IndexByte(v[i:], '}')
+		inner := v[i+2 : i+j]
+		v = v[i+j+1:]
+		switch inner {
+		case "*", "?", "$":
+			continue
+		}
+		if strings.Contains(inner, ", '") {
+			continue
+		}
+		n := 0
+		for k, vals := range g.ctx {
+			if strings.EqualFold(k, inner) {
+				n = len(vals)
+			}
+		}
+		if n != 1 {
+			return false
+		}
+	}
+}
+
 // variable returns a policy variable (with or without a default) that may
 // or may not resolve to the name in the request.
 func (g *gen) variable() string {
@@ -496,10 +549,7 @@ func (g *gen) variable() string {
 		"${aws:username, 'alice'}", "${aws:PrincipalTag/missing, 'bob'}", "${aws:PrincipalTag/missing}",
 		"${*}", "${?}", "${$}", "${aws:SourceVpc, 'prod'}", "${aws:CalledVia}", "${aws:username}${?}",
 	}
-	v := g.pick(vars)
-	g.tag("variable")
-	g.tag("var:" + v)
-	return v
+	return g.pick(vars)
 }
 
 // condition returns an operator (with qualifiers), a key and its values.
@@ -525,7 +575,7 @@ func (g *gen) condition() (string, string, any) {
 	case "Date":
 		key = g.pick([]string{"aws:CurrentTime", "aws:TokenIssueTime", "aws:EpochTime"})
 		for i := 0; i < 1+g.r.Intn(2); i++ {
-			vals = append(vals, g.dateValue())
+			vals = append(vals, g.dateValue(key))
 		}
 	case "Bool":
 		key = g.pick([]string{"aws:MultiFactorAuthPresent", "aws:SecureTransport", "aws:ViaAWSService"})
@@ -537,8 +587,14 @@ func (g *gen) condition() (string, string, any) {
 		}
 	case "IpAddress":
 		key = "aws:SourceIp"
+		ips := []string{"10.0.0.0/8", "192.0.2.0/24", "203.0.113.77/32", "0.0.0.0/1", "128.0.0.0/1", "2001:db8::/32", "198.51.100.0/25", "2001:db8::1/128"}
+		if ip := g.ctx["aws:SourceIp"]; len(ip) == 1 && !strings.Contains(ip[0], ":") {
+			// iam-simulate compares a bare IPv4 policy value with an IPv6
+			// request address wrongly; see KNOWN_DIFFERENCES.md.
+			ips = append(ips, "203.0.113.77", "10.1.2.3")
+		}
 		for i := 0; i < 1+g.r.Intn(3); i++ {
-			vals = append(vals, g.pick([]string{"10.0.0.0/8", "192.0.2.0/24", "203.0.113.77/32", "203.0.113.77", "0.0.0.0/0", "2001:db8::/32", "198.51.100.0/25", "::/0"}))
+			vals = append(vals, g.pick(ips))
 		}
 	case "Arn":
 		key = g.pick([]string{"aws:PrincipalArn", "aws:SourceArn"})
@@ -547,21 +603,28 @@ func (g *gen) condition() (string, string, any) {
 		key = g.pick([]string{"aws:MultiFactorAuthAge", "aws:MultiFactorAuthPresent", "aws:SourceIp", "aws:CalledVia", "aws:PrincipalTag/team", "aws:SourceVpc", "aws:TokenIssueTime"})
 		vals = []string{g.pick([]string{"true", "false"})}
 	}
-	if _, ok := g.ctx[key]; !ok {
+	present := g.has(key)
+	if !present {
 		g.tag("missing-key")
 	}
-	if fam != "Null" && g.chance(0.3) {
+	qualifier := ""
+	// Multivalued keys need a set operator; AWS documents no meaning for a
+	// plain operator on them (see KNOWN_DIFFERENCES.md).
+	if fam != "Null" && (key == "aws:CalledVia" || g.chance(0.25)) {
+		qualifier = "ForAllValues"
+		if g.chance(0.5) {
+			qualifier = "ForAnyValue"
+		}
+		g.tag(strings.ToLower(qualifier))
+	}
+	// ForAnyValue...IfExists on an absent key is an open question (see
+	// KNOWN_DIFFERENCES.md) and is covered by a pinned case.
+	if fam != "Null" && g.chance(0.3) && !(qualifier == "ForAnyValue" && !present) {
 		op += "IfExists"
 		g.tag("ifexists")
 	}
-	if fam != "Null" && g.chance(0.25) {
-		if g.chance(0.5) {
-			op = "ForAllValues:" + op
-			g.tag("forallvalues")
-		} else {
-			op = "ForAnyValue:" + op
-			g.tag("foranyvalue")
-		}
+	if qualifier != "" {
+		op = qualifier + ":" + op
 	}
 	if g.chance(0.1) {
 		key = randCase(g.r, key)
@@ -610,15 +673,20 @@ func (g *gen) stringValues(key string, like bool) []string {
 	return vals
 }
 
-func (g *gen) dateValue() string {
+// dateValue writes aws:EpochTime values as epoch seconds and the other date
+// keys in ISO 8601: iam-simulate compares an epoch with an ISO date in
+// different units (see KNOWN_DIFFERENCES.md), so mixing them is left to the
+// pinned cases.
+func (g *gen) dateValue(key string) string {
 	t := times[g.r.Intn(len(times))].Add(time.Duration(g.r.Intn(3)-1) * time.Hour)
-	switch g.r.Intn(4) {
+	if key == "aws:EpochTime" {
+		return fmt.Sprint(t.Unix())
+	}
+	switch g.r.Intn(3) {
 	case 0:
 		return t.Format(time.RFC3339)
 	case 1:
 		return t.Format("2006-01-02")
-	case 2:
-		return fmt.Sprint(t.Unix())
 	default:
 		return t.Format("2006-01-02T15:04:05.000Z")
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/lockdown-dev/lockdown/internal/iampolicy"
 )
@@ -111,6 +112,9 @@ func reductions(c *Case) []Case {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		if principalContextKey(k) {
+			continue // iampolicy derives these from the Principal; the simulator cannot
+		}
 		n := clone()
 		delete(n.Request.Context, k)
 		out = append(out, n)
@@ -203,4 +207,13 @@ func deepCopy(m map[string]any) map[string]any {
 	var n map[string]any
 	_ = json.Unmarshal(b, &n)
 	return n
+}
+
+func principalContextKey(k string) bool {
+	k = strings.ToLower(k)
+	switch k {
+	case "aws:username", "aws:userid", "aws:principalarn", "aws:principalaccount", "aws:principaltype":
+		return true
+	}
+	return strings.HasPrefix(k, "aws:principaltag/")
 }

@@ -74,7 +74,15 @@ func renderMarkdown(w io.Writer, rep *findings.Report, opts Options) error {
 		b.WriteString("\n</details>\n\n")
 	}
 
+	// Results with an unknown status are listed with these: they are not
+	// passes either.
 	na := groupByCheck(rep, findings.NotAssessed)
+	for _, r := range rep.Results {
+		if statusRank(r.Status) == 3 {
+			r.Message = fmt.Sprintf("unknown status %q: %s", r.Status, r.Message)
+			na = append(na, checkGroup{check: findings.Check{ID: r.CheckID}, results: []findings.Result{r}})
+		}
+	}
 	if len(na) > 0 {
 		b.WriteString("## Not assessed\n\n")
 		b.WriteString("These checks could not be evaluated; they are not passes.\n\n")

@@ -87,3 +87,15 @@ func TestMarkdownContent(t *testing.T) {
 		t.Error("quiet markdown lists passing checks")
 	}
 }
+
+func TestMarkdownUnknownStatusIsNotAPass(t *testing.T) {
+	rep := loadFixture(t, "clean")
+	rep.Results[0].Status = "MAYBE"
+	var buf bytes.Buffer
+	if err := Render(&buf, "markdown", rep, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `unknown status "MAYBE"`) || strings.Contains(buf.String(), "Passing checks (2)") {
+		t.Errorf("unknown status not reported:\n%s", buf.String())
+	}
+}

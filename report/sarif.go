@@ -77,6 +77,7 @@ func precision(c findings.Check) string {
 // upload: past 25,000 failures the most severe are kept and the truncation is
 // recorded in run.properties and in a tool execution notification.
 func renderSARIF(w io.Writer, rep *findings.Report, opts Options) error {
+	var rootWarning string
 	log := sarif.NewReport()
 	log.Schema = sarifSchemaURI
 
@@ -110,6 +111,9 @@ func renderSARIF(w io.Writer, rep *findings.Report, opts Options) error {
 	if err != nil {
 		return err
 	}
+	if loc.outsideRoot {
+		rootWarning = fmt.Sprintf("The snapshot %s is outside the SARIF root %s; code scanning cannot show its lines.", loc.display, opts.SARIFRoot)
+	}
 	if loc.base != "" {
 		base := sarif.NewArtifactLocation()
 		base.URI = &loc.base
@@ -132,6 +136,10 @@ func renderSARIF(w io.Writer, rep *findings.Report, opts Options) error {
 	invocation := sarif.NewInvocation()
 	ok := true
 	invocation.ExecutionSuccessful = &ok
+	if rootWarning != "" {
+		invocation.ToolExecutionNotifications = append(invocation.ToolExecutionNotifications,
+			notification(sarif.LevelWarning, rootWarning))
+	}
 
 	var locator *locator
 	if len(opts.SnapshotData) > 0 {
@@ -155,6 +163,11 @@ func renderSARIF(w io.Writer, rep *findings.Report, opts Options) error {
 		case findings.NotAssessed:
 			invocation.ToolExecutionNotifications = append(invocation.ToolExecutionNotifications,
 				notAssessedNotification(r, ruleIndex))
+		case findings.Pass:
+		default:
+			// Never silently drop a result the renderer does not understand.
+			invocation.ToolExecutionNotifications = append(invocation.ToolExecutionNotifications,
+				notification(sarif.LevelError, fmt.Sprintf("%s on %s has unknown status %q; it is neither a pass nor a failure.", r.CheckID, resourceLabel(r.Resource), r.Status)))
 		}
 	}
 	kept := keepMostSevere(failing, maxSARIFResults)
@@ -496,6 +509,8 @@ type artifactLoc struct {
 	baseID  string // uriBaseId when uri is relative to SARIFRoot
 	base    string // file URI of SARIFRoot, when it is absolute
 	display string // the path as the user gave it, for messages
+	// outsideRoot is set when the snapshot is not under SARIFRoot.
+	outsideRoot bool
 }
 
 // sarifArtifactLocation works out the snapshot's URI. With SARIFRoot the URI
@@ -528,6 +543,7 @@ func sarifArtifactLocation(rep *findings.Report, opts Options) (artifactLoc, err
 		}
 		loc.uri = relativeURI(rel)
 		loc.baseID = srcRootBaseID
+		loc.outsideRoot = rel == ".." || strings.HasPrefix(filepath.ToSlash(rel), "../")
 		if filepath.IsAbs(opts.SARIFRoot) {
 			loc.base = fileURI(opts.SARIFRoot, true)
 		}

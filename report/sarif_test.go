@@ -314,3 +314,23 @@ func TestPascalNameAndSentence(t *testing.T) {
 		t.Errorf("sentence = %q", got)
 	}
 }
+
+func TestSARIFUnknownStatusAndOutsideRoot(t *testing.T) {
+	rep := loadFixture(t, "clean")
+	rep.Results[0].Status = "MAYBE"
+	log, raw := renderSARIFLog(t, rep, Options{SnapshotPath: "/elsewhere/s.json", SARIFRoot: "/repo"})
+	var texts []string
+	for _, n := range log.Runs[0].Invocations[0].Notifications {
+		texts = append(texts, n.Level+": "+n.Message.Text)
+	}
+	all := strings.Join(texts, "\n")
+	if !strings.Contains(all, `error: root-mfa-enabled on arn:aws:iam::210987654321:root has unknown status "MAYBE"`) {
+		t.Errorf("no error for the unknown status:\n%s", all)
+	}
+	if !strings.Contains(all, "warning: The snapshot /elsewhere/s.json is outside the SARIF root /repo") {
+		t.Errorf("no warning for a snapshot outside the root:\n%s", all)
+	}
+	if err := validateBytes(sarifSchema(t), raw); err != nil {
+		t.Error(err)
+	}
+}

@@ -81,7 +81,8 @@ func renderTable(w io.Writer, rep *findings.Report, opts Options) error {
 	for _, sec := range groupBySection(rep) {
 		var rows []findings.Result
 		for _, r := range sec.Results {
-			if opts.Quiet && r.Status != findings.Fail {
+			// Quiet hides passes and NOT ASSESSED, never an unknown status.
+			if opts.Quiet && (r.Status == findings.Pass || r.Status == findings.NotAssessed) {
 				continue
 			}
 			rows = append(rows, r)

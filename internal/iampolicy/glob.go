@@ -244,7 +244,9 @@ type resourcePattern struct {
 	fields   [][]token // ARN fields (nil for non-ARN patterns)
 	plain    []token   // non-ARN pattern
 	vars     bool
-	wildcard bool // has * or ?
+	wildcard bool    // has * or ?
+	static   [][]seg // fields as segments when there are no variables
+	staticP  []seg   // plain pattern as segments when there are no variables
 }
 
 func compileResource(raw string, vars bool) resourcePattern {
@@ -260,6 +262,13 @@ func compileResource(raw string, vars bool) resourcePattern {
 		rp.fields = splitTokenFields(toks)
 	} else {
 		rp.plain = toks
+	}
+	if !rp.vars {
+		for _, f := range rp.fields {
+			segs, _ := resolve(nil, f, nil)
+			rp.static = append(rp.static, segs)
+		}
+		rp.staticP, _ = resolve(nil, rp.plain, nil)
 	}
 	return rp
 }
@@ -317,8 +326,11 @@ func (rp *resourcePattern) matchResolved(s string, e *env, resourcePolicy bool) 
 	if rp.all {
 		return true, true
 	}
-	var buf [24]seg
 	if rp.fields == nil {
+		if !rp.vars {
+			return matchSegs(rp.staticP, s, false), true
+		}
+		var buf [24]seg
 		segs, ok := resolve(buf[:0], rp.plain, e)
 		return ok && matchSegs(segs, s, false), ok
 	}
@@ -332,13 +344,17 @@ func (rp *resourcePattern) matchResolved(s string, e *env, resourcePolicy bool) 
 	}
 	// Resolve every field first: an unresolvable variable anywhere makes the
 	// pattern match nothing, whatever the other fields say.
-	var fieldSegs [6][]seg
-	var bufs [6][8]seg
-	for i := 0; i < pn; i++ {
-		var ok bool
-		if fieldSegs[i], ok = resolve(bufs[i][:0], rp.fields[i], e); !ok {
-			return false, false
+	fieldSegs := rp.static
+	if rp.vars {
+		var resolved [6][]seg
+		var bufs [6][8]seg
+		for i := 0; i < pn; i++ {
+			var ok bool
+			if resolved[i], ok = resolve(bufs[i][:0], rp.fields[i], e); !ok {
+				return false, false
+			}
 		}
+		fieldSegs = resolved[:pn]
 	}
 	for i := 0; i < pn; i++ {
 		var part string

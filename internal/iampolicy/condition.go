@@ -334,11 +334,12 @@ func matchValue(op *opInfo, cv *condValue, v string, e *env) (match, ok bool) {
 		case famStringIC:
 			return strings.EqualFold(v, want), true
 		default:
-			wl, vl := strings.ToLower(want), strings.ToLower(v)
-			if (wl != "true" && wl != "false") || (vl != "true" && vl != "false") {
+			wt, wf := strings.EqualFold(want, "true"), strings.EqualFold(want, "false")
+			vt, vf := strings.EqualFold(v, "true"), strings.EqualFold(v, "false")
+			if !(wt || wf) || !(vt || vf) {
 				return false, false
 			}
-			return wl == vl, true
+			return wt == vt, true
 		}
 	case famStringLike:
 		var buf [16]seg

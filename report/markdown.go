@@ -9,10 +9,15 @@ import (
 	"github.com/lockdown-dev/lockdown/internal/findings"
 )
 
-// maxMarkdownResources caps the resources listed per failing check so a PR
-// comment stays under GitHub's 65,536-character limit on large accounts; the
-// rest are counted, and the JSON report has them all.
-const maxMarkdownResources = 50
+// maxMarkdownResources caps the resources listed per failing check, and
+// markdownBudget the size after which no more resource rows are listed, so
+// a PR comment stays under GitHub's 65,536-character limit on large
+// accounts. Every failing check still gets its heading and remediation; the
+// rows left out are counted, and the JSON report has them all.
+const (
+	maxMarkdownResources = 50
+	markdownBudget       = 48000
+)
 
 // renderMarkdown writes a GitHub-flavoured Markdown summary for PR comments
 // and job summaries. Data from the account is escaped; remediation commands
@@ -56,16 +61,19 @@ func renderMarkdown(w io.Writer, rep *findings.Report, opts Options) error {
 		}
 		b.WriteString("| Resource | Finding |\n|---|---|\n")
 		for i, r := range g.results {
-			if i == maxMarkdownResources {
+			if i == maxMarkdownResources || (i > 0 && b.Len() > markdownBudget) {
 				fmt.Fprintf(&b, "| … | %d more in the JSON report |\n", len(g.results)-i)
 				break
 			}
 			fmt.Fprintf(&b, "| %s | %s |\n", cell(codeSpan(resourceLabel(r.Resource))), cell(escapeMarkdown(r.Message)))
 		}
 		b.WriteString("\n<details><summary>Remediation</summary>\n\n")
-		if strings.TrimSpace(c.Remediation) != "" {
+		switch {
+		case b.Len() > markdownBudget:
+			b.WriteString("Left out to keep this summary within GitHub's size limits; see the documentation link, the SARIF rule help or `lockdown checks`.\n")
+		case strings.TrimSpace(c.Remediation) != "":
 			b.WriteString(remediationMarkdown(c.Remediation))
-		} else {
+		default:
 			b.WriteString("None documented for this check.\n")
 		}
 		if isAbsoluteURL(c.DocsURL) {

@@ -2,8 +2,10 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestEscapeMarkdown(t *testing.T) {
@@ -97,5 +99,35 @@ func TestMarkdownUnknownStatusIsNotAPass(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), `unknown status "MAYBE"`) || strings.Contains(buf.String(), "Passing checks (2)") {
 		t.Errorf("unknown status not reported:\n%s", buf.String())
+	}
+}
+
+// A large account still fits in a GitHub PR comment (65,536 characters).
+func TestMarkdownFitsPRComment(t *testing.T) {
+	rep, _ := largeCase(3000) // 9,000 failures over 3 checks
+	// Spread them over 40 checks with long remediation texts.
+	const checks = 40
+	for i := range rep.Results {
+		rep.Results[i].CheckID = fmt.Sprintf("check-%02d", i%checks)
+	}
+	for i := 3; i < checks; i++ {
+		rep.Checks = append(rep.Checks, rep.Checks[i%3])
+	}
+	for i := range rep.Checks {
+		rep.Checks[i].ID = fmt.Sprintf("check-%02d", i)
+		rep.Checks[i].Remediation = strings.Repeat("Explain the fix in some detail. ", 40) + "\naws iam do-something --with arguments"
+	}
+	var buf bytes.Buffer
+	if err := Render(&buf, "markdown", rep, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := utf8.RuneCount(buf.Bytes()); n > 65536 {
+		t.Errorf("markdown is %d characters, over GitHub's comment limit", n)
+	}
+	if got := strings.Count(buf.String(), "\n### "); got != checks {
+		t.Errorf("%d failing checks shown, want %d", got, checks)
+	}
+	if !strings.Contains(buf.String(), "more in the JSON report") {
+		t.Error("left-out rows are not counted")
 	}
 }

@@ -252,7 +252,7 @@ func sarifRule(c findings.Check) *sarif.ReportingDescriptor {
 		title = c.ID
 	}
 	rule.ShortDescription = multiformat(sentence(title))
-	full := c.Description
+	full := unwrap(c.Description)
 	if full == "" {
 		full = title
 	}
@@ -319,9 +319,11 @@ func ruleTags(c findings.Check) []string {
 // ruleHelp renders a check's help as plain text and as Markdown.
 func ruleHelp(c findings.Check) (string, string) {
 	var t, m strings.Builder
-	if c.Description != "" {
-		t.WriteString(c.Description + "\n\n")
-		m.WriteString(escapeMarkdown(c.Description) + "\n\n")
+	if desc := unwrap(c.Description); desc != "" {
+		t.WriteString(desc + "\n\n")
+		for _, p := range strings.Split(desc, "\n\n") {
+			m.WriteString(escapeParagraph(p) + "\n\n")
+		}
 	}
 	fmt.Fprintf(&t, "Severity: %s.", c.Severity)
 	fmt.Fprintf(&m, "**Severity:** %s", escapeMarkdown(string(c.Severity)))
@@ -657,6 +659,18 @@ func sentence(s string) string {
 		return s
 	}
 	return s + "."
+}
+
+// unwrap joins hard-wrapped lines into paragraphs; blank lines still
+// separate paragraphs.
+func unwrap(s string) string {
+	var paras []string
+	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		if p = oneLine(p); p != "" {
+			paras = append(paras, p)
+		}
+	}
+	return strings.Join(paras, "\n\n")
 }
 
 func oneLine(s string) string {

@@ -307,6 +307,9 @@ func TestPascalNameAndSentence(t *testing.T) {
 			t.Errorf("toolVersion(%q) = %q, want %q", in, got, want)
 		}
 	}
+	if got := unwrap("one\ntwo\n\n\nthree  four\r\nfive\n"); got != "one two\n\nthree four five" {
+		t.Errorf("unwrap = %q", got)
+	}
 	if got := sentence("done"); got != "done." {
 		t.Errorf("sentence = %q", got)
 	}

@@ -248,11 +248,25 @@ func policyName(ref *PolicyRef) string {
 func Evaluate(set PolicySet, req Request) Decision {
 	e := &env{req: &req, track: true}
 	var d Decision
-	if strings.EqualFold(req.Action, "sts:GetCallerIdentity") {
+	switch {
+	case strings.EqualFold(req.Action, "sts:GetCallerIdentity"):
 		// "No permissions are required to perform this operation", and an
 		// explicit deny does not block it (AWS STS API Reference).
 		d.Effect, d.Allowed = Allow, true
 		d.Reason = "sts:GetCallerIdentity needs no permissions and cannot be denied"
+		return d
+	case strings.EqualFold(req.Action, "sts:GetSessionToken"):
+		// "No permissions are required for a user to get a session token
+		// ... You cannot use policies to control authentication operations"
+		// (IAM User Guide, Permissions for GetSessionToken). Only long-term
+		// credentials of an IAM user or the root user can call it.
+		if req.Principal.Type == "user" || req.Principal.Type == "root" {
+			d.Effect, d.Allowed = Allow, true
+			d.Reason = "sts:GetSessionToken needs no permissions and policies cannot control it"
+		} else {
+			d.Effect = ImplicitDeny
+			d.Reason = "sts:GetSessionToken can only be called with the long-term credentials of an IAM user or the root user"
+		}
 		return d
 	}
 

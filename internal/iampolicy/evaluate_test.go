@@ -253,8 +253,15 @@ func TestEvalGetCallerIdentityAndWildcardPrincipal(t *testing.T) {
 	if d := Evaluate(PolicySet{Identity: []PolicyRef{deny}}, Request{Principal: bob, Action: "sts:GetCallerIdentity", Resource: "*"}); !d.Allowed {
 		t.Errorf("GetCallerIdentity cannot be denied: %s", d.Reason)
 	}
-	if d := Evaluate(PolicySet{Identity: []PolicyRef{deny}}, Request{Principal: bob, Action: "sts:GetSessionToken", Resource: "*"}); d.Allowed {
-		t.Errorf("GetSessionToken must be denied: %s", d.Reason)
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getsessiontoken.html
+	if d := Evaluate(PolicySet{Identity: []PolicyRef{deny}}, Request{Principal: bob, Action: "sts:GetSessionToken", Resource: "*"}); !d.Allowed {
+		t.Errorf("GetSessionToken cannot be controlled by policies: %s", d.Reason)
+	}
+	if d := Evaluate(PolicySet{}, Request{Principal: session("App", "s"), Action: "sts:GetSessionToken", Resource: "*"}); d.Allowed {
+		t.Errorf("role sessions cannot call GetSessionToken: %s", d.Reason)
+	}
+	if d := Evaluate(PolicySet{Identity: []PolicyRef{deny}}, Request{Principal: bob, Action: "sts:GetFederationToken", Resource: "*"}); d.Allowed {
+		t.Errorf("GetFederationToken is an ordinary action: %s", d.Reason)
 	}
 	public := ref(t, "resource", "bucket", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`)
 	b := ref(t, "boundary", "OnlyIAM", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:*","Resource":"*"}}`)

@@ -372,29 +372,9 @@ func matchValue(op *opInfo, cv *condValue, v string, e *env) (match, ok bool) {
 	case famBinary:
 		return v == cv.raw, true
 	case famArn:
-		if cv.arn.vars {
-			var buf [24]seg
-			if _, rok := resolveAll(buf[:0], &cv.arn, e); !rok {
-				return false, false
-			}
-		}
-		return cv.arn.match(v, e, false), true
+		return cv.arn.matchResolved(v, e, false)
 	}
 	return false, false
-}
-
-// resolveAll reports whether every variable of an ARN pattern resolves.
-func resolveAll(dst []seg, rp *resourcePattern, e *env) ([]seg, bool) {
-	if rp.fields == nil {
-		return resolve(dst, rp.plain, e)
-	}
-	for _, f := range rp.fields {
-		var ok bool
-		if dst, ok = resolve(dst[:0], f, e); !ok {
-			return dst, false
-		}
-	}
-	return dst, true
 }
 
 func compare(c cmpKind, a, b float64) bool {

@@ -80,6 +80,7 @@ func TestGeneratorDeterministicAndCovering(t *testing.T) {
 		"version:2008", "version:absent", "deny", "boundary", "guide-mfa", "variable", "condition-variable",
 		"var:${aws:username}", "var:${aws:userid}", "var:${aws:PrincipalTag/team}", "var:${*}", "var:${?}", "var:${$}",
 		"var:${aws:username, 'alice'}", "var:${aws:PrincipalTag/missing, 'bob'}",
+		"unresolvable-variable", "unresolvable-variable-notresource",
 		"ctx:access_key", "ctx:session_no_mfa", "ctx:mfa_session", "principal:user", "principal:assumed-role",
 	} {
 		if count[f] < 20 {
@@ -111,7 +112,7 @@ func TestDifferential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := Generate(seed, nCases)
+	cases := append(Generate(seed, nCases), Pinned()...)
 	sims, err := tool.Run(ctx, cases)
 	if err != nil {
 		t.Fatal(err)
@@ -150,6 +151,9 @@ func TestDifferential(t *testing.T) {
 			continue
 		}
 		got := iampolicy.Evaluate(set, c.GoRequest()).Effect
+		if strings.HasPrefix(c.ID, "pin-") {
+			t.Logf("pinned %s (sig %s): lockdown %s, iam-simulate %s", c.ID, sig, got, want)
+		}
 		if got == want {
 			agree++
 			byEffect[got]++
@@ -181,6 +185,12 @@ func TestDifferential(t *testing.T) {
 		len(cases), agree, byEffect[iampolicy.Allow], byEffect[iampolicy.ExplicitDeny], byEffect[iampolicy.ImplicitDeny], bothReject, knownHit, disagree)
 	if disagree > 0 {
 		t.Errorf("%d unexplained disagreements (first 40 shown)", disagree)
+	}
+	// A comparison that only ever sees one answer proves little.
+	for _, e := range []iampolicy.Effect{iampolicy.Allow, iampolicy.ExplicitDeny, iampolicy.ImplicitDeny} {
+		if byEffect[e] < len(cases)/10 {
+			t.Errorf("only %d of %d agreeing cases are %s; the generator should reach every outcome often", byEffect[e], len(cases), e)
+		}
 	}
 }
 
@@ -277,4 +287,60 @@ func TestMinimizeDisagreements(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d disagreements minimized into %s", len(min), out)
+}
+
+// TestKnownDifferencesFile checks, without Node.js, that every entry of
+// KNOWN_DIFFERENCES.md names an existing case by its current signature.
+func TestKnownDifferencesFile(t *testing.T) {
+	known, err := LoadKnown("KNOWN_DIFFERENCES.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*Case{}
+	all := append(Generate(seed, nCases), Pinned()...)
+	for i := range all {
+		byID[all[i].ID] = &all[i]
+	}
+	for sig, k := range known {
+		c, ok := byID[k.ID]
+		if !ok {
+			t.Errorf("KNOWN_DIFFERENCES.md: case %s does not exist", k.ID)
+			continue
+		}
+		if got := Signature(c); got != sig {
+			t.Errorf("KNOWN_DIFFERENCES.md: case %s has signature %s now, the entry says %s", k.ID, got, sig)
+		}
+		if k.Lockdown == k.Simulator {
+			t.Errorf("KNOWN_DIFFERENCES.md: case %s lists the same answer twice", k.ID)
+		}
+		if k.Status != "open" && k.Status != "simulator" {
+			t.Errorf("KNOWN_DIFFERENCES.md: case %s has status %q, want open or simulator", k.ID, k.Status)
+		}
+	}
+	if len(known) == 0 {
+		t.Error("KNOWN_DIFFERENCES.md lists no cases; the pinned simulator bugs should be there")
+	}
+}
+
+func TestLoadKnownRejectsEntriesWithoutEvidence(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "k.md")
+	doc := "# x\n\n## A difference\n\n- case c1 sig 0011223344556677: lockdown Allow, iam-simulate ImplicitlyDenied, open\n"
+	if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadKnown(p); err == nil || !strings.Contains(err.Error(), "documentation URL") {
+		t.Fatalf("LoadKnown accepted an entry without URL and quote: %v", err)
+	}
+	doc += "\nhttps://docs.aws.amazon.com/IAM/latest/UserGuide/x.html\n\n> quoted text\n"
+	if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	k, err := LoadKnown(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := k["0011223344556677"]
+	if e.ID != "c1" || e.Lockdown != "Allow" || e.Simulator != "ImplicitDeny" || e.Status != "open" {
+		t.Fatalf("parsed entry %+v", e)
+	}
 }

@@ -445,10 +445,9 @@ func (g *gen) resources(not bool) any {
 // resourcePattern derives a pattern from the request resource: wildcards
 // over ARN segments, variables in place of the name, case changes, misses.
 // It avoids the spots where iam-simulate is known to be wrong (see
-// KNOWN_DIFFERENCES.md; the pinned cases cover them): "?" inside the
-// resource-type prefix, variables in ARNs without a resource-type prefix,
-// variables in 2008-10-17 policies, case changes before the resource part,
-// and unresolvable variables in NotResource.
+// KNOWN_DIFFERENCES.md; pinned cases cover them): "?" inside the
+// resource-type prefix, variables in ARNs without a resource-type prefix and
+// variables in 2008-10-17 policies.
 func (g *gen) resourcePattern(not bool) string {
 	res := g.resource
 	if res == "*" || g.chance(0.1) {
@@ -480,14 +479,20 @@ func (g *gen) resourcePattern(not bool) string {
 			return res
 		}
 		v := g.variable()
-		if not && !g.resolves(v) {
-			return res
+		if !g.resolves(v) {
+			g.tag("unresolvable-variable")
+			if not {
+				g.tag("unresolvable-variable-notresource")
+			}
 		}
 		g.tag("variable")
 		g.tag("var:" + v)
 		return res[:nameAt] + v + res[nameAt+len(g.name):]
 	case 6:
 		g.tag("resource-case")
+		if g.chance(0.5) {
+			return randCase(g.r, res)
+		}
 		return strings.Join(f[:5], ":") + ":" + randCase(g.r, f[5])
 	case 7:
 		f[4] = "111122223333"
@@ -608,18 +613,14 @@ func (g *gen) condition() (string, string, any) {
 		g.tag("missing-key")
 	}
 	qualifier := ""
-	// Multivalued keys need a set operator; AWS documents no meaning for a
-	// plain operator on them (see KNOWN_DIFFERENCES.md).
-	if fam != "Null" && (key == "aws:CalledVia" || g.chance(0.25)) {
+	if fam != "Null" && g.chance(0.3) {
 		qualifier = "ForAllValues"
 		if g.chance(0.5) {
 			qualifier = "ForAnyValue"
 		}
 		g.tag(strings.ToLower(qualifier))
 	}
-	// ForAnyValue...IfExists on an absent key is an open question (see
-	// KNOWN_DIFFERENCES.md) and is covered by a pinned case.
-	if fam != "Null" && g.chance(0.3) && !(qualifier == "ForAnyValue" && !present) {
+	if fam != "Null" && g.chance(0.3) {
 		op += "IfExists"
 		g.tag("ifexists")
 	}

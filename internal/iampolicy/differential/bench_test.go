@@ -1,0 +1,94 @@
+package differential
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/lockdown-dev/lockdown/internal/iampolicy"
+)
+
+var guideTestdata = filepath.Join("..", "testdata")
+
+// prepared is a parsed case ready for repeated evaluation.
+type prepared struct {
+	set iampolicy.PolicySet
+	req iampolicy.Request
+}
+
+func prepare(tb testing.TB, cases []Case) []prepared {
+	tb.Helper()
+	var out []prepared
+	for i := range cases {
+		set, err := cases[i].PolicySet()
+		if err != nil {
+			tb.Fatalf("case %s: %v", cases[i].ID, err)
+		}
+		out = append(out, prepared{set, cases[i].GoRequest()})
+	}
+	return out
+}
+
+// BenchmarkGuideWorkload is the Go side of the comparison with run.mjs
+// --bench: the same cases, policies parsed once.
+func BenchmarkGuideWorkload(b *testing.B) {
+	cases, err := GuideCases(guideTestdata)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ps := prepare(b, cases)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		p := &ps[i%len(ps)]
+		_ = iampolicy.Evaluate(p.set, p.req)
+	}
+}
+
+// TestSpeedAgainstSimulator measures the guide workload in Go and in
+// iam-simulate (one node process, policies validated once, catalogue
+// loaded before timing) and reports decisions per second and the ratio.
+func TestSpeedAgainstSimulator(t *testing.T) {
+	if os.Getenv("LOCKDOWN_IAMSIM") != "1" {
+		t.Skip("speed comparison with @cloud-copilot/iam-simulate needs Node.js and npm: run with LOCKDOWN_IAMSIM=1 (make test sets it)")
+	}
+	ctx := context.Background()
+	tool := Tool{Root: repoRoot}
+	if err := tool.Install(ctx); err != nil {
+		t.Fatalf("installing the simulator: %v", err)
+	}
+	cases, err := GuideCases(guideTestdata)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both must agree on the workload before their speeds mean anything.
+	sims, err := tool.Run(ctx, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range cases {
+		got, want, err := Compare(&cases[i], sims[i])
+		if err != nil || got != want {
+			t.Fatalf("guide case %s: lockdown %s, iam-simulate %s (%v)", cases[i].ID, got, want, err)
+		}
+	}
+	const nodeDecisions = 3000
+	nb, err := tool.Bench(ctx, cases, nodeDecisions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := prepare(t, cases)
+	res := testing.Benchmark(func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			p := &ps[i%len(ps)]
+			_ = iampolicy.Evaluate(p.set, p.req)
+		}
+	})
+	goPerSec := float64(res.N) / res.T.Seconds()
+	ratio := goPerSec / nb.DecisionsPerSecond
+	t.Logf("guide workload (%d requests): lockdown %.0f decisions/s (%d ns/op, %d allocs/op), iam-simulate %.0f decisions/s (%d in %.2fs), ratio %.1fx",
+		len(cases), goPerSec, res.NsPerOp(), res.AllocsPerOp(), nb.DecisionsPerSecond, nb.Decisions, nb.Seconds, ratio)
+	if ratio < 20 {
+		t.Errorf("lockdown is %.1fx faster than iam-simulate on the guide workload, target is at least 20x", ratio)
+	}
+}

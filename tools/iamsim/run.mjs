@@ -5,7 +5,9 @@
 //
 // Usage:
 //   node run.mjs < cases.jsonl > results.jsonl
-//   node run.mjs --bench N < cases.jsonl      (evaluates the cases round-robin N times)
+//   node run.mjs --bench N [--cases FILE]     (evaluates the cases round-robin N times;
+//                                             FILE defaults to guide-bench.jsonl, the
+//                                             guide's policy set; "-" reads stdin)
 //
 // Input, one JSON object per line:
 //   {"id":"...", "identityPolicies":[doc,...], "boundary":doc?, "resourcePolicy":doc?,
@@ -17,6 +19,7 @@
 // The library is looked up in $IAMSIM_PREFIX/node_modules (default: the
 // repository's .cache/iamsim, where install.sh puts it).
 
+import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { dirname, join, resolve } from 'node:path';
@@ -94,9 +97,14 @@ async function evaluate(c, s) {
   return out;
 }
 
-async function readCases() {
+async function readCases(file) {
   const cases = [];
-  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  const input = file === '-' ? process.stdin : createReadStream(file);
+  input.on('error', (e) => {
+    process.stderr.write(`run.mjs: ${file}: ${e.message}\n`);
+    process.exit(2);
+  });
+  const rl = createInterface({ input, crlfDelay: Infinity });
   let n = 0;
   for await (const line of rl) {
     n++;
@@ -104,7 +112,7 @@ async function readCases() {
     try {
       cases.push(JSON.parse(line));
     } catch (e) {
-      process.stderr.write(`run.mjs: stdin line ${n}: invalid JSON: ${e.message}\n`);
+      process.stderr.write(`run.mjs: ${file === '-' ? 'stdin' : file} line ${n}: invalid JSON: ${e.message}\n`);
       process.exit(2);
     }
   }
@@ -114,6 +122,7 @@ async function readCases() {
 async function main() {
   const args = process.argv.slice(2);
   let bench = 0;
+  let file;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--bench') {
       bench = Number.parseInt(args[++i], 10);
@@ -121,15 +130,18 @@ async function main() {
         process.stderr.write('run.mjs: --bench needs a positive count\n');
         process.exit(2);
       }
+    } else if (args[i] === '--cases' && i + 1 < args.length) {
+      file = args[++i];
     } else {
       process.stderr.write(`run.mjs: unknown argument ${args[i]}\n`);
       process.exit(2);
     }
   }
-  const cases = await readCases();
+  if (!file) file = bench ? join(here, 'guide-bench.jsonl') : '-';
+  const cases = await readCases(file);
   if (bench) {
     if (cases.length === 0) {
-      process.stderr.write('run.mjs: --bench needs at least one case on stdin\n');
+      process.stderr.write(`run.mjs: --bench needs at least one case in ${file}\n`);
       process.exit(2);
     }
     const sims = cases.map((c) => toSimulation(c, true));

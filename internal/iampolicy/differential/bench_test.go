@@ -1,6 +1,7 @@
 package differential
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -90,5 +91,32 @@ func TestSpeedAgainstSimulator(t *testing.T) {
 		len(cases), goPerSec, res.NsPerOp(), res.AllocsPerOp(), nb.DecisionsPerSecond, nb.Decisions, nb.Seconds, ratio)
 	if ratio < 20 {
 		t.Errorf("lockdown is %.1fx faster than iam-simulate on the guide workload, target is at least 20x", ratio)
+	}
+}
+
+// TestGuideBenchFileInSync keeps tools/iamsim/guide-bench.jsonl (the
+// default workload of run.mjs --bench) equal to GuideCases. Regenerate with
+// LOCKDOWN_UPDATE_GUIDE_BENCH=1.
+func TestGuideBenchFileInSync(t *testing.T) {
+	cases, err := GuideCases(guideTestdata)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if err := WriteCases(&want, cases); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(repoRoot, "tools", "iamsim", "guide-bench.jsonl")
+	if os.Getenv("LOCKDOWN_UPDATE_GUIDE_BENCH") == "1" {
+		if err := os.WriteFile(path, want.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Fatalf("%s is out of date with GuideCases; regenerate with LOCKDOWN_UPDATE_GUIDE_BENCH=1 go test -run TestGuideBenchFileInSync ./internal/iampolicy/differential", path)
 	}
 }

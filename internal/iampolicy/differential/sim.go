@@ -111,7 +111,7 @@ func (t Tool) Bench(ctx context.Context, cases []Case, n int) (BenchResult, erro
 	if err := WriteCases(&in, cases); err != nil {
 		return br, err
 	}
-	out, err := t.node(ctx, &in, "--bench", fmt.Sprint(n))
+	out, err := t.node(ctx, &in, "--bench", fmt.Sprint(n), "--cases", "-")
 	if err != nil {
 		return br, err
 	}

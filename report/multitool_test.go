@@ -34,6 +34,10 @@ func TestSARIFMultitool(t *testing.T) {
 			t.Errorf("%s: no clean verdict in the multitool output:\n%s", f, out)
 		}
 	}
+	// SARIF2006 fetches every URI over HTTP; config.xml must keep it off.
+	if strings.Contains(string(out), "SARIF2006") {
+		t.Errorf("the URI reachability rule ran (network access):\n%s", out)
+	}
 
 	// The script must fail on a log GitHub would reject (no message text).
 	data, err := os.ReadFile(filepath.Join("testdata", "golden", "mixed.sarif"))

@@ -9,7 +9,8 @@
 # finds problems, so this script reads its output log and exits 1 when any
 # error-level result exists (with --strict, or SARIF_VALIDATE_STRICT=1, also
 # for warnings). Notes are counted but never fail the run. Exit 2 means the
-# tool could not be installed or run.
+# tool could not be installed or run. config.xml disables the one rule that
+# makes network requests (SARIF2006, URI reachability).
 set -euo pipefail
 
 MULTITOOL_VERSION=5.7.0
@@ -27,7 +28,7 @@ for arg in "$@"; do
 	case "$arg" in
 	--strict) strict=1 ;;
 	-h | --help)
-		sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+		sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*) files+=("$arg") ;;
@@ -86,6 +87,7 @@ for f in "${files[@]}"; do
 	if ! DOTNET_CLI_TELEMETRY_OPTOUT=1 "$bin" validate "$f" \
 		--rule-kind "Ghas;Sarif" \
 		--level "Error;Warning;Note" \
+		--config "$here/config.xml" \
 		--output "$out" --log ForceOverwrite >"$work/stdout" 2>&1; then
 		cat "$work/stdout" >&2
 		echo "sarif-validate: $f: the multitool failed to run" >&2
@@ -104,6 +106,7 @@ const fs = require("fs");
 const [out, file, strict] = process.argv.slice(2);
 const log = JSON.parse(fs.readFileSync(out, "utf8"));
 const counts = { error: 0, warning: 0, note: 0 };
+const notes = {};
 let failed = false;
 for (const run of log.runs || []) {
 	const rules = (run.tool && run.tool.driver && run.tool.driver.rules) || [];
@@ -127,12 +130,15 @@ for (const run of log.runs || []) {
 		if (!text && rule && r.message && r.message.id && rule.messageStrings && rule.messageStrings[r.message.id]) {
 			text = rule.messageStrings[r.message.id].text.replace(/\{(\d+)\}/g, (_, i) => (r.message.arguments || [])[i] ?? "");
 		}
-		if (level !== "note") {
+		if (level === "note") {
+			notes[r.ruleId] = (notes[r.ruleId] || 0) + 1;
+		} else {
 			console.log(`${file}: ${level}: ${r.ruleId}${rule && rule.name ? " " + rule.name : ""}: ${text}`);
 		}
 	}
 }
-console.log(`${file}: ${counts.error} errors, ${counts.warning} warnings, ${counts.note} notes`);
+const noteList = Object.keys(notes).sort().map((k) => `${k} x${notes[k]}`).join(", ");
+console.log(`${file}: ${counts.error} errors, ${counts.warning} warnings, ${counts.note} notes${noteList ? " (" + noteList + ")" : ""}`);
 if (failed || counts.error > 0 || (strict === "1" && counts.warning > 0)) process.exit(1);
 JS
 	rc=$?

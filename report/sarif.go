@@ -77,7 +77,6 @@ func precision(c findings.Check) string {
 // upload: past 25,000 failures the most severe are kept and the truncation is
 // recorded in run.properties and in a tool execution notification.
 func renderSARIF(w io.Writer, rep *findings.Report, opts Options) error {
-	var rootWarning string
 	log := sarif.NewReport()
 	log.Schema = sarifSchemaURI
 
@@ -106,13 +105,18 @@ func renderSARIF(w io.Writer, rep *findings.Report, opts Options) error {
 	run.AutomationDetails = sarif.NewRunAutomationDetails()
 	run.AutomationDetails.ID = &automationID
 
+	invocation := sarif.NewInvocation()
+	ok := true
+	invocation.ExecutionSuccessful = &ok
+
 	// The snapshot artifact every result points into.
 	loc, err := sarifArtifactLocation(rep, opts)
 	if err != nil {
 		return err
 	}
 	if loc.outsideRoot {
-		rootWarning = fmt.Sprintf("The snapshot %s is outside the SARIF root %s; code scanning cannot show its lines.", loc.display, opts.SARIFRoot)
+		invocation.ToolExecutionNotifications = append(invocation.ToolExecutionNotifications,
+			notification(sarif.LevelWarning, fmt.Sprintf("The snapshot %s is outside the SARIF root %s; code scanning cannot show its lines.", loc.display, opts.SARIFRoot)))
 	}
 	if loc.base != "" {
 		base := sarif.NewArtifactLocation()
@@ -132,14 +136,6 @@ func renderSARIF(w io.Writer, rep *findings.Report, opts Options) error {
 	artifact.MimeType = &mime
 	artifact.Roles = []string{"analysisTarget"}
 	run.Artifacts = []*sarif.Artifact{artifact}
-
-	invocation := sarif.NewInvocation()
-	ok := true
-	invocation.ExecutionSuccessful = &ok
-	if rootWarning != "" {
-		invocation.ToolExecutionNotifications = append(invocation.ToolExecutionNotifications,
-			notification(sarif.LevelWarning, rootWarning))
-	}
 
 	var locator *locator
 	if len(opts.SnapshotData) > 0 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -223,4 +224,88 @@ func readSnapshotF(f *testing.F) []byte {
 		f.Fatal(err)
 	}
 	return data
+}
+
+// TestLocatorOnRepositorySnapshots checks the locator on every snapshot the
+// project ships (written by the canonical writer), against expectations
+// computed independently from the 2-space layout.
+func TestLocatorOnRepositorySnapshots(t *testing.T) {
+	var files []string
+	for _, pattern := range []string{"../testdata/snapshots/*.json", "../testdata/snapshots/*/*.json"} {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		t.Skip("no snapshots under ../testdata/snapshots")
+	}
+	checked := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var snap struct {
+			Schema string `json:"schema"`
+			Users  []struct {
+				ARN string `json:"arn"`
+			} `json:"users"`
+			Groups   []struct{ ARN string } `json:"groups"`
+			Roles    []struct{ ARN string } `json:"roles"`
+			Policies []struct{ ARN string } `json:"policies"`
+		}
+		if json.Unmarshal(data, &snap) != nil || snap.Schema != "lockdown.snapshot/v1" {
+			continue // not a snapshot (e.g. expected results)
+		}
+		l, err := newLocator(data)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		var arns []string
+		for _, u := range snap.Users {
+			arns = append(arns, u.ARN)
+		}
+		for _, list := range [][]struct{ ARN string }{snap.Groups, snap.Roles, snap.Policies} {
+			for _, e := range list {
+				arns = append(arns, e.ARN)
+			}
+		}
+		lines := strings.Split(string(data), "\n")
+		for _, arn := range arns {
+			want, ok := canonicalEntityLines(lines, arn)
+			if !ok {
+				t.Errorf("%s: %s is not in the canonical layout", f, arn)
+				continue
+			}
+			if got, found := l.lookup(arn, "", nil); !found || got != want {
+				t.Errorf("%s: %s at %v (found %v), want %v", f, arn, got, found, want)
+			}
+			checked++
+		}
+	}
+	t.Logf("%d entities in %d files", checked, len(files))
+}
+
+// canonicalEntityLines finds an entity object in the 2-space layout: the
+// "arn" line at indent 6, the "{" at indent 4 above it and the matching "}".
+func canonicalEntityLines(lines []string, arn string) (lineRange, bool) {
+	quoted, _ := json.Marshal(arn)
+	for i, ln := range lines {
+		if ln != `      "arn": `+string(quoted)+`,` && ln != `      "arn": `+string(quoted) {
+			continue
+		}
+		start := i
+		for start > 0 && lines[start] != "    {" {
+			start--
+		}
+		end := i
+		for end < len(lines)-1 && lines[end] != "    }" && lines[end] != "    }," {
+			end++
+		}
+		return lineRange{start + 1, end + 1}, true
+	}
+	return lineRange{}, false
 }

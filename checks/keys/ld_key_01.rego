@@ -29,13 +29,19 @@ import data.lockdown.lib.time as ltime
 
 max_age := input.params.access_key_max_age_days
 
-active_keys contains [row, k] if {
-	some row in input.credential_report.users
+# active_keys holds [user ARN, key number] pairs.
+active_keys contains [arn, k.n] if {
+	some arn, row in input.credential_report.users
 	some k in row.access_keys
 	k.active
 }
 
-results contains verdict(row, k) if some [row, k] in active_keys
+results contains verdict(row, k) if {
+	some [arn, n] in active_keys
+	row := input.credential_report.users[arn]
+	some k in row.access_keys
+	k.n == n
+}
 
 detail(k) := sprintf("access_key_%d", [k.n])
 

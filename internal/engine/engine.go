@@ -183,6 +183,11 @@ func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot, checkIDs
 	if err != nil {
 		return nil, err
 	}
+	return e.evaluateFacts(ctx, f, selected)
+}
+
+// evaluateFacts is Evaluate after facts.Build.
+func (e *Engine) evaluateFacts(ctx context.Context, f *facts.Facts, selected []*checkDef) ([]findings.Result, error) {
 	account := findings.Resource{ARN: f.Account.ARN, Type: "AWS::Account", Name: f.Account.ID}
 	var results []findings.Result
 	var runnable []*checkDef

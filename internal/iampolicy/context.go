@@ -42,7 +42,7 @@ type ContextOptions struct {
 // NamedContext builds the request context for one of the named contexts,
 // including the principal keys AWS always sends (aws:username for IAM users,
 // aws:userid, aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
-// aws:PrincipalTag/*).
+// aws:PrincipalTag/*), aws:SecureTransport and aws:ViaAWSService=false.
 func NamedContext(name string, p Principal, opts ContextOptions) (map[string][]string, error) {
 	switch name {
 	case ContextAccessKey, ContextSessionNoMFA, ContextMFASession:
@@ -67,6 +67,9 @@ func NamedContext(name string, p Principal, opts ContextOptions) (map[string][]s
 		secure = *opts.SecureTransport
 	}
 	set("aws:SecureTransport", strconv.FormatBool(secure))
+	// The principal calls AWS directly, not through a service acting for it;
+	// AWS includes this key in the request context for most services.
+	set("aws:ViaAWSService", "false")
 	if opts.SourceIP != "" {
 		set("aws:SourceIp", opts.SourceIP)
 	}

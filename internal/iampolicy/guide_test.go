@@ -179,6 +179,10 @@ func TestMFADenyEncodings(t *testing.T) {
 		{"BoolIfExists MultiFactorAuthPresent", `{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}`, true, true, false},
 		{"BoolIfExists MultiFactorAuthPresent JSON bool", `{"BoolIfExists":{"aws:MultiFactorAuthPresent":false}}`, true, true, false},
 		{"broken Bool MultiFactorAuthPresent", `{"Bool":{"aws:MultiFactorAuthPresent":"false"}}`, false, true, false},
+		// AWS's knowledge-center example: the same gap, plus ViaAWSService
+		// (https://repost.aws/knowledge-center/mfa-iam-user-aws-cli).
+		{"Bool MultiFactorAuthPresent and ViaAWSService", `{"Bool":{"aws:MultiFactorAuthPresent":"false","aws:ViaAWSService":"false"}}`, false, true, false},
+		{"BoolIfExists MultiFactorAuthPresent and ViaAWSService", `{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false","aws:ViaAWSService":"false"}}`, true, true, false},
 	}
 	for _, enc := range encodings {
 		for _, cx := range []struct {

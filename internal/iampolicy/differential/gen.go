@@ -30,7 +30,10 @@ type Case struct {
 	ID       string            `json:"id"`
 	Identity []json.RawMessage `json:"identityPolicies"`
 	Boundary json.RawMessage   `json:"boundary,omitempty"`
-	Request  WireRequest       `json:"request"`
+	// ResourcePolicy is the resource's own policy (a role trust policy for
+	// sts:AssumeRole), in the same account as the principal.
+	ResourcePolicy json.RawMessage `json:"resourcePolicy,omitempty"`
+	Request        WireRequest     `json:"request"`
 
 	// Principal is the Go view of Request.Principal (tags, IDs).
 	Principal iampolicy.Principal `json:"-"`
@@ -63,6 +66,17 @@ func (c *Case) PolicySet() (iampolicy.PolicySet, error) {
 			return set, err
 		}
 		set.Boundary = &iampolicy.PolicyRef{Kind: "boundary", Name: "boundary", Policy: p}
+	}
+	if len(c.ResourcePolicy) > 0 {
+		p, err := iampolicy.Parse("resource", c.ResourcePolicy)
+		if err != nil {
+			return set, err
+		}
+		kind := "resource"
+		if strings.EqualFold(c.Request.Action, "sts:AssumeRole") {
+			kind = "trust"
+		}
+		set.Resource = append(set.Resource, iampolicy.PolicyRef{Kind: kind, Name: "resource", Policy: p})
 	}
 	return set, nil
 }
@@ -102,6 +116,7 @@ var targets = []target{
 	{"lambda:InvokeFunction", "arn:aws:lambda:{region}:{acct}:function:{name}"},
 	{"logs:CreateLogGroup", "arn:aws:logs:{region}:{acct}:log-group:{name}"},
 	{"cloudtrail:StopLogging", "arn:aws:cloudtrail:{region}:{acct}:trail/{name}"},
+	{"sts:AssumeRole", "arn:aws:iam::{acct}:role/{name}"},
 }
 
 var (
@@ -176,6 +191,13 @@ func (g *gen) build(id string) Case {
 	if g.chance(0.3) {
 		g.tag("boundary")
 		c.Boundary = g.policy(true)
+	}
+	if g.action == "sts:AssumeRole" {
+		g.tag("trust-policy")
+		c.ResourcePolicy = g.resourcePolicy()
+	} else if resourcePolicyServices[strings.SplitN(g.action, ":", 2)[0]] && g.chance(0.35) {
+		g.tag("resource-policy")
+		c.ResourcePolicy = g.resourcePolicy()
 	}
 	c.Principal = g.p
 	c.Request = WireRequest{Principal: g.p.ARN, Action: g.action, Resource: g.resource, Context: g.ctx}
@@ -315,6 +337,82 @@ func (g *gen) policy(boundary bool) json.RawMessage {
 	return b
 }
 
+// Services whose resources carry their own policies (bucket, queue, topic
+// and function policies).
+var resourcePolicyServices = map[string]bool{"s3": true, "sqs": true, "sns": true, "lambda": true}
+
+// resourcePolicy builds a resource-based policy: statements with Principal
+// (or, rarely, NotPrincipal) naming the caller, its role, its account,
+// everyone, someone else or a service.
+func (g *gen) resourcePolicy() json.RawMessage {
+	g.version = iampolicy.Version2012
+	n := 1 + g.r.Intn(2)
+	var sts []any
+	for i := 0; i < n; i++ {
+		st := g.statement(false)
+		pr := g.principalElement()
+		// NotPrincipal is not allowed in role trust policies (IAM User Guide,
+		// NotPrincipal key points), so only other resource policies get it.
+		if g.action != "sts:AssumeRole" && st["Effect"] == "Deny" && g.chance(0.25) {
+			st["NotPrincipal"] = g.notPrincipalElement()
+			g.tag("notprincipal")
+		} else {
+			st["Principal"] = pr
+		}
+		sts = append(sts, st)
+	}
+	b, err := json.Marshal(map[string]any{"Version": g.version, "Statement": sts})
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// notPrincipalElement lists either the caller's whole chain (account, role
+// and session, or account and user), which exempts it, or someone else.
+// Partial chains are where iam-simulate departs from the documented
+// behaviour (KNOWN_DIFFERENCES.md) and are left to pinned cases.
+func (g *gen) notPrincipalElement() any {
+	root := "arn:aws:iam::" + Account + ":root"
+	if g.chance(0.4) {
+		return map[string]any{"AWS": []string{"arn:aws:iam::" + Account + ":user/someone-else", "arn:aws:iam::111122223333:root"}}
+	}
+	if g.p.Type == "assumed-role" {
+		return map[string]any{"AWS": []string{root, g.p.RoleARN, g.p.ARN}}
+	}
+	return map[string]any{"AWS": []string{root, g.p.ARN}}
+}
+
+func (g *gen) principalElement() any {
+	self := g.p.ARN
+	if g.p.Type == "assumed-role" {
+		self = g.p.RoleARN
+		if g.chance(0.3) {
+			self = g.p.ARN // the session ARN itself
+		}
+	}
+	switch g.r.Intn(8) {
+	case 0:
+		g.tag("principal:*")
+		return "*"
+	case 1:
+		return map[string]any{"AWS": "*"}
+	case 2:
+		g.tag("principal:account")
+		return map[string]any{"AWS": "arn:aws:iam::" + Account + ":root"}
+	case 3:
+		g.tag("principal:account")
+		return map[string]any{"AWS": Account}
+	case 4:
+		return map[string]any{"AWS": "arn:aws:iam::" + Account + ":user/someone-else"}
+	case 5:
+		return map[string]any{"Service": "lambda.amazonaws.com"}
+	default:
+		g.tag("principal:self")
+		return map[string]any{"AWS": []string{self}}
+	}
+}
+
 // guideStatement returns one of the guide's MFA encodings (and the
 // equivalent or subtly different ones people write).
 func (g *gen) guideStatement() map[string]any {
@@ -329,7 +427,15 @@ func (g *gen) guideStatement() map[string]any {
 		{"Effect": "Allow", "Action": []string{"iam:ChangePassword", "iam:GetUser", "iam:CreateVirtualMFADevice"}, "Resource": []string{"arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::*:mfa/${aws:username}"}},
 		{"Effect": "Deny", "NotAction": notIAM, "Resource": "*", "Condition": map[string]any{"NumericGreaterThanIfExists": map[string]any{"aws:MultiFactorAuthAge": "3600"}}},
 	}
-	return forms[g.r.Intn(len(forms))]
+	f := forms[g.r.Intn(len(forms))]
+	if g.version != iampolicy.Version2012 {
+		// iam-simulate substitutes variables in 2008-10-17 policies (see
+		// KNOWN_DIFFERENCES.md); keep the variable form to 2012-10-17.
+		for strings.Contains(fmt.Sprint(f), "${") {
+			f = forms[g.r.Intn(len(forms))]
+		}
+	}
+	return f
 }
 
 func (g *gen) statement(boundary bool) map[string]any {

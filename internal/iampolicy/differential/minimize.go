@@ -106,6 +106,16 @@ func reductions(c *Case) []Case {
 		n.Boundary = nil
 		out = append(out, n)
 	}
+	if len(c.ResourcePolicy) > 0 {
+		n := clone()
+		n.ResourcePolicy = nil
+		out = append(out, n)
+		for _, smaller := range docReductions(c.ResourcePolicy) {
+			n := clone()
+			n.ResourcePolicy = smaller
+			out = append(out, n)
+		}
+	}
 	keys := make([]string, 0, len(c.Request.Context))
 	for k := range c.Request.Context {
 		keys = append(keys, k)

@@ -23,10 +23,14 @@ type locator struct {
 	rootRow  lineRange
 	hasRoot  bool
 	mfa      map[string]lineRange // virtual MFA devices by serial_number (an ARN)
+	profiles map[string]lineRange // aws_config.profiles by name
 	blocks   map[string]lineRange // top-level source blocks by source name
 	sources  map[string]lineRange // entries of the "sources" status map
 	newlines []int
 }
+
+// cliProfilePrefix starts the resource ARN of a local AWS CLI profile.
+const cliProfilePrefix = "awscli:profile/"
 
 // sourceKeys maps snapshot source names (as checks list them in
 // requires) to the top-level key holding their data.
@@ -55,6 +59,7 @@ func newLocator(data []byte) (*locator, error) {
 		mfa:      map[string]lineRange{},
 		blocks:   map[string]lineRange{},
 		sources:  map[string]lineRange{},
+		profiles: map[string]lineRange{},
 	}
 	for i, b := range data {
 		if b == '\n' {
@@ -77,6 +82,13 @@ func newLocator(data []byte) (*locator, error) {
 			err = sc.indexArray("serial_number", l.mfa)
 		case key == "credential_report":
 			err = sc.credentialReport()
+		case key == "aws_config" && sc.peek() == '{':
+			err = sc.object(func(k string) error {
+				if k == "profiles" {
+					return sc.indexArray("name", l.profiles)
+				}
+				return sc.skipValue()
+			})
 		case key == "sources":
 			err = sc.object(func(src string) error {
 				start := l.line(sc.pos)
@@ -105,7 +117,8 @@ func newLocator(data []byte) (*locator, error) {
 // lookup returns the lines of the entity a result is about. It tries, in
 // order: the user, group, role or policy with that ARN; for the root user its
 // credential report row; a credential report row or virtual MFA device with
-// that ARN. A named entity that is still not found falls back to the
+// that ARN; an AWS CLI profile (awscli:profile/NAME) in aws_config. A named
+// IAM entity that is still not found falls back to the
 // "account" block. Account-level results (and resources without an ARN,
 // like local files) point at the data block of the first source the check
 // requires, or at that source's status entry when its data is absent, and
@@ -128,6 +141,12 @@ func (l *locator) lookup(arn, resourceType string, requires []string) (r lineRan
 	}
 	if r, ok := l.mfa[arn]; ok {
 		return r, true
+	}
+	// Local AWS CLI profiles are named awscli:profile/<name>.
+	if name, ok := strings.CutPrefix(arn, cliProfilePrefix); ok {
+		if r, ok := l.profiles[name]; ok {
+			return r, true
+		}
 	}
 	// A named IAM entity that is not in the snapshot is not "the account":
 	// fall back rather than point at an unrelated block.

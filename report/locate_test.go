@@ -49,8 +49,11 @@ func TestLocatorKnownEntities(t *testing.T) {
 		// A missing user does not point at a source block.
 		{"arn:aws:iam::123456789012:user/nobody", "AWS::IAM::User", lineRange{8, 14}, false, []string{"authorization_details"}},
 		// A local file points at the aws_config data or its status.
-		{"", "AWS::Local::File", lineRange{8, 14}, false, []string{"aws_config"}},
-		{"", "AWS::Local::File", lineRange{53, 85}, true, []string{"aws_config", "credential_report"}},
+		{"", "AWSCLI::File", lineRange{236, 254}, true, []string{"aws_config"}},
+		{"awscli:profile/admin", "AWSCLI::Profile", lineRange{242, 247}, true, []string{"aws_config"}},
+		{"awscli:profile/default", "AWSCLI::Profile", lineRange{248, 252}, true, nil},
+		{"awscli:profile/gone", "AWSCLI::Profile", lineRange{236, 254}, true, []string{"aws_config"}},
+		{"", "AWS::Local::File", lineRange{53, 85}, true, []string{"organizations", "credential_report"}},
 		{"", "", lineRange{29, 32}, true, []string{"authorization_details"}},
 		// Users: their own object wins over the source block.
 		{"arn:aws:iam::123456789012:user/auditor", "AWS::IAM::User", lineRange{109, 130}, true, []string{"credential_report"}},

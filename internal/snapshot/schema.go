@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 // SchemaJSON is the JSON Schema every v1 snapshot conforms to.
@@ -42,6 +44,9 @@ func compiledSchema() (*jsonschema.Schema, error) {
 	return compiled, compileErr
 }
 
+// englishPrinter renders schema errors; the library needs a non-nil printer.
+var englishPrinter = message.NewPrinter(language.English)
+
 type schemaViolation struct{ place, msg string }
 
 // urlUnescape decodes RFC 3986 percent-encoding. PathUnescape, not
@@ -65,7 +70,7 @@ func validateSchema(v any) *schemaViolation {
 	}
 	leaf := deepestCause(ve)
 	place := "/" + strings.Join(leaf.InstanceLocation, "/")
-	return &schemaViolation{place: place, msg: fmt.Sprintf("does not match the snapshot schema: %s", leaf.ErrorKind.LocalizedString(nil))}
+	return &schemaViolation{place: place, msg: fmt.Sprintf("does not match the snapshot schema: %s", leaf.ErrorKind.LocalizedString(englishPrinter))}
 }
 
 func deepestCause(ve *jsonschema.ValidationError) *jsonschema.ValidationError {

@@ -171,7 +171,7 @@ func (e *Engine) prepared(ctx context.Context, defs []*checkDef) (*preparedQuery
 	return q, nil
 }
 
-// Evaluate runs the selected checks (nil = all) on the snapshot. Checks whose
+// Evaluate runs the selected checks (nil or empty = all) on the snapshot. Checks whose
 // required sources are missing or errored yield one NOT_ASSESSED result on
 // the account instead of their rule output.
 func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot, checkIDs []string) ([]findings.Result, error) {
@@ -220,7 +220,7 @@ func (e *Engine) evaluateFacts(ctx context.Context, f *facts.Facts, selected []*
 }
 
 func (e *Engine) selectChecks(ids []string) ([]*checkDef, error) {
-	if ids == nil {
+	if len(ids) == 0 {
 		return e.defs, nil
 	}
 	seen := map[string]bool{}

@@ -119,25 +119,14 @@ func isRootARN(a, acct string) bool {
 	return strings.HasPrefix(a, "arn:") && strings.HasSuffix(a, ":iam::"+acct+":root")
 }
 
-// notPrincipalApplies: a NotPrincipal statement applies unless both the
-// principal's own ARN and its account are listed, as the IAM User Guide
-// requires for NotPrincipal with Deny.
+// notPrincipalApplies: a NotPrincipal statement applies unless every
+// identity AWS may validate for the caller is listed -- the account, the role
+// (for a role session) and the principal itself. The NotPrincipal page
+// recommends listing all of them because AWS "might validate the account
+// first, then the role, and then the assumed-role user".
 func notPrincipalApplies(ps *PrincipalSpec, p *Principal) bool {
 	if ps.Wildcard {
 		return false
-	}
-	acct := p.accountID()
-	selfListed, acctListed := false, false
-	for _, a := range ps.AWS {
-		if a == p.ARN || (p.ID != "" && a == p.ID) {
-			selfListed = true
-		}
-		if acct != "" && (a == acct || isRootARN(a, acct)) {
-			acctListed = true
-		}
-	}
-	if p.Type == "root" {
-		selfListed = acctListed
 	}
 	if p.Type == "service" {
 		for _, s := range ps.Service {
@@ -147,7 +136,27 @@ func notPrincipalApplies(ps *PrincipalSpec, p *Principal) bool {
 		}
 		return true
 	}
-	return !(selfListed && acctListed)
+	acct := p.accountID()
+	role := ""
+	if p.Type == "assumed-role" {
+		role = p.roleARN()
+	}
+	selfListed, acctListed, roleListed := false, false, role == ""
+	for _, a := range ps.AWS {
+		if a == p.ARN || (p.ID != "" && a == p.ID) {
+			selfListed = true
+		}
+		if acct != "" && (a == acct || isRootARN(a, acct)) {
+			acctListed = true
+		}
+		if role != "" && a == role {
+			roleListed = true
+		}
+	}
+	if p.Type == "root" {
+		selfListed = acctListed
+	}
+	return !(selfListed && acctListed && roleListed)
 }
 
 type policyResult struct {

@@ -194,6 +194,20 @@ func TestEvalNotPrincipal(t *testing.T) {
 	if d := Evaluate(PolicySet{Identity: []PolicyRef{allowAll}, Resource: []PolicyRef{onlyUser}}, req(bob)); d.Effect != ExplicitDeny {
 		t.Errorf("%s: account ARN not listed, bob must be denied: %s", urlNotPrinc, d.Reason)
 	}
+	// A role session is excluded only when the session, its role and the
+	// account are all listed (the NotPrincipal page's role example).
+	sess := session("cross-account-read-only-role", "cross-account-audit-app")
+	full := ref(t, "resource", "bucket", `{"Version":"2012-10-17","Statement":{"Effect":"Deny","NotPrincipal":{"AWS":[
+		"arn:aws:sts::123456789012:assumed-role/cross-account-read-only-role/cross-account-audit-app",
+		"arn:aws:iam::123456789012:role/cross-account-read-only-role","arn:aws:iam::123456789012:root"]},"Action":"s3:*","Resource":"*"}}`)
+	noRole := ref(t, "resource", "bucket", `{"Version":"2012-10-17","Statement":{"Effect":"Deny","NotPrincipal":{"AWS":[
+		"arn:aws:sts::123456789012:assumed-role/cross-account-read-only-role/cross-account-audit-app","arn:aws:iam::123456789012:root"]},"Action":"s3:*","Resource":"*"}}`)
+	if d := Evaluate(PolicySet{Identity: []PolicyRef{allowAll}, Resource: []PolicyRef{full}}, req(sess)); !d.Allowed {
+		t.Errorf("%s: session, role and account listed: %s", urlNotPrinc, d.Reason)
+	}
+	if d := Evaluate(PolicySet{Identity: []PolicyRef{allowAll}, Resource: []PolicyRef{noRole}}, req(sess)); d.Effect != ExplicitDeny {
+		t.Errorf("%s: role ARN missing, the session must be denied: %s", urlNotPrinc, d.Reason)
+	}
 	b := ref(t, "boundary", "b", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`)
 	if d := Evaluate(PolicySet{Identity: []PolicyRef{allowAll}, Boundary: &b, Resource: []PolicyRef{bucket}}, req(bob)); d.Effect != ExplicitDeny {
 		t.Errorf("%s: NotPrincipal+Deny always denies a principal with a boundary: %s", urlBoundaries, d.Reason)

@@ -213,9 +213,11 @@ type Root struct {
 	// VirtualMFASerials lists the root user's virtual MFA devices; null when
 	// the virtual device list was not collected.
 	VirtualMFASerials []string `json:"virtual_mfa_serials"`
-	// HasCredentials is false only when the report says the root user has
-	// neither a password nor an active access key (for example under
-	// centralized root access); null when the password state is not reported.
+	// HasCredentials is false only when the root user has neither a password
+	// nor an active access key (for example under centralized root access),
+	// per the report's root row or, when that says "not_supported", per
+	// GetAccountSummary (AccountPasswordPresent and AccountAccessKeysPresent
+	// both 0); null when neither tells.
 	HasCredentials *bool `json:"has_credentials"`
 }
 
@@ -253,8 +255,17 @@ func (f *Facts) buildRoot() *Root {
 		r.HasCredentials = boolPtr(true)
 	case row.PasswordEnabled != nil:
 		r.HasCredentials = boolPtr(false)
+	case f.OK(snapshot.SourceAccountSummary) && f.summaryIs("AccountPasswordPresent", 0) && f.summaryIs("AccountAccessKeysPresent", 0):
+		// The root row usually says "not_supported" for the password;
+		// GetAccountSummary tells whether the root user has one.
+		r.HasCredentials = boolPtr(false)
 	}
 	return r
+}
+
+func (f *Facts) summaryIs(key string, want int64) bool {
+	v, ok := f.AccountSummary[key]
+	return ok && v == want
 }
 
 // PasswordPolicy is the account password policy. Unset numbers are null.

@@ -278,3 +278,39 @@ func TestAWSConfigPerm(t *testing.T) {
 		t.Error("a non-octal mode must stay unknown")
 	}
 }
+
+func TestRootHasCredentials(t *testing.T) {
+	noMFA := rootRow(false)
+	cases := []struct {
+		name    string
+		summary map[string]int64
+		want    string
+	}{
+		{"unknown", nil, "null"},
+		{"summary says none", map[string]int64{"AccountPasswordPresent": 0, "AccountAccessKeysPresent": 0}, "false"},
+		{"summary says password", map[string]int64{"AccountPasswordPresent": 1, "AccountAccessKeysPresent": 0}, "null"},
+		{"summary lacks the key", map[string]int64{"AccountAccessKeysPresent": 0}, "null"},
+	}
+	for _, c := range cases {
+		s := baseSnap()
+		ok(s, snapshot.SourceCredentialReport)
+		if c.summary != nil {
+			ok(s, snapshot.SourceAccountSummary)
+			s.AccountSummary = c.summary
+		}
+		s.CredentialReport = report(header, noMFA)
+		f, _ := Build(s)
+		got, _ := json.Marshal(f.Root.HasCredentials)
+		if string(got) != c.want {
+			t.Errorf("%s: has_credentials = %s, want %s", c.name, got, c.want)
+		}
+	}
+	// A key in the report settles it whatever the summary says.
+	s := baseSnap()
+	ok(s, snapshot.SourceCredentialReport, snapshot.SourceAccountSummary)
+	s.AccountSummary = map[string]int64{"AccountPasswordPresent": 0, "AccountAccessKeysPresent": 0}
+	s.CredentialReport = report(header, strings.Replace(noMFA, "false,false,N/A", "false,true,N/A", 1))
+	if f, _ := Build(s); f.Root.HasCredentials == nil || !*f.Root.HasCredentials {
+		t.Error("an active root key means the root user has credentials")
+	}
+}

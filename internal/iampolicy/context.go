@@ -42,7 +42,8 @@ type ContextOptions struct {
 // NamedContext builds the request context for one of the named contexts,
 // including the principal keys AWS always sends (aws:username for IAM users,
 // aws:userid, aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
-// aws:PrincipalTag/*), aws:SecureTransport and aws:ViaAWSService=false.
+// aws:PrincipalTag/*), aws:SecureTransport, aws:ViaAWSService=false and
+// aws:PrincipalIsAWSService=false.
 func NamedContext(name string, p Principal, opts ContextOptions) (map[string][]string, error) {
 	switch name {
 	case ContextAccessKey, ContextSessionNoMFA, ContextMFASession:
@@ -70,6 +71,9 @@ func NamedContext(name string, p Principal, opts ContextOptions) (map[string][]s
 	// The principal calls AWS directly, not through a service acting for it;
 	// AWS includes this key in the request context for most services.
 	set("aws:ViaAWSService", "false")
+	// Present in every request signed with AWS credentials; false because
+	// the caller is an IAM principal, not a service principal.
+	set("aws:PrincipalIsAWSService", "false")
 	if opts.SourceIP != "" {
 		set("aws:SourceIp", opts.SourceIP)
 	}

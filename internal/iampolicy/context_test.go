@@ -19,7 +19,7 @@ func TestNamedContexts(t *testing.T) {
 			"aws:MultiFactorAuthPresent": "", "aws:MultiFactorAuthAge": "", "aws:SecureTransport": "true",
 			"aws:username": "username", "aws:userid": u.ID, "aws:PrincipalArn": u.ARN, "aws:PrincipalAccount": guideAccount,
 			"aws:PrincipalType": "User", "aws:PrincipalTag/team": "blue", "aws:CurrentTime": "2026-11-27T07:00:00Z",
-			"aws:EpochTime": "1795762800", "aws:TokenIssueTime": "", "aws:ViaAWSService": "false",
+			"aws:EpochTime": "1795762800", "aws:TokenIssueTime": "", "aws:ViaAWSService": "false", "aws:PrincipalIsAWSService": "false",
 		}},
 		{ContextSessionNoMFA, ContextOptions{SecureTransport: &f}, map[string]string{
 			"aws:MultiFactorAuthPresent": "false", "aws:MultiFactorAuthAge": "", "aws:SecureTransport": "false", "aws:CurrentTime": "",

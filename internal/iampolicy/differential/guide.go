@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/lockdown-dev/lockdown/internal/iampolicy"
 )
@@ -41,10 +40,9 @@ func GuideCases(testdata string) ([]Case, error) {
 	}
 	var out []Case
 	for i, r := range reqs {
-		ctx, err := iampolicy.NamedContext(r.ctx, u, iampolicy.ContextOptions{CurrentTime: time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC)})
-		if err != nil {
-			return nil, err
-		}
+		// Spelled-out contexts rather than NamedContext, so that the
+		// checked-in tools/iamsim/guide-bench.jsonl stays stable.
+		ctx := pinnedContext(r.ctx, u)
 		out = append(out, Case{
 			ID: fmt.Sprintf("guide%d", i), Identity: docs, Principal: u,
 			Request: WireRequest{Principal: u.ARN, Action: r.action, Resource: r.resource, Context: ctx},

@@ -17,9 +17,8 @@ type Disagreement struct {
 	Simulator iampolicy.Effect
 }
 
-// Compare evaluates one case with internal/iampolicy against a simulator
-// result. ok is false when the answers differ or either side rejected the
-// input; err describes rejections.
+// Compare evaluates one case with internal/iampolicy and returns both
+// answers; err is set when either side rejected the input.
 func Compare(c *Case, s SimResult) (got, want iampolicy.Effect, err error) {
 	set, perr := c.PolicySet()
 	if perr != nil || s.Error != "" {

@@ -3,6 +3,7 @@ package access
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -156,13 +157,22 @@ func (o *AnalyzeOptions) defaults() {
 type analyzer struct {
 	a    *Account
 	opts AnalyzeOptions
+
+	// decisions caches Evaluate for requests whose outcome cannot depend on
+	// who the principal is (see requestKey).
+	decisions sync.Map // string -> iampolicy.Decision
+	probes    sync.Map // policy-set key -> []string
+	actionDep sync.Map // policy-set key + action -> bool
+	depMu     sync.Mutex
+	dependent map[*iampolicy.Policy]bool
+	setIDs    map[string]int
 }
 
 // Analyze asks the policy engine the guide's questions about every
 // principal. It is deterministic for a snapshot.
 func (a *Account) Analyze(opts AnalyzeOptions) *Analysis {
 	opts.defaults()
-	z := &analyzer{a: a, opts: opts}
+	z := &analyzer{a: a, opts: opts, dependent: map[*iampolicy.Policy]bool{}, setIDs: map[string]int{}}
 	out := &Analysis{Users: map[string]*UserAccess{}, Groups: map[string]*GroupAccess{}, Roles: map[string]*RoleAccess{}}
 
 	adminRoles := []string{}
@@ -247,8 +257,140 @@ func policyARN(set iampolicy.PolicySet, name, kind string) string {
 	return ""
 }
 
+// decide evaluates a request.
 func (z *analyzer) decide(s *Subject, action, resource string, c map[string][]string) iampolicy.Decision {
 	return iampolicy.Evaluate(s.Set, iampolicy.Request{Principal: s.Principal, Action: action, Resource: resource, Context: c})
+}
+
+// decideCached shares decisions between subjects with the same policies on
+// resources that do not name the subject, unless a condition reads a
+// principal-specific key or variable (then the subject is part of the key).
+// cacheTag names the request context.
+func (z *analyzer) decideCached(s *Subject, cacheTag, action, resource string, c map[string][]string) iampolicy.Decision {
+	key := decisionKey{set: z.requestKey(s, action), tag: cacheTag, action: action, resource: resource}
+	if d, ok := z.decisions.Load(key); ok {
+		return d.(iampolicy.Decision)
+	}
+	d := z.decide(s, action, resource, c)
+	z.decisions.Store(key, d)
+	return d
+}
+
+// requestKey identifies the policy set deciding one action: only the statements whose
+// Action covers it can decide the request, so the subject's identity matters
+// only if one of those has a principal-dependent condition.
+func (z *analyzer) requestKey(s *Subject, action string) setKey {
+	pk, dep := z.policyKey(s)
+	if !dep {
+		return setKey{policies: pk}
+	}
+	dk := actionKey{policies: pk, action: action}
+	v, ok := z.actionDep.Load(dk)
+	if !ok {
+		d := false
+		refs := s.Set.Identity
+		if s.Set.Boundary != nil {
+			refs = append(append([]iampolicy.PolicyRef(nil), refs...), *s.Set.Boundary)
+		}
+		for _, r := range refs {
+			for i := range r.Policy.Statements {
+				st := &r.Policy.Statements[i]
+				if len(st.Conditions) > 0 && st.Allows(action) && statementDependsOnPrincipal(st) {
+					d = true
+				}
+			}
+		}
+		z.actionDep.Store(dk, d)
+		v = d
+	}
+	if v.(bool) {
+		return setKey{policies: pk, subject: s.ARN}
+	}
+	return setKey{policies: pk}
+}
+
+// Cache keys: a policy set is interned to a small number.
+type (
+	setKey struct {
+		policies int
+		subject  string
+	}
+	actionKey struct {
+		policies int
+		action   string
+	}
+	decisionKey struct {
+		set                   setKey
+		tag, action, resource string
+	}
+)
+
+// policyKey identifies the policies alone (interned), and says whether a
+// condition among them depends on the principal.
+func (z *analyzer) policyKey(s *Subject) (int, bool) {
+	if s.pid != 0 {
+		return s.pid, s.pdep
+	}
+	text, dep := z.policyText(s)
+	z.depMu.Lock()
+	id, ok := z.setIDs[text]
+	if !ok {
+		id = len(z.setIDs) + 1
+		z.setIDs[text] = id
+	}
+	z.depMu.Unlock()
+	s.pid, s.pdep = id, dep
+	return id, dep
+}
+
+func (z *analyzer) policyText(s *Subject) (string, bool) {
+	var b strings.Builder
+	dep := false
+	add := func(r *iampolicy.PolicyRef) {
+		fmt.Fprintf(&b, "%p,", r.Policy)
+		dep = dep || z.conditionsDependOnPrincipal(r.Policy)
+	}
+	for i := range s.Set.Identity {
+		add(&s.Set.Identity[i])
+	}
+	if s.Set.Boundary != nil {
+		b.WriteString("|")
+		add(s.Set.Boundary)
+	}
+	return b.String(), dep
+}
+
+var principalKeyPrefixes = []string{"aws:username", "aws:userid", "aws:principaltag", "aws:principalarn", "aws:sourceidentity", "aws:principalisawsservice"}
+
+func (z *analyzer) conditionsDependOnPrincipal(p *iampolicy.Policy) bool {
+	z.depMu.Lock()
+	defer z.depMu.Unlock()
+	if v, ok := z.dependent[p]; ok {
+		return v
+	}
+	dep := false
+	for i := range p.Statements {
+		dep = dep || statementDependsOnPrincipal(&p.Statements[i])
+	}
+	z.dependent[p] = dep
+	return dep
+}
+
+func statementDependsOnPrincipal(st *iampolicy.Statement) bool {
+	for _, c := range st.Conditions {
+		k := strings.ToLower(c.Key)
+		for _, pre := range principalKeyPrefixes {
+			if strings.HasPrefix(k, pre) {
+				return true
+			}
+		}
+		for _, v := range c.Values {
+			if strings.Contains(v, "${") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (z *analyzer) admin(s *Subject, ctxNames []string) []Grant {
@@ -269,7 +411,7 @@ func (z *analyzer) admin(s *Subject, ctxNames []string) []Grant {
 			} else if act == anyActionProbe {
 				res = "*"
 			}
-			if d := z.decide(s, act, res, c); d.Allowed {
+			if d := z.decideCached(s, cn, act, res, c); d.Allowed {
 				grants = append(grants, z.grant(s, cn, act, res, d))
 			}
 		}
@@ -526,13 +668,28 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 	probes := z.userProbes(u)
 	for _, cn := range []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA} {
 		c := z.ctx(cn, u, nil)
+		// On resource "*", in one context, for one principal, two actions
+		// covered by the same statements get the same decision: evaluate
+		// once per distinct set of covering statements.
+		bySig := map[string]iampolicy.Decision{}
 		n := 0
-		for _, act := range probes {
+		for _, pr := range probes {
 			if n >= maxGrantsPerContext {
 				break
 			}
-			for _, res := range z.candidateResources(u, act) {
-				if d := z.decide(u, act, res, c); d.Allowed {
+			act := pr.action
+			for i, res := range z.candidateResources(u, act) {
+				var d iampolicy.Decision
+				if i == 0 {
+					var seen bool
+					if d, seen = bySig[pr.sig]; !seen {
+						d = z.decide(u, act, res, c)
+						bySig[pr.sig] = d
+					}
+				} else {
+					d = z.decide(u, act, res, c)
+				}
+				if d.Allowed {
 					ua.WithoutMFA = append(ua.WithoutMFA, z.grant(u, cn, act, res, d))
 					n++
 					break
@@ -552,7 +709,7 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 			res = z.arn("mfa/" + otherName)
 		}
 		for _, cn := range iampolicy.ContextNames {
-			if d := z.decide(u, act, res, z.ctx(cn, u, nil)); d.Allowed {
+			if d := z.decideCached(u, cn, act, res, z.ctx(cn, u, nil)); d.Allowed {
 				ua.OtherUsers = append(ua.OtherUsers, z.grant(u, cn, act, res, d))
 				break
 			}
@@ -574,17 +731,52 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 
 // userProbes: a fixed sample of every service's actions plus every concrete
 // action the user's Allow statements name, minus self-service.
-func (z *analyzer) userProbes(u *Subject) []string {
+func (z *analyzer) userProbes(u *Subject) []probe {
+	key, _ := z.policyKey(u)
+	if p, ok := z.probes.Load(key); ok {
+		return p.([]probe)
+	}
+	p := z.computeProbes(u)
+	z.probes.Store(key, p)
+	return p
+}
+
+// probe is an action to try and the identity of the statements (of any
+// effect) whose Action covers it.
+type probe struct {
+	action string
+	sig    string
+}
+
+func (z *analyzer) computeProbes(u *Subject) []probe {
+	refs := u.Set.Identity
+	if u.Set.Boundary != nil {
+		refs = append(append([]iampolicy.PolicyRef(nil), refs...), *u.Set.Boundary)
+	}
 	seen := map[string]bool{}
-	var out []string
+	var out []probe
 	add := func(a string) {
 		k := strings.ToLower(a)
 		if seen[k] || selfService[k] || unauthorised[k] {
 			return
 		}
 		seen[k] = true
-		if z.anyAllowMatches(u, a) {
-			out = append(out, a)
+		var sig []byte
+		allow := false
+		for ri, r := range refs {
+			for si := range r.Policy.Statements {
+				st := &r.Policy.Statements[si]
+				if st.Allows(a) {
+					sig = strconv.AppendInt(sig, int64(ri), 10)
+					sig = append(sig, '.')
+					sig = strconv.AppendInt(sig, int64(si), 10)
+					sig = append(sig, ',')
+					allow = allow || st.Effect == "Allow"
+				}
+			}
+		}
+		if allow {
+			out = append(out, probe{action: a, sig: string(sig)})
 		}
 	}
 	for _, r := range u.Set.Identity {
@@ -625,6 +817,9 @@ func (z *analyzer) candidateResources(u *Subject, action string) []string {
 				continue
 			}
 			for _, pat := range st.Resource {
+				if pat == "*" {
+					continue
+				}
 				res := instantiate(pat, u)
 				if !seen[res] {
 					seen[res] = true
@@ -637,9 +832,16 @@ func (z *analyzer) candidateResources(u *Subject, action string) []string {
 }
 
 func instantiate(pattern string, u *Subject) string {
-	r := strings.NewReplacer("${aws:username}", u.Name, "${aws:userid}", u.Principal.ID,
-		"${aws:PrincipalAccount}", u.Principal.AccountID, "*", "lockdown-probe", "?", "x")
-	return r.Replace(pattern)
+	if strings.Contains(pattern, "${") {
+		pattern = strings.ReplaceAll(pattern, "${aws:username}", u.Name)
+		pattern = strings.ReplaceAll(pattern, "${aws:userid}", u.Principal.ID)
+		pattern = strings.ReplaceAll(pattern, "${aws:PrincipalAccount}", u.Principal.AccountID)
+	}
+	if strings.ContainsAny(pattern, "*?") {
+		pattern = strings.ReplaceAll(pattern, "*", "lockdown-probe")
+		pattern = strings.ReplaceAll(pattern, "?", "x")
+	}
+	return pattern
 }
 
 var (
@@ -647,7 +849,7 @@ var (
 	sample     []string
 )
 
-// probeSample is up to three actions of each access level of every service,
+// probeSample is up to two actions of each access level of every service,
 // plus the actions attackers reach for first.
 func probeSample() []string {
 	sampleOnce.Do(func() {
@@ -655,7 +857,7 @@ func probeSample() []string {
 		for _, a := range iampolicy.ExpandAction("*") {
 			svc, _, _ := strings.Cut(a, ":")
 			key := svc + "/" + iampolicy.AccessLevel(a)
-			if count[key] < 3 {
+			if count[key] < 2 {
 				count[key]++
 				sample = append(sample, a)
 			}

@@ -161,7 +161,8 @@ type analyzer struct {
 	// decisions caches Evaluate for requests whose outcome cannot depend on
 	// who the principal is (see requestKey).
 	decisions sync.Map // string -> iampolicy.Decision
-	probes    sync.Map // policy-set key -> []string
+	probes    sync.Map // policy-set key -> []probe
+	stmtSvcs  sync.Map // *iampolicy.Statement -> stmtServices
 	actionDep sync.Map // policy-set key + action -> bool
 	depMu     sync.Mutex
 	dependent map[*iampolicy.Policy]bool
@@ -741,6 +742,45 @@ func (z *analyzer) userProbes(u *Subject) []probe {
 	return p
 }
 
+// stmtServices is the service prefixes a statement's Action or NotAction
+// names (lower case); all is set when a pattern's service part has a
+// wildcard.
+type stmtServices struct {
+	all      bool
+	services map[string]bool
+}
+
+// covers is st.Allows(action) with a cheap first look at the service
+// prefix: most statements name a few services, and most probes are of
+// other services.
+func (z *analyzer) covers(st *iampolicy.Statement, svc, action string) bool {
+	info := z.services(st)
+	if !info.all && !info.services[svc] {
+		return len(st.NotAction) > 0 // nothing listed can match: NotAction covers it
+	}
+	return st.Allows(action)
+}
+
+func (z *analyzer) services(st *iampolicy.Statement) stmtServices {
+	v, ok := z.stmtSvcs.Load(st)
+	if !ok {
+		info := stmtServices{services: map[string]bool{}}
+		pats := st.Action
+		if len(st.NotAction) > 0 {
+			pats = st.NotAction
+		}
+		for _, p := range pats {
+			ps, _, found := strings.Cut(strings.ToLower(p), ":")
+			if !found || strings.ContainsAny(ps, "*?") {
+				info.all = true
+			}
+			info.services[ps] = true
+		}
+		v, _ = z.stmtSvcs.LoadOrStore(st, info)
+	}
+	return v.(stmtServices)
+}
+
 // probe is an action to try and the identity of the statements (of any
 // effect) whose Action covers it.
 type probe struct {
@@ -755,18 +795,18 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 	}
 	seen := map[string]bool{}
 	var out []probe
-	add := func(a string) {
-		k := strings.ToLower(a)
+	add := func(a, k string) {
 		if seen[k] || selfService[k] || unauthorised[k] {
 			return
 		}
 		seen[k] = true
+		svc, _, _ := strings.Cut(k, ":")
 		var sig []byte
 		allow := false
 		for ri, r := range refs {
 			for si := range r.Policy.Statements {
 				st := &r.Policy.Statements[si]
-				if st.Allows(a) {
+				if z.covers(st, svc, a) {
 					sig = strconv.AppendInt(sig, int64(ri), 10)
 					sig = append(sig, '.')
 					sig = strconv.AppendInt(sig, int64(si), 10)
@@ -779,11 +819,21 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 			out = append(out, probe{action: a, sig: string(sig)})
 		}
 	}
+	// Only services an Allow statement can reach are worth probing.
+	allServices := false
+	services := map[string]bool{}
 	for _, r := range u.Set.Identity {
 		for i := range r.Policy.Statements {
 			st := &r.Policy.Statements[i]
 			if st.Effect != "Allow" {
 				continue
+			}
+			info := z.services(st)
+			if info.all || len(st.NotAction) > 0 {
+				allServices = true
+			}
+			for svc := range info.services {
+				services[svc] = true
 			}
 			for _, pat := range st.Action {
 				exp := iampolicy.ExpandAction(pat)
@@ -792,14 +842,16 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 				}
 				if len(exp) <= z.opts.MaxWildcardList {
 					for _, a := range exp {
-						add(a)
+						add(a, strings.ToLower(a))
 					}
 				}
 			}
 		}
 	}
-	for _, a := range probeSample() {
-		add(a)
+	for _, e := range probeSample() {
+		if allServices || services[e.service] {
+			add(e.action, e.lower)
+		}
 	}
 	return out
 }
@@ -846,27 +898,35 @@ func instantiate(pattern string, u *Subject) string {
 
 var (
 	sampleOnce sync.Once
-	sample     []string
+	sample     []sampleAction
 )
+
+type sampleAction struct{ action, lower, service string }
 
 // probeSample is up to two actions of each access level of every service,
 // plus the actions attackers reach for first.
-func probeSample() []string {
+func probeSample() []sampleAction {
 	sampleOnce.Do(func() {
 		count := map[string]int{}
+		var names []string
 		for _, a := range iampolicy.ExpandAction("*") {
 			svc, _, _ := strings.Cut(a, ":")
 			key := svc + "/" + iampolicy.AccessLevel(a)
 			if count[key] < 2 {
 				count[key]++
-				sample = append(sample, a)
+				names = append(names, a)
 			}
 		}
-		sample = append(sample, "s3:GetObject", "s3:PutObject", "s3:ListAllMyBuckets", "s3:DeleteBucket",
+		names = append(names, "s3:GetObject", "s3:PutObject", "s3:ListAllMyBuckets", "s3:DeleteBucket",
 			"ec2:RunInstances", "ec2:DescribeInstances", "lambda:CreateFunction", "lambda:InvokeFunction",
 			"kms:Decrypt", "secretsmanager:GetSecretValue", "ssm:GetParameter", "sts:AssumeRole",
 			"organizations:LeaveOrganization", "account:CloseAccount", "cloudtrail:StopLogging",
 			"dynamodb:Scan", "rds:DeleteDBInstance", anyActionProbe)
+		for _, a := range names {
+			lower := strings.ToLower(a)
+			svc, _, _ := strings.Cut(lower, ":")
+			sample = append(sample, sampleAction{action: a, lower: lower, service: svc})
+		}
 	})
 	return sample
 }

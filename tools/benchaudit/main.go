@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -23,12 +24,26 @@ import (
 
 func main() {
 	path := flag.String("snapshot", "", "snapshot file to audit")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the evaluation to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "benchaudit:", err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "benchaudit:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if *path == "" {
 		fmt.Fprintln(os.Stderr, "benchaudit: -snapshot FILE is required")
 		os.Exit(2)
 	}
 	if err := run(*path); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "benchaudit:", err)
 		os.Exit(1)
 	}

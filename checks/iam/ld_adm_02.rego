@@ -31,23 +31,25 @@ package lockdown.checks.ld_adm_02
 import data.lockdown.lib.iam
 import data.lockdown.lib.result
 
-results contains verdict(result.user(u.arn, u.name), u.name, c) if {
+results contains verdict(result.user(u.arn, u.name), u.name, u.assume_admin) if {
 	some u in input.iam.users
-	some c in u.assume_admin
+	u.assume_admin.roles > 0
 }
 
-results contains verdict(result.group(g), sprintf("members of group %s", [g.name]), c) if {
+results contains verdict(result.group(g), sprintf("members of group %s", [g.name]), g.assume_admin) if {
 	some g in input.iam.groups
-	some c in g.assume_admin
+	g.assume_admin.roles > 0
 }
 
-verdict(res, who, c) := result.fail_detail(res, c.role, msg) if {
-	count(c.loopholes) > 0
-	msg := sprintf("The identity policies let %s assume admin role %s %s%s. The guide requires MFA, TLS and an MFA age under 3600 seconds.", [
+verdict(res, who, a) := result.fail(res, msg) if {
+	a.loophole_count > 0
+	c := a.loopholes[0]
+	msg := sprintf("The identity policies let %s assume admin role %s %s%s.%s The guide requires MFA, TLS and an MFA age under 3600 seconds.", [
 		who, iam.role_name(c.role), concat(", ", [iam.loophole_phrase(l) | some l in c.loopholes]), allowed_by(c),
+		iam.more_roles(a.loophole_count - 1),
 	])
-} else := result.pass_detail(res, c.role, msg) if {
-	msg := sprintf("%s may assume admin role %s only with MFA, over TLS and within 3600 seconds of MFA.", [who, iam.role_name(c.role)])
+} else := result.pass(res, msg) if {
+	msg := sprintf("%s may assume admin roles (%d) only with MFA, over TLS and within 3600 seconds of MFA.", [who, a.roles])
 }
 
 allowed_by(c) := sprintf(" (allowed by %s)", [iam.grant_source(c.allowed)]) if c.allowed != null

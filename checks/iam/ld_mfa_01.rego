@@ -9,7 +9,12 @@
 #   (aws:MultiFactorAuthPresent=false): every action of IAM, a sample of every
 #   service's actions at each access level, and every action the user's own
 #   Allow statements name. Any allowed action outside self-service fails,
-#   naming the action and the statement that allowed it.
+#   naming the action and the statement that allowed it. It also fails when
+#   nothing extra is allowed today but no explicit Deny enforces MFA (a
+#   non-IAM request without MFA is not denied): then the next grant, or the
+#   guide's own Administrators setup, works without MFA. That is what a
+#   missing Deny, or a Deny written with Bool aws:MultiFactorAuthPresent
+#   false (which never matches long-term access keys), leaves open.
 # custom:
 #   id: LD-MFA-01
 #   severity: high
@@ -45,6 +50,9 @@ verdict(u) := result.fail(result.user(u.arn, u.name), msg) if {
 	msg := sprintf("%s can call %s %s: allowed by %s. The guide wants everything but self-service denied unless MFA is present.%s", [
 		u.name, g.action, iam.context_phrase(g.context), iam.grant_source(g), iam.more(count(u.without_mfa) - 1),
 	])
+} else := result.fail(result.user(u.arn, u.name), msg) if {
+	not u.mfa_enforced
+	msg := sprintf("No explicit Deny requires MFA for %s: %s is not denied, so any grant beyond self-service would work without MFA. The guide's IAMRequireMFA denies everything but IAM self-service unless aws:MultiFactorAuthAge is present.", [u.name, u.mfa_gap])
 } else := result.pass(result.user(u.arn, u.name), msg) if {
-	msg := sprintf("Without MFA (long-term access keys, or a session without MFA) %s can do nothing but self-service.", [u.name])
+	msg := sprintf("Without MFA (long-term access keys, or a session without MFA) %s can do nothing but self-service, and %s denies the rest.", [u.name, u.mfa_enforced_by])
 }

@@ -9,7 +9,13 @@ grant := {
 	"policy": "AdminPolicy", "policy_kind": "group-managed", "statement": "#1", "group": "Administrators",
 }
 
-inp(without) := {"iam": {"users": {alice: {"arn": alice, "name": "alice", "without_mfa": without}}}}
+inp(without) := inp_enforced(without, true)
+
+inp_enforced(without, enforced) := {"iam": {"users": {alice: {
+	"arn": alice, "name": "alice", "without_mfa": without,
+	"mfa_enforced": enforced, "mfa_enforced_by": "IAMRequireMFA statement Deny",
+	"mfa_gap": "s3:ListAllMyBuckets with long-term access keys",
+}}}}
 
 test_fail_names_action_and_statement if {
 	some r in ld_mfa_01.results with input as inp([grant, grant])
@@ -34,4 +40,15 @@ test_pass_when_nothing_without_mfa if {
 
 test_no_iam_facts_no_results if {
 	count(ld_mfa_01.results) == 0 with input as {"iam": null}
+}
+
+test_fail_when_no_deny_enforces_mfa if {
+	some r in ld_mfa_01.results with input as inp_enforced([], false)
+	r.status == "FAIL"
+	contains(r.message, "s3:ListAllMyBuckets with long-term access keys is not denied")
+}
+
+test_pass_names_the_deny if {
+	some r in ld_mfa_01.results with input as inp([])
+	contains(r.message, "IAMRequireMFA statement Deny denies the rest")
 }

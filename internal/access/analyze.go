@@ -76,10 +76,15 @@ type UserAccess struct {
 	// any context); AdminWithoutMFA the subset allowed with access keys alone.
 	Admin           []Grant `json:"admin"`
 	AdminWithoutMFA bool    `json:"admin_without_mfa"`
+	// MFAEnforced: the user's policies explicitly deny non-IAM requests
+	// without MFA, so no present or future grant works without it.
+	MFAEnforced   bool   `json:"mfa_enforced"`
+	MFAEnforcedBy string `json:"mfa_enforced_by,omitempty"`
+	MFAGap        string `json:"mfa_gap,omitempty"` // a request without MFA that is not denied
 	// MFAGroups are the user's groups that carry the MFA requirement.
 	MFAGroups []string `json:"mfa_groups"`
-	// AssumeAdmin are identity-side sts:AssumeRole allows on admin roles.
-	AssumeAdmin []AssumeCheck `json:"assume_admin"`
+	// AssumeAdmin sums up identity-side sts:AssumeRole allows on admin roles.
+	AssumeAdmin AssumeSummary `json:"assume_admin"`
 }
 
 // GroupAccess is what a member of only this group could do.
@@ -88,10 +93,21 @@ type GroupAccess struct {
 	Name          string        `json:"name"`
 	RequiresMFA   bool          `json:"requires_mfa"`
 	Admin         []Grant       `json:"admin"`
-	AssumeAdmin   []AssumeCheck `json:"assume_admin"`
+	AssumeAdmin   AssumeSummary `json:"assume_admin"`
 	PolicyCount   int           `json:"policy_count"`
 	MFAEvidence   string        `json:"mfa_evidence,omitempty"`
 	WithoutMFAHit []Grant       `json:"without_mfa"`
+}
+
+// AssumeSummary is how a principal's identity policies treat sts:AssumeRole
+// on the account's administrator-equivalent roles.
+type AssumeSummary struct {
+	// Roles counts the admin roles the identity policies let it assume at all.
+	Roles int `json:"roles"`
+	// LoopholeCount counts those also assumable in a request that must be
+	// refused; Loopholes lists the first few.
+	LoopholeCount int           `json:"loophole_count"`
+	Loopholes     []AssumeCheck `json:"loopholes"`
 }
 
 // AssumeCheck is how an identity-side sts:AssumeRole allow on an admin role
@@ -593,13 +609,19 @@ func (z *analyzer) group(name string, adminRoles []string) *GroupAccess {
 // requiresMFA: the policies explicitly deny non-self-service requests made
 // with access keys or a session without MFA.
 func (z *analyzer) requiresMFA(s *Subject) (bool, string) {
-	evidence := ""
+	ok, evidence, _ := z.mfaEnforced(s)
+	return ok, evidence
+}
+
+// mfaEnforced also says, when the requirement is missing, which request
+// without MFA is not explicitly denied.
+func (z *analyzer) mfaEnforced(s *Subject) (ok bool, evidence, gap string) {
 	for _, cn := range []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA} {
 		c := z.ctx(cn, s, nil)
 		for _, act := range nonIAMSamples {
-			d := z.decide(s, act, "*", c)
+			d := z.decideCached(s, cn, act, "*", c)
 			if d.Effect != iampolicy.ExplicitDeny {
-				return false, ""
+				return false, "", act + " " + contextPhrase[cn]
 			}
 			if evidence == "" {
 				for _, m := range d.Matched {
@@ -615,42 +637,56 @@ func (z *analyzer) requiresMFA(s *Subject) (bool, string) {
 			}
 		}
 	}
-	return true, evidence
+	return true, evidence, ""
 }
 
-func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string) []AssumeCheck {
-	out := []AssumeCheck{}
+var contextPhrase = map[string]string{
+	iampolicy.ContextAccessKey:    "with long-term access keys",
+	iampolicy.ContextSessionNoMFA: "in a session without MFA",
+}
+
+// maxAssumeEvidence bounds the roles listed per principal.
+const maxAssumeEvidence = 5
+
+func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string) AssumeSummary {
+	sum := AssumeSummary{Loopholes: []AssumeCheck{}}
+	if len(adminRoles) == 0 || !z.anyAllowMatches(s, "sts:AssumeRole") {
+		return sum
+	}
+	good := z.ctx(iampolicy.ContextMFASession, s, nil)
+	noMFA := []map[string][]string{z.ctx(iampolicy.ContextAccessKey, s, nil), z.ctx(iampolicy.ContextSessionNoMFA, s, nil)}
+	noTLS := z.ctx(iampolicy.ContextMFASession, s, func(c map[string][]string) { c["aws:SecureTransport"] = []string{"false"} })
+	stale := z.ctx(iampolicy.ContextMFASession, s, func(c map[string][]string) {
+		c["aws:MultiFactorAuthAge"] = []string{strconv.Itoa(z.opts.MaxMFAAge + 1)}
+	})
+	const act = "sts:AssumeRole"
 	for _, role := range adminRoles {
-		if !z.anyAllowMatches(s, "sts:AssumeRole") {
-			break
-		}
 		ac := AssumeCheck{Role: role, Loopholes: []string{}}
-		good := z.ctx(iampolicy.ContextMFASession, s, nil)
-		if d := z.decide(s, "sts:AssumeRole", role, good); d.Allowed {
-			g := z.grant(s, iampolicy.ContextMFASession, "sts:AssumeRole", role, d)
+		if d := z.decideCached(s, "mfa", act, role, good); d.Allowed {
+			g := z.grant(s, iampolicy.ContextMFASession, act, role, d)
 			ac.Allowed = &g
 		}
-		for _, cn := range []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA} {
-			if z.decide(s, "sts:AssumeRole", role, z.ctx(cn, s, nil)).Allowed {
-				ac.Loopholes = append(ac.Loopholes, "no_mfa")
-				break
-			}
+		if z.decideCached(s, "access_key", act, role, noMFA[0]).Allowed || z.decideCached(s, "session_no_mfa", act, role, noMFA[1]).Allowed {
+			ac.Loopholes = append(ac.Loopholes, "no_mfa")
 		}
-		noTLS := z.ctx(iampolicy.ContextMFASession, s, func(c map[string][]string) { c["aws:SecureTransport"] = []string{"false"} })
-		if z.decide(s, "sts:AssumeRole", role, noTLS).Allowed {
+		if z.decideCached(s, "no_tls", act, role, noTLS).Allowed {
 			ac.Loopholes = append(ac.Loopholes, "no_tls")
 		}
-		stale := z.ctx(iampolicy.ContextMFASession, s, func(c map[string][]string) {
-			c["aws:MultiFactorAuthAge"] = []string{fmt.Sprint(z.opts.MaxMFAAge + 1)}
-		})
-		if z.decide(s, "sts:AssumeRole", role, stale).Allowed {
+		if z.decideCached(s, "stale_mfa", act, role, stale).Allowed {
 			ac.Loopholes = append(ac.Loopholes, "stale_mfa")
 		}
-		if ac.Allowed != nil || len(ac.Loopholes) > 0 {
-			out = append(out, ac)
+		if ac.Allowed == nil && len(ac.Loopholes) == 0 {
+			continue
+		}
+		sum.Roles++
+		if len(ac.Loopholes) > 0 {
+			sum.LoopholeCount++
+			if len(sum.Loopholes) < maxAssumeEvidence {
+				sum.Loopholes = append(sum.Loopholes, ac)
+			}
 		}
 	}
-	return out
+	return sum
 }
 
 // maxGrantsPerContext bounds the evidence kept per user and context: the
@@ -665,6 +701,8 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 		}
 	}
 	sort.Strings(ua.MFAGroups)
+
+	ua.MFAEnforced, ua.MFAEnforcedBy, ua.MFAGap = z.mfaEnforced(u)
 
 	probes := z.userProbes(u)
 	for _, cn := range []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA} {

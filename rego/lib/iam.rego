@@ -37,3 +37,7 @@ role_name(arn) := name if {
 	parts := split(arn, "/")
 	name := parts[count(parts) - 1]
 }
+
+more_roles(n) := "" if n <= 0
+
+more_roles(n) := sprintf(" %d more admin role(s) likewise.", [n]) if n > 0

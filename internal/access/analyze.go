@@ -2,6 +2,7 @@ package access
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -717,7 +718,7 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 				break
 			}
 			act := pr.action
-			for i, res := range z.candidateResources(u, act) {
+			for i, res := range candidateResources(u, pr) {
 				var d iampolicy.Decision
 				if i == 0 {
 					var seen bool
@@ -822,8 +823,9 @@ func (z *analyzer) services(st *iampolicy.Statement) stmtServices {
 // probe is an action to try and the identity of the statements (of any
 // effect) whose Action covers it.
 type probe struct {
-	action string
-	sig    string
+	action   string
+	sig      string
+	patterns []string // Resource patterns (not "*") of the covering Allow statements
 }
 
 func (z *analyzer) computeProbes(u *Subject) []probe {
@@ -840,6 +842,7 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 		seen[k] = true
 		svc, _, _ := strings.Cut(k, ":")
 		var sig []byte
+		var patterns []string
 		allow := false
 		for ri, r := range refs {
 			for si := range r.Policy.Statements {
@@ -849,12 +852,19 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 					sig = append(sig, '.')
 					sig = strconv.AppendInt(sig, int64(si), 10)
 					sig = append(sig, ',')
-					allow = allow || st.Effect == "Allow"
+					if st.Effect == "Allow" && ri < len(u.Set.Identity) {
+						allow = true
+						for _, pat := range st.Resource {
+							if pat != "*" && !slices.Contains(patterns, pat) {
+								patterns = append(patterns, pat)
+							}
+						}
+					}
 				}
 			}
 		}
 		if allow {
-			out = append(out, probe{action: a, sig: string(sig)})
+			out = append(out, probe{action: a, sig: string(sig), patterns: patterns})
 		}
 	}
 	// Only services an Allow statement can reach are worth probing.
@@ -874,7 +884,7 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 				services[svc] = true
 			}
 			for _, pat := range st.Action {
-				exp := iampolicy.ExpandAction(pat)
+				exp := expandAction(pat)
 				if len(exp) == 0 && !strings.ContainsAny(pat, "*?") {
 					exp = []string{pat}
 				}
@@ -897,25 +907,11 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 // candidateResources: "*" and each Resource pattern of the Allow statements
 // that cover the action, with wildcards and the user's variables filled in,
 // so that a resource-scoped allow is found too.
-func (z *analyzer) candidateResources(u *Subject, action string) []string {
+func candidateResources(u *Subject, pr probe) []string {
 	out := []string{"*"}
-	seen := map[string]bool{"*": true}
-	for _, r := range u.Set.Identity {
-		for i := range r.Policy.Statements {
-			st := &r.Policy.Statements[i]
-			if st.Effect != "Allow" || !st.Allows(action) {
-				continue
-			}
-			for _, pat := range st.Resource {
-				if pat == "*" {
-					continue
-				}
-				res := instantiate(pat, u)
-				if !seen[res] {
-					seen[res] = true
-					out = append(out, res)
-				}
-			}
+	for _, pat := range pr.patterns {
+		if res := instantiate(pat, u); !slices.Contains(out, res) {
+			out = append(out, res)
 		}
 	}
 	return out
@@ -932,6 +928,18 @@ func instantiate(pattern string, u *Subject) string {
 		pattern = strings.ReplaceAll(pattern, "?", "x")
 	}
 	return pattern
+}
+
+var expanded sync.Map // pattern -> []string
+
+// expandAction memoises the catalogue expansion of an Action pattern.
+func expandAction(pat string) []string {
+	if v, ok := expanded.Load(pat); ok {
+		return v.([]string)
+	}
+	exp := iampolicy.ExpandAction(pat)
+	expanded.Store(pat, exp)
+	return exp
 }
 
 var (

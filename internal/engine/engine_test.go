@@ -222,6 +222,8 @@ func TestBadUserRules(t *testing.T) {
 		"bad source":   "# METADATA\n# title: t\n# custom:\n#   id: X-Y-01\n#   severity: low\n#   requires: [cloudtrail]\npackage lockdown.checks.x\n\nresults contains 1 if true\n",
 		"duplicate id": "# METADATA\n# title: t\n# custom:\n#   id: LD-ROOT-01\n#   severity: low\n#   requires: [account_summary]\npackage lockdown.checks.x\n\nresults contains 1 if true\n",
 		"syntax":       "package lockdown.checks.x\n\nresults contains if\n",
+		"clock":        "# METADATA\n# title: t\n# custom:\n#   id: X-Y-01\n#   severity: low\n#   requires: [account_summary]\npackage lockdown.checks.x\n\nresults contains 1 if time.now_ns() > 0\n",
+		"network":      "# METADATA\n# title: t\n# custom:\n#   id: X-Y-01\n#   severity: low\n#   requires: [account_summary]\npackage lockdown.checks.x\n\nresults contains 1 if http.send({\"method\": \"GET\", \"url\": \"http://127.0.0.1:1\"})\n",
 	}
 	for name, src := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -236,6 +238,9 @@ func TestBadUserRules(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), "bad.rego") && !strings.Contains(err.Error(), "LD-ROOT-01") {
 				t.Fatalf("error does not name the file: %v", err)
+			}
+			if (name == "clock" || name == "network") && !strings.Contains(err.Error(), "undefined function") {
+				t.Fatalf("non-deterministic built-in not refused: %v", err)
 			}
 		})
 	}

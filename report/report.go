@@ -53,6 +53,10 @@ func Render(w io.Writer, format string, rep *findings.Report, opts Options) erro
 // otherSection holds results whose check is not in the report's catalogue.
 const otherSection = "Other"
 
+// guideSections are the guide's sections in the guide's order; sections
+// of other checks follow in catalogue order.
+var guideSections = []string{"AWS root user", "IAM Policies", "IAM Roles", "IAM Groups", "IAM Users", "AWS CLI"}
+
 // section is one guide section with its results in display order.
 type section struct {
 	Name    string
@@ -60,7 +64,7 @@ type section struct {
 }
 
 // groupBySection groups results by their check's guide section. Sections keep
-// the order in which the catalogue first names them (the guide's order);
+// the guide's order, then the order in which the catalogue first names them;
 // inside a section failures come first (most severe first), then results
 // that could not be assessed, then passes; ties keep the report's order.
 func groupBySection(rep *findings.Report) []section {
@@ -72,6 +76,9 @@ func groupBySection(rep *findings.Report) []section {
 			seen[name] = true
 			order = append(order, name)
 		}
+	}
+	for _, name := range guideSections {
+		add(name)
 	}
 	for _, c := range rep.Checks {
 		add(sectionName(c))

@@ -165,48 +165,55 @@ func runAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatSet 
 	return nil
 }
 
-// collectLive gathers a snapshot from AWS, then the local AWS CLI files.
+// collectLive gathers a snapshot from AWS and the local AWS CLI files.
 func collectLive(ctx context.Context, f *awsFlags, streams *term.IO) (*snapshot.Snapshot, error) {
 	progress := streams.NewProgress()
 	opts := f.collectOptions()
 	opts.Progress = progress.Update
 	opts.Stderr = streams.Err
+	opts.AWSConfigDir = f.AWSConfigDir
+	if opts.AWSConfigDir == "" {
+		if home, err := os.UserHomeDir(); err == nil {
+			opts.AWSConfigDir = filepath.Join(home, ".aws")
+		}
+	}
 	snap, err := collect.Collect(ctx, opts)
 	progress.Done()
 	if err != nil {
 		return nil, asRuntime(err)
 	}
-	dir := f.AWSConfigDir
-	if dir == "" {
-		home, herr := os.UserHomeDir()
-		if herr == nil {
-			dir = filepath.Join(home, ".aws")
-		}
-	}
-	addAWSConfig(snap, dir)
+	markKeyOwner(snap, f.Profile, os.Getenv("AWS_PROFILE"), os.Getenv("AWS_ACCESS_KEY_ID"))
 	return snap, nil
 }
 
-// addAWSConfig records the local AWS CLI files (profile settings and key
-// IDs, never secrets) as the aws_config source. A failure to read them is
-// recorded, not fatal: the checks that need them become NOT_ASSESSED.
-func addAWSConfig(snap *snapshot.Snapshot, dir string) {
-	if snap.Sources == nil {
-		snap.Sources = map[string]snapshot.SourceStatus{}
-	}
-	if dir == "" {
-		snap.Sources[snapshot.SourceAWSConfig] = snapshot.SourceStatus{Status: snapshot.StatusError,
-			Error: &snapshot.SourceError{Code: "NoHomeDirectory", Message: "no home directory to find ~/.aws in; use --aws-config-dir"}}
+// markKeyOwner records whose access key a profile holds when this audit
+// itself authenticated with that key: sts:GetCallerIdentity then names the
+// owner (for example the root user, which LD-CLI-02 looks for). Keys from
+// the environment match the profile holding the same key ID; otherwise the
+// profile in use is --profile, AWS_PROFILE or "default", as the SDK picks it.
+func markKeyOwner(snap *snapshot.Snapshot, flagProfile, envProfile, envKeyID string) {
+	if snap.AWSConfig == nil || snap.Caller == nil || snap.Caller.ARN == "" {
 		return
 	}
-	cfg, err := collect.ReadAWSConfig(dir)
-	if err != nil {
-		snap.Sources[snapshot.SourceAWSConfig] = snapshot.SourceStatus{Status: snapshot.StatusError,
-			Error: &snapshot.SourceError{Code: "AWSConfigUnreadable", Message: err.Error()}}
-		return
+	used := flagProfile
+	if used == "" {
+		used = envProfile
 	}
-	snap.AWSConfig = cfg
-	snap.Sources[snapshot.SourceAWSConfig] = snapshot.SourceStatus{Status: snapshot.StatusOK}
+	if used == "" {
+		used = "default"
+	}
+	for i := range snap.AWSConfig.Profiles {
+		p := &snap.AWSConfig.Profiles[i]
+		if p.AccessKeyID == "" {
+			continue
+		}
+		switch {
+		case envKeyID != "" && p.AccessKeyID == envKeyID:
+			p.AccessKeyOwnerARN = snap.Caller.ARN
+		case envKeyID == "" && p.Name == used && p.RoleARN == "" && p.SSOStartURL == "":
+			p.AccessKeyOwnerARN = snap.Caller.ARN
+		}
+	}
 }
 
 func needsSnapshotFile(stdoutFormat string, outputs []outputSpec) bool {

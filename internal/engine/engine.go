@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -272,7 +273,7 @@ func unmetRequirements(f *facts.Facts, requires []string) string {
 
 // input converts the facts to a Rego value once and adds the parameters.
 func (e *Engine) input(f *facts.Facts) (ast.Value, error) {
-	v, err := ast.InterfaceToValue(f)
+	v, err := toValue(reflect.ValueOf(f))
 	if err != nil {
 		return nil, fmt.Errorf("converting facts for Rego: %w", err)
 	}

@@ -27,9 +27,12 @@ lint:
 unit:
 	LOCKDOWN_IAMSIM=1 $(GO) test -count=1 ./...
 
-## sarif-validate: Microsoft's SARIF validator with GitHub's ingestion rules on every golden SARIF file.
+## sarif-validate: Microsoft's SARIF validator with GitHub's ingestion rules on the renderer's golden
+## SARIF and on the SARIF of every bundled snapshot (errors and warnings fail).
 sarif-validate:
 	LOCKDOWN_SARIF_MULTITOOL=1 $(GO) test -count=1 -run 'Multitool' ./report/...
+	bash tools/sarif-validate/run.sh --strict internal/cli/testdata/golden/*.sarif > .cache/sarif-validate.log || { cat .cache/sarif-validate.log; exit 1; }
+	@echo "sarif-validate: $$(ls internal/cli/testdata/golden/*.sarif | wc -l) snapshot SARIF files: 0 errors, 0 warnings"
 
 ## bench: Go benchmarks plus a whole-audit run on a generated 10,000-user account.
 bench:

@@ -31,6 +31,7 @@ unit:
 ## SARIF and on the SARIF of every bundled snapshot (errors and warnings fail).
 sarif-validate:
 	LOCKDOWN_SARIF_MULTITOOL=1 $(GO) test -count=1 -run 'Multitool' ./report/...
+	@mkdir -p .cache
 	bash tools/sarif-validate/run.sh --strict internal/cli/testdata/golden/*.sarif > .cache/sarif-validate.log || { cat .cache/sarif-validate.log; exit 1; }
 	@echo "sarif-validate: $$(ls internal/cli/testdata/golden/*.sarif | wc -l) snapshot SARIF files: 0 errors, 0 warnings"
 

@@ -209,6 +209,9 @@ results contains result.pass(result.account, "has an alias") if count(input.acco
 	if _, err := New(Options{ExtraRegoDirs: []string{dir}, Params: map[string]any{"alias_required": 3}}); err == nil || !strings.Contains(err.Error(), "alias_required") {
 		t.Fatalf("wrong param type accepted: %v", err)
 	}
+	if _, err := New(Options{Params: map[string]any{"root_recent_days": int64(-1)}}); err == nil || !strings.Contains(err.Error(), "negative") {
+		t.Fatalf("negative threshold accepted: %v", err)
+	}
 	if _, err := New(Options{Params: map[string]any{"no_such_param": 3}}); err == nil || !strings.Contains(err.Error(), "no_such_param") {
 		t.Fatalf("unknown param accepted: %v", err)
 	}

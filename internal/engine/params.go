@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -79,6 +80,9 @@ func mergeParams(defs []*checkDef, user map[string]any) (ast.Value, error) {
 		if !ok || vk != dk {
 			return nil, fmt.Errorf("parameter %s=%v: must be %s (used by %s)", k, v, dk, owner[k])
 		}
+		if dk == kindNumber && isNegative(v) && !isNegative(def) {
+			return nil, fmt.Errorf("parameter %s=%v: must not be negative (used by %s)", k, v, owner[k])
+		}
 		merged[k] = v
 	}
 	val, err := ast.InterfaceToValue(merged)
@@ -86,4 +90,9 @@ func mergeParams(defs []*checkDef, user map[string]any) (ast.Value, error) {
 		return nil, fmt.Errorf("parameters: %w", err)
 	}
 	return val, nil
+}
+
+func isNegative(v any) bool {
+	f, err := strconv.ParseFloat(fmt.Sprint(v), 64)
+	return err == nil && f < 0
 }

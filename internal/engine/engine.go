@@ -343,48 +343,77 @@ func (e *Engine) blame(ctx context.Context, defs []*checkDef, input ast.Value, e
 	return errors.Join(errs...)
 }
 
-// rawResult is what a check's `results` set holds.
-type rawResult struct {
-	Status   string `json:"status"`
-	Resource struct {
-		ARN  string `json:"arn"`
-		Type string `json:"type"`
-		Name string `json:"name"`
-	} `json:"resource"`
-	Message string `json:"message"`
-	Detail  string `json:"detail"`
-}
-
+// decode turns one check's `results` set into findings. Each element must be
+// an object {status, resource: {arn, type, name}, message, detail?}.
 func (e *Engine) decode(d *checkDef, accountID string, v any) ([]findings.Result, error) {
 	items, ok := v.([]any)
 	if !ok {
 		return nil, fmt.Errorf("check %s: results must be a set, got %T", d.meta.ID, v)
 	}
 	out := make([]findings.Result, 0, len(items))
-	seen := map[[2]string]bool{}
+	seen := make(map[[2]string]bool, len(items))
 	for _, it := range items {
-		b, err := json.Marshal(it)
+		bad := func(format string, args ...any) error {
+			b, _ := json.Marshal(it)
+			return fmt.Errorf("check %s: result %s: %s", d.meta.ID, b, fmt.Sprintf(format, args...))
+		}
+		obj, ok := it.(map[string]any)
+		if !ok {
+			return nil, bad("not an object")
+		}
+		str := func(m map[string]any, key string, required bool) (string, error) {
+			x, present := m[key]
+			if !present || x == nil {
+				if required {
+					return "", bad("%s is required", key)
+				}
+				return "", nil
+			}
+			s, ok := x.(string)
+			if !ok {
+				return "", bad("%s must be a string", key)
+			}
+			if required && s == "" {
+				return "", bad("%s is empty", key)
+			}
+			return s, nil
+		}
+		statusStr, err := str(obj, "status", true)
 		if err != nil {
-			return nil, fmt.Errorf("check %s: result %v: %w", d.meta.ID, it, err)
+			return nil, err
 		}
-		var r rawResult
-		if err := json.Unmarshal(b, &r); err != nil {
-			return nil, fmt.Errorf("check %s: result %s: %w", d.meta.ID, b, err)
-		}
-		status := findings.Status(r.Status)
+		status := findings.Status(statusStr)
 		if status != findings.Pass && status != findings.Fail && status != findings.NotAssessed {
-			return nil, fmt.Errorf("check %s: result %s: status %q is not PASS, FAIL or NOT_ASSESSED", d.meta.ID, b, r.Status)
+			return nil, bad("status %q is not PASS, FAIL or NOT_ASSESSED", statusStr)
 		}
-		if r.Resource.ARN == "" || r.Message == "" {
-			return nil, fmt.Errorf("check %s: result %s: resource.arn and message are required", d.meta.ID, b)
+		resObj, ok := obj["resource"].(map[string]any)
+		if !ok {
+			return nil, bad("resource must be an object")
 		}
-		key := [2]string{r.Resource.ARN, r.Detail}
+		var res findings.Resource
+		if res.ARN, err = str(resObj, "arn", true); err != nil {
+			return nil, err
+		}
+		if res.Type, err = str(resObj, "type", false); err != nil {
+			return nil, err
+		}
+		if res.Name, err = str(resObj, "name", false); err != nil {
+			return nil, err
+		}
+		msg, err := str(obj, "message", true)
+		if err != nil {
+			return nil, err
+		}
+		detail, err := str(obj, "detail", false)
+		if err != nil {
+			return nil, err
+		}
+		key := [2]string{res.ARN, detail}
 		if seen[key] {
-			return nil, fmt.Errorf("check %s: two results for resource %s detail %q; results on one resource need distinct details", d.meta.ID, r.Resource.ARN, r.Detail)
+			return nil, fmt.Errorf("check %s: two results for resource %s detail %q; results on one resource need distinct details", d.meta.ID, res.ARN, detail)
 		}
 		seen[key] = true
-		res := findings.Resource{ARN: r.Resource.ARN, Type: r.Resource.Type, Name: r.Resource.Name}
-		out = append(out, e.result(d, accountID, status, res, r.Message, r.Detail))
+		out = append(out, e.result(d, accountID, status, res, msg, detail))
 	}
 	return out, nil
 }

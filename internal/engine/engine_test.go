@@ -254,9 +254,12 @@ func TestBadUserRules(t *testing.T) {
 
 func TestBadResultsNameTheCheck(t *testing.T) {
 	cases := map[string]string{
-		"status":    `results contains {"status": "OK", "resource": {"arn": "a"}, "message": "m"} if true`,
-		"duplicate": `results contains {"status": "PASS", "resource": {"arn": "a"}, "message": m} if some m in ["x", "y"]`,
-		"conflict":  "v := 1 if true\n\nv := 2 if true\n\nresults contains {\"status\": \"PASS\", \"resource\": {\"arn\": \"a\"}, \"message\": sprintf(\"%v\", [v])} if true",
+		"status":          `results contains {"status": "OK", "resource": {"arn": "a"}, "message": "m"} if true`,
+		"no message":      `results contains {"status": "PASS", "resource": {"arn": "a"}} if true`,
+		"resource string": `results contains {"status": "PASS", "resource": "a", "message": "m"} if true`,
+		"not object":      `results contains "PASS" if true`,
+		"duplicate":       `results contains {"status": "PASS", "resource": {"arn": "a"}, "message": m} if some m in ["x", "y"]`,
+		"conflict":        "v := 1 if true\n\nv := 2 if true\n\nresults contains {\"status\": \"PASS\", \"resource\": {\"arn\": \"a\"}, \"message\": sprintf(\"%v\", [v])} if true",
 	}
 	for name, body := range cases {
 		t.Run(name, func(t *testing.T) {

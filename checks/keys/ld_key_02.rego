@@ -31,55 +31,56 @@ import data.lockdown.lib.time as ltime
 
 days := input.params.credential_unused_days
 
-# credentials lists each enabled credential (small objects: sets of whole
-# rows are costly to sort) with when it was last used and,
-# for one never used, since when it has existed.
-credentials contains c if {
+# Each enabled credential is judged from scalars: when it was last used and,
+# for one never used, since when it has existed. (Building a set of
+# credential objects first costs more than the judgement itself.)
+results contains verdict(row.arn, row.user, "password", "console password", row.password_last_used, since) if {
 	some row in input.credential_report.users
 	row.password_enabled == true
-	c := {
-		"arn": row.arn, "user": row.user, "detail": "password", "what": "console password",
-		"used": row.password_last_used, "since": coalesce(row.password_last_changed, row.user_creation_time),
-	}
+	since := coalesce(row.password_last_changed, row.user_creation_time)
 }
 
-credentials contains c if {
+results contains verdict(row.arn, row.user, sprintf("access_key_%d", [k.n]), sprintf("access key %d", [k.n]), k.last_used_date, since) if {
 	some row in input.credential_report.users
 	some k in row.access_keys
 	k.active
-	c := {
-		"arn": row.arn, "user": row.user, "detail": sprintf("access_key_%d", [k.n]), "what": sprintf("access key %d", [k.n]),
-		"used": k.last_used_date, "since": coalesce(k.last_rotated, row.user_creation_time),
-	}
+	since := coalesce(k.last_rotated, row.user_creation_time)
 }
 
 coalesce(a, _) := a if a != null
 
 coalesce(null, b) := b
 
-results contains verdict(c) if some c in credentials
-
-res(c) := result.user(c.arn, c.user)
-
-verdict(c) := result.fail_detail(res(c), c.detail, msg) if {
-	c.used != null
-	age := ltime.age_days(c.used)
+verdict(arn, user, detail, what, used, since) := result.fail_detail(result.user(arn, user), detail, msg) if {
+	used != null
+	age := ltime.age_days(used)
 	age >= days
-	msg := sprintf("The %s of %s was last used on %s, %d days ago. Disable credentials unused for %d days.", [c.what, c.user, ltime.date(c.used), age, days])
-} else := result.pass_detail(res(c), c.detail, msg) if {
-	c.used != null
-	msg := sprintf("The %s of %s was used on %s.", [c.what, c.user, ltime.date(c.used)])
-} else := result.not_assessed_detail(res(c), c.detail, msg) if {
-	c.since == null
-	msg := sprintf("The %s of %s has no recorded use and the report gives no creation date.", [c.what, c.user])
-} else := result.fail_detail(res(c), c.detail, msg) if {
-	ltime.age_days(c.since) >= days
-	msg := sprintf("The %s of %s has never been used and has existed since %s. Disable credentials unused for %d days.", [c.what, c.user, ltime.date(c.since), days])
-} else := result.pass_detail(res(c), c.detail, msg) if {
-	msg := sprintf("The %s of %s has not been used yet but was created on %s, less than %d days ago.", [c.what, c.user, ltime.date(c.since), days])
+	msg := sprintf("The %s of %s was last used on %s, %d days ago. Disable credentials unused for %d days.", [what, user, ltime.date(used), age, days])
+} else := result.pass_detail(result.user(arn, user), detail, msg) if {
+	used != null
+	msg := sprintf("The %s of %s was used on %s.", [what, user, ltime.date(used)])
+} else := result.not_assessed_detail(result.user(arn, user), detail, msg) if {
+	since == null
+	msg := sprintf("The %s of %s has no recorded use and the report gives no creation date.", [what, user])
+} else := result.fail_detail(result.user(arn, user), detail, msg) if {
+	ltime.age_days(since) >= days
+	msg := sprintf("The %s of %s has never been used and has existed since %s. Disable credentials unused for %d days.", [what, user, ltime.date(since), days])
+} else := result.pass_detail(result.user(arn, user), detail, msg) if {
+	msg := sprintf("The %s of %s has not been used yet but was created on %s, less than %d days ago.", [what, user, ltime.date(since), days])
+}
+
+any_credential if {
+	some row in input.credential_report.users
+	row.password_enabled == true
+}
+
+any_credential if {
+	some row in input.credential_report.users
+	some k in row.access_keys
+	k.active
 }
 
 results contains result.pass(result.account, "No IAM user has an enabled password or active access key.") if {
 	input.credential_report != null
-	count(credentials) == 0
+	not any_credential
 }

@@ -67,7 +67,7 @@ func capabilities() *ast.Capabilities {
 			kept = append(kept, b)
 		}
 	}
-	c.Builtins = kept
+	c.Builtins = append(kept, iamDecide)
 	return c
 }
 
@@ -163,6 +163,7 @@ func (e *Engine) prepared(ctx context.Context, defs []*checkDef) (*preparedQuery
 		rego.Compiler(e.compiler),
 		rego.Query(strings.Join(parts, "; ")),
 		rego.StrictBuiltinErrors(true),
+		iamDecideFunc,
 	).PrepareForEval(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("preparing the checks query: %w", err)
@@ -189,6 +190,7 @@ func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot, checkIDs
 
 // evaluateFacts is Evaluate after facts.Build.
 func (e *Engine) evaluateFacts(ctx context.Context, f *facts.Facts, selected []*checkDef) ([]findings.Result, error) {
+	ctx = withAccount(ctx, f.Access)
 	account := findings.Resource{ARN: f.Account.ARN, Type: "AWS::Account", Name: f.Account.ID}
 	var results []findings.Result
 	var runnable []*checkDef

@@ -47,6 +47,7 @@ func TestRegoUnitTests(t *testing.T) {
 	ch, err := tester.NewRunner().
 		SetCompiler(ast.NewCompiler().WithCapabilities(capabilities())).
 		SetModules(mods).
+		AddCustomBuiltins([]*tester.Builtin{{Decl: iamDecide, Func: iamDecideFunc}}).
 		RunTests(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)

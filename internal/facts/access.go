@@ -19,5 +19,6 @@ func (f *Facts) buildAccess(snap *snapshot.Snapshot) {
 		f.markMalformed(snapshot.SourceAuthorizationDetails, err)
 		return
 	}
+	f.Access = acct
 	f.IAM = acct.Analyze(access.AnalyzeOptions{Now: snap.CollectedAt})
 }

@@ -55,6 +55,9 @@ type Facts struct {
 	// IAM is the policy engine's verdicts on every user, group and role;
 	// null when authorization_details is incomplete or does not parse.
 	IAM *access.Analysis `json:"iam"`
+	// Access is the account's principals with parsed policies, for the
+	// lockdown.iam.decide built-in; not part of the Rego input.
+	Access *access.Account `json:"-"`
 }
 
 // Account identifies the audited account.

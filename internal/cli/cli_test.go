@@ -162,3 +162,33 @@ func TestMarkKeyOwner(t *testing.T) {
 		}
 	}
 }
+
+func TestSimulate(t *testing.T) {
+	snap := snapshotPath("guide-as-written.json")
+	out, stderr, code := run(t, "simulate", "--snapshot", snap, "--principal", "alice",
+		"--action", "iam:AttachUserPolicy", "--resource", "arn:aws:iam::123456789012:user/alice", "--context", "access_key")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.HasPrefix(out, "Allow\n") || !strings.Contains(out, "AdminPolicy") {
+		t.Fatalf("guide as written: AdminPolicy allows alice iam:* without MFA; got\n%s", out)
+	}
+	out, _, code = run(t, "simulate", "--snapshot", snap, "--principal", "arn:aws:iam::123456789012:user/alice",
+		"--action", "s3:ListAllMyBuckets", "--format", "json")
+	if code != ExitOK || !strings.Contains(out, `"decision": "ExplicitDeny"`) || !strings.Contains(out, "DoNotAllowAnythingOtherThanAboveUnlessMFA") {
+		t.Fatalf("s3 with access keys: exit %d\n%s", code, out)
+	}
+	out, _, _ = run(t, "simulate", "--snapshot", snap, "--principal", "alice", "--action", "s3:ListAllMyBuckets",
+		"--context", "none", "--key", "aws:MultiFactorAuthAge=60", "--format", "json")
+	if !strings.Contains(out, `"decision": "Allow"`) {
+		t.Fatalf("explicit MFA age key: %s", out)
+	}
+	_, stderr, code = run(t, "simulate", "--snapshot", snap, "--principal", "mallory", "--action", "s3:ListAllMyBuckets")
+	if code != ExitInput || !strings.Contains(stderr, `no user or role "mallory"`) {
+		t.Fatalf("unknown principal: exit %d %s", code, stderr)
+	}
+	_, _, code = run(t, "simulate", "--snapshot", snapshotPath("partial-access-denied.json"), "--principal", "alice", "--action", "s3:ListAllMyBuckets")
+	if code != ExitInput {
+		t.Fatalf("simulation on a snapshot without policies must refuse, exit %d", code)
+	}
+}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -314,5 +315,29 @@ func TestRootKeysHardwareMFAAndRecentUse(t *testing.T) {
 	delete(s.Sources, snapshot.SourceVirtualMFADevices)
 	if r := one(t, eval(t, e, s, "LD-ROOT-03")); r.Status != findings.NotAssessed || !strings.Contains(r.Message, "virtual_mfa_devices") {
 		t.Fatalf("%+v", r)
+	}
+}
+
+func TestConcurrentEvaluate(t *testing.T) {
+	e := newEngine(t, Options{})
+	want := eval(t, e, guideAccount())
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		go func(i int) {
+			ids := []string(nil)
+			if i%2 == 1 {
+				ids = []string{"LD-ROOT-01", "LD-KEY-03"}
+			}
+			rs, err := e.Evaluate(context.Background(), guideAccount(), ids)
+			if err == nil && ids == nil && !reflect.DeepEqual(rs, want) {
+				err = errors.New("concurrent run differs")
+			}
+			errs <- err
+		}(i)
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }

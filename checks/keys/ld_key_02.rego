@@ -55,18 +55,18 @@ verdict(arn, user, detail, what, used, since) := result.fail_detail(result.user(
 	used != null
 	age := ltime.age_days(used)
 	age >= days
-	msg := sprintf("The %s of %s was last used on %s, %d days ago. Disable credentials unused for %d days.", [what, user, ltime.date(used), age, days])
+	msg := sprintf("%s's %s was last used on %s, %d days ago. Disable credentials unused for %d days.", [user, what, ltime.date(used), age, days])
 } else := result.pass_detail(result.user(arn, user), detail, msg) if {
 	used != null
-	msg := sprintf("The %s of %s was used on %s.", [what, user, ltime.date(used)])
+	msg := sprintf("%s's %s was used on %s.", [user, what, ltime.date(used)])
 } else := result.not_assessed_detail(result.user(arn, user), detail, msg) if {
 	since == null
-	msg := sprintf("The %s of %s has no recorded use and the report gives no creation date.", [what, user])
+	msg := sprintf("%s's %s has no recorded use and the report gives no creation date.", [user, what])
 } else := result.fail_detail(result.user(arn, user), detail, msg) if {
 	ltime.age_days(since) >= days
-	msg := sprintf("The %s of %s has never been used and has existed since %s. Disable credentials unused for %d days.", [what, user, ltime.date(since), days])
+	msg := sprintf("%s's %s has never been used and has existed since %s. Disable credentials unused for %d days.", [user, what, ltime.date(since), days])
 } else := result.pass_detail(result.user(arn, user), detail, msg) if {
-	msg := sprintf("The %s of %s has not been used yet but was created on %s, less than %d days ago.", [what, user, ltime.date(since), days])
+	msg := sprintf("%s's %s has not been used yet but was created on %s, less than %d days ago.", [user, what, ltime.date(since), days])
 }
 
 any_credential if {

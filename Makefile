@@ -38,6 +38,7 @@ sarif-validate:
 ## bench: Go benchmarks plus a whole-audit run on a generated 10,000-user account.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	LOCKDOWN_IAMSIM_SPEED=1 $(GO) test -count=1 -run TestSpeedAgainstSimulator -v ./internal/iampolicy/differential | grep -E 'decisions/s|goal|FAIL'
 	@mkdir -p $(dir $(BENCH_SNAPSHOT))
 	$(GO) run ./tools/gensnapshot -users 10000 -roles 2000 -policies 5000 -o $(BENCH_SNAPSHOT)
 	$(GO) run ./tools/benchaudit -snapshot $(BENCH_SNAPSHOT)

@@ -596,9 +596,9 @@ func TestRequestsGrowWithPages(t *testing.T) {
 	}
 }
 
-// TestSourcesRunConcurrently: with 100ms per request, 13 requests one after
-// the other would take 1.3s; the critical path (identity, then the two
-// credential report calls) is 300ms.
+// TestSourcesRunConcurrently: with 100ms per request the server sees
+// several requests at once when sources and streams run concurrently. (The
+// wall time is logged, not asserted: a loaded machine must not fail it.)
 func TestSourcesRunConcurrently(t *testing.T) {
 	srv := startServer(t, iamtest.GenerateAccount(testAccountID, 10))
 	srv.SetLatency(100 * time.Millisecond)
@@ -606,9 +606,9 @@ func TestSourcesRunConcurrently(t *testing.T) {
 	snap := mustCollect(t, fastOptions())
 	took := time.Since(start)
 	requireOK(t, snap, allSources()...)
-	t.Logf("%d requests at 100ms each took %v", srv.Total(), took)
-	if took > 900*time.Millisecond {
-		t.Errorf("collection took %v; sources or streams are not running concurrently", took)
+	t.Logf("%d requests at 100ms each took %v; at most %d at once", srv.Total(), took, srv.MaxInFlight())
+	if srv.MaxInFlight() < 3 {
+		t.Errorf("at most %d requests in flight; sources or streams are not running concurrently", srv.MaxInFlight())
 	}
 }
 

@@ -38,6 +38,13 @@ type fault struct {
 	times int // remaining; <0 forever
 }
 
+// MaxInFlight is the most requests the server was serving at once.
+func (s *Server) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxInFlight
+}
+
 // Server is the fake endpoint. Point an SDK client at URL (or call SetEnv).
 type Server struct {
 	URL string
@@ -51,7 +58,9 @@ type Server struct {
 	faults     map[string]*fault
 	pageFaults map[string]PageFault
 
-	latency time.Duration
+	latency     time.Duration
+	inFlight    int
+	maxInFlight int // most requests being served at once
 
 	reportStarted  bool
 	reportComplete bool
@@ -208,8 +217,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	delay := s.latency
+	s.inFlight++
+	s.maxInFlight = max(s.maxInFlight, s.inFlight)
 	s.mu.Unlock()
 	time.Sleep(delay)
+	s.mu.Lock()
+	s.inFlight--
+	s.mu.Unlock()
 	action := r.Form.Get("Action")
 	ns := iamNS
 	if r.Form.Get("Version") == "2011-06-15" {

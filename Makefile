@@ -4,6 +4,11 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/lockdown-dev/lockdown/internal/cli.Version=$(VERSION)
 BENCH_SNAPSHOT := .cache/bench/snapshot-10k.json
+# The reference data (AWS managed policies, the Service Authorization
+# Reference, the guide) sits beside the repository; tests that read it
+# skip, saying so, when it is absent.
+LOCKDOWN_SHARED_DATA ?= $(abspath $(CURDIR)/../shared/data)
+export LOCKDOWN_SHARED_DATA
 
 .PHONY: all build demo test lint unit sarif-validate bench clean
 

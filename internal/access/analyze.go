@@ -177,13 +177,15 @@ type analyzer struct {
 
 	// decisions caches Evaluate for requests whose outcome cannot depend on
 	// who the principal is (see requestKey).
-	decisions sync.Map // string -> iampolicy.Decision
-	probes    sync.Map // policy-set key -> []probe
-	stmtSvcs  sync.Map // *iampolicy.Statement -> stmtServices
-	actionDep sync.Map // policy-set key + action -> bool
-	depMu     sync.Mutex
-	dependent map[*iampolicy.Policy]bool
-	setIDs    map[string]int
+	decisions  sync.Map // string -> iampolicy.Decision
+	probes     sync.Map // policy-set key -> []probe
+	stmtSvcs   sync.Map // *iampolicy.Statement -> stmtServices
+	actionDep  sync.Map // policy-set key + action -> actionInfo
+	stmtIDs    sync.Map // *iampolicy.Statement -> int
+	depMu      sync.Mutex
+	dependent  map[*iampolicy.Policy]bool
+	setIDs     map[string]int
+	nextStmtID int
 }
 
 // Analyze asks the policy engine the guide's questions about every
@@ -294,48 +296,89 @@ func (z *analyzer) decideCached(s *Subject, cacheTag, action, resource string, c
 	return d
 }
 
-// requestKey identifies the policy set deciding one action: only the statements whose
-// Action covers it can decide the request, so the subject's identity matters
-// only if one of those has a principal-dependent condition.
+// requestKey identifies what decides a request for one action: the
+// statements whose Action covers it (identity and boundary statements told
+// apart, and whether a boundary is present at all), and the principal's
+// type. Subjects with the same key get the same decision unless one of those
+// statements reads the principal: a principal-specific condition key, or a
+// policy variable in a condition or in Resource/NotResource (a
+// role/${aws:username} pattern decides differently for each user). Then the
+// subject itself is part of the key.
 func (z *analyzer) requestKey(s *Subject, action string) setKey {
-	pk, dep := z.policyKey(s)
-	if !dep {
-		return setKey{policies: pk}
-	}
+	pk, _ := z.policyKey(s)
 	dk := actionKey{policies: pk, action: action}
 	v, ok := z.actionDep.Load(dk)
 	if !ok {
-		d := false
-		refs := s.Set.Identity
-		if s.Set.Boundary != nil {
-			refs = append(append([]iampolicy.PolicyRef(nil), refs...), *s.Set.Boundary)
-		}
-		for _, r := range refs {
-			for i := range r.Policy.Statements {
-				st := &r.Policy.Statements[i]
-				if len(st.Conditions) > 0 && st.Allows(action) && statementDependsOnPrincipal(st) {
-					d = true
+		svc, _, _ := strings.Cut(strings.ToLower(action), ":")
+		var sig []byte
+		dep := false
+		scan := func(prefix byte, p *iampolicy.Policy) {
+			for i := range p.Statements {
+				st := &p.Statements[i]
+				if !z.covers(st, svc, action) {
+					continue
 				}
+				sig = append(sig, prefix)
+				sig = strconv.AppendInt(sig, int64(z.statementID(st)), 10)
+				dep = dep || statementDependsOnPrincipal(st) || hasVariable(st.Resource) || hasVariable(st.NotResource)
 			}
 		}
-		z.actionDep.Store(dk, d)
-		v = d
+		for _, r := range s.Set.Identity {
+			scan('i', r.Policy)
+		}
+		if s.Set.Boundary != nil {
+			sig = append(sig, 'B')
+			scan('b', s.Set.Boundary.Policy)
+		}
+		v, _ = z.actionDep.LoadOrStore(dk, actionInfo{sig: string(sig), dep: dep})
 	}
-	if v.(bool) {
-		return setKey{policies: pk, subject: s.ARN}
+	info := v.(actionInfo)
+	key := setKey{statements: info.sig, principalType: s.Principal.Type}
+	if info.dep {
+		key.subject = s.ARN
 	}
-	return setKey{policies: pk}
+	return key
 }
 
-// Cache keys: a policy set is interned to a small number.
+func hasVariable(patterns []string) bool {
+	for _, p := range patterns {
+		if strings.Contains(p, "${") {
+			return true
+		}
+	}
+	return false
+}
+
+// statementID numbers statements; parsed managed policies are shared, so
+// the same statement has the same number for every subject.
+func (z *analyzer) statementID(st *iampolicy.Statement) int {
+	if v, ok := z.stmtIDs.Load(st); ok {
+		return v.(int)
+	}
+	z.depMu.Lock()
+	defer z.depMu.Unlock()
+	if v, ok := z.stmtIDs.Load(st); ok {
+		return v.(int)
+	}
+	z.nextStmtID++
+	z.stmtIDs.Store(st, z.nextStmtID)
+	return z.nextStmtID
+}
+
+// Cache keys.
 type (
 	setKey struct {
-		policies int
-		subject  string
+		statements    string
+		principalType string
+		subject       string
 	}
 	actionKey struct {
 		policies int
 		action   string
+	}
+	actionInfo struct {
+		sig string
+		dep bool
 	}
 	decisionKey struct {
 		set                   setKey

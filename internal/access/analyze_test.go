@@ -109,3 +109,23 @@ func TestBoolFalseDenyMissesAccessKeys(t *testing.T) {
 		t.Fatalf("a Bool-false deny does not carry the MFA requirement: %v", u.MFAGroups)
 	}
 }
+
+// A grant on role/${aws:username} decides differently for every user: the
+// decision cache must not share it between them.
+func TestVariableResourcesAreNotShared(t *testing.T) {
+	s := guideAccount(true)
+	s.Policies = append(s.Policies, policy("AssumeOwnRole", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/${aws:username}"}]}`))
+	s.Groups = append(s.Groups, snapshot.Group{Name: "Own", ARN: "arn:aws:iam::123456789012:group/Own", AttachedPolicies: attach("AssumeOwnRole")})
+	for _, name := range []string{"bob", "carol"} {
+		s.Users = append(s.Users, snapshot.User{Name: name, ID: "AIDAEXAMPLE" + name, ARN: "arn:aws:iam::123456789012:user/" + name, Groups: []string{"Own"}})
+		s.Roles = append(s.Roles, snapshot.Role{Name: name, ARN: "arn:aws:iam::123456789012:role/" + name,
+			AssumeRolePolicyDocument: json.RawMessage(trustAccount), AttachedPolicies: attach("AdminPolicy")})
+	}
+	an := analyzeSnap(t, s)
+	for _, name := range []string{"bob", "carol"} {
+		a := an.Users["arn:aws:iam::123456789012:user/"+name].AssumeAdmin
+		if a.Roles != 1 || a.LoopholeCount != 1 || a.Loopholes[0].Role != "arn:aws:iam::123456789012:role/"+name {
+			t.Fatalf("%s: %+v; want exactly their own role, assumable without MFA", name, a)
+		}
+	}
+}

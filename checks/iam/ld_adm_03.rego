@@ -3,7 +3,8 @@
 # description: |
 #   AdminRole is created with the console's "Another AWS account" option using
 #   the account's own ID, and "Require MFA" ticked. For every role the policy
-#   engine finds administrator-equivalent, lockdown reads its trust policy:
+#   engine finds administrator-equivalent (service-linked roles aside),
+#   lockdown reads its trust policy:
 #   it fails if an Allow of sts:AssumeRole admits "*", another account, a
 #   service or a federated provider, or if it lets a principal of the own
 #   account assume the role without MFA (evaluated with long-term keys and
@@ -29,14 +30,16 @@ package lockdown.checks.ld_adm_03
 
 import data.lockdown.lib.result
 
+# Service-linked roles are created and trusted by AWS services by design.
 results contains verdict(r) if {
 	some r in input.iam.roles
 	r.admin
+	not input.roles[r.arn].service_linked
 }
 
 verdict(r) := result.fail(result.role(r), msg) if {
 	count(r.trust.outsiders) > 0
-	msg := sprintf("Admin role %s trusts principals outside the account: %s. The guide trusts only the own account.", [r.name, concat(", ", r.trust.outsiders)])
+	msg := sprintf("Admin role %s trusts principals other than the account's own users and roles: %s. The guide trusts only the own account.", [r.name, concat(", ", r.trust.outsiders)])
 } else := result.fail(result.role(r), msg) if {
 	count(r.trust.without_mfa) > 0
 	msg := sprintf("Admin role %s's trust policy lets principals of the account assume it without MFA (statement %s). The guide wants \"Require MFA\" on the role.", [r.name, concat(", ", r.trust.without_mfa)])

@@ -9,7 +9,7 @@ inp(admin, trust) := {"iam": {"roles": {role: {"arn": role, "name": "AdminRole",
 test_outsiders_fail if {
 	some r in ld_adm_03.results with input as inp(true, {"present": true, "outsiders": ["*"], "without_mfa": []})
 	r.status == "FAIL"
-	contains(r.message, "outside the account: *")
+	contains(r.message, "other than the account's own users and roles: *")
 }
 
 test_without_mfa_fails if {
@@ -30,4 +30,12 @@ test_good_trust_passes if {
 
 test_non_admin_role_not_examined if {
 	count(ld_adm_03.results) == 0 with input as inp(false, {"present": true, "outsiders": ["*"], "without_mfa": []})
+}
+
+test_service_linked_role_skipped if {
+	x := object.union(
+		inp(true, {"present": true, "outsiders": ["service:ec2.amazonaws.com"], "without_mfa": []}),
+		{"roles": {role: {"service_linked": true}}},
+	)
+	count(ld_adm_03.results) == 0 with input as x
 }

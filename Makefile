@@ -10,7 +10,7 @@ BENCH_SNAPSHOT := .cache/bench/snapshot-10k.json
 LOCKDOWN_SHARED_DATA ?= $(abspath $(CURDIR)/../shared/data)
 export LOCKDOWN_SHARED_DATA
 
-.PHONY: all build demo test lint unit sarif-validate bench clean
+.PHONY: all build demo test test-deps lint unit sarif-validate bench clean
 
 all: build
 
@@ -22,7 +22,14 @@ demo:
 	@$(GO) run ./cmd/lockdown audit --snapshot testdata/snapshots/guide-as-written.json --format table --fail-on none
 
 ## test: everything CI checks. Installs its own test-only npm tools into .cache/.
-test: lint unit sarif-validate
+test: test-deps lint unit sarif-validate
+
+## test-deps: xmllint (Debian's libxml2-utils) validates JUnit reports against report/schema/junit.xsd.
+## npm packages are installed by the tests themselves into .cache/.
+test-deps:
+	@command -v xmllint >/dev/null 2>&1 || { echo "installing libxml2-utils (xmllint)"; \
+	  apt-get install -y -q libxml2-utils >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && apt-get install -y -q libxml2-utils >/dev/null; }; }
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*')); \
@@ -30,7 +37,7 @@ lint:
 	$(GO) vet ./...
 
 unit:
-	LOCKDOWN_IAMSIM=1 $(GO) test -count=1 ./...
+	LOCKDOWN_IAMSIM=1 LOCKDOWN_JUNIT_XSD=1 $(GO) test -count=1 ./...
 
 ## sarif-validate: Microsoft's SARIF validator with GitHub's ingestion rules on the renderer's golden
 ## SARIF and on the SARIF of every bundled snapshot (errors and warnings fail).

@@ -64,3 +64,23 @@ test_missing_keys_reported if {
 	d := lockdown.iam.decide(alice(require_mfa_bool_false), "s3:ListAllMyBuckets", "*", "none")
 	"aws:MultiFactorAuthPresent" in d.missing
 }
+
+require_mfa_boolifexists := {
+	"Version": "2012-10-17",
+	"Statement": [
+		{"Effect": "Allow", "Action": "*", "Resource": "*"},
+		{
+			"Effect": "Deny", "NotAction": "iam:*", "Resource": "*",
+			"Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
+		},
+	],
+}
+
+# The equivalent encoding denies in both contexts without MFA, like Null.
+test_boolifexists_equivalent_to_null if {
+	every ctx in ["access_key", "session_no_mfa"] {
+		lockdown.iam.decide(alice(require_mfa_boolifexists), "s3:ListAllMyBuckets", "*", ctx).decision == "ExplicitDeny"
+		lockdown.iam.decide(alice(require_mfa_null), "s3:ListAllMyBuckets", "*", ctx).decision == "ExplicitDeny"
+	}
+	lockdown.iam.decide(alice(require_mfa_boolifexists), "s3:ListAllMyBuckets", "*", "mfa_session").allowed
+}

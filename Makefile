@@ -7,8 +7,10 @@ BENCH_SNAPSHOT := .cache/bench/snapshot-10k.json
 # The reference data (AWS managed policies, the Service Authorization
 # Reference, the guide) sits beside the repository; tests that read it
 # skip, saying so, when it is absent.
+ifneq ($(wildcard $(CURDIR)/../shared/data),)
 LOCKDOWN_SHARED_DATA ?= $(abspath $(CURDIR)/../shared/data)
 export LOCKDOWN_SHARED_DATA
+endif
 
 .PHONY: all build demo test test-deps lint unit sarif-validate bench clean
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
+	"github.com/lockdown-dev/lockdown/internal/synth"
 )
 
 const (
@@ -126,6 +127,28 @@ func TestVariableResourcesAreNotShared(t *testing.T) {
 		a := an.Users["arn:aws:iam::123456789012:user/"+name].AssumeAdmin
 		if a.Roles != 1 || a.LoopholeCount != 1 || a.Loopholes[0].Role != "arn:aws:iam::123456789012:role/"+name {
 			t.Fatalf("%s: %+v; want exactly their own role, assumable without MFA", name, a)
+		}
+	}
+}
+
+// Users are analysed concurrently with shared caches; the verdicts must
+// not depend on which goroutine got there first.
+func TestAnalyzeDeterministic(t *testing.T) {
+	snap := synth.Generate(synth.Config{Users: 300, Roles: 60, Policies: 150, Seed: 7})
+	var first []byte
+	for i := 0; i < 3; i++ {
+		a, err := New(snap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(a.Analyze(AnalyzeOptions{Now: snap.CollectedAt}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = b
+		} else if string(b) != string(first) {
+			t.Fatal("two analyses of the same snapshot differ")
 		}
 	}
 }

@@ -312,23 +312,26 @@ func (z *analyzer) requestKey(s *Subject, action string) setKey {
 		svc, _, _ := strings.Cut(strings.ToLower(action), ":")
 		var sig []byte
 		dep := false
-		scan := func(prefix byte, p *iampolicy.Policy) {
+		// The policy's kind (user-managed, group-inline, boundary, ...) is
+		// part of the key: decisions report it.
+		scan := func(kind string, p *iampolicy.Policy) {
 			for i := range p.Statements {
 				st := &p.Statements[i]
 				if !z.covers(st, svc, action) {
 					continue
 				}
-				sig = append(sig, prefix)
+				sig = append(sig, kind...)
+				sig = append(sig, ':')
 				sig = strconv.AppendInt(sig, int64(z.statementID(st)), 10)
 				dep = dep || statementDependsOnPrincipal(st) || hasVariable(st.Resource) || hasVariable(st.NotResource)
 			}
 		}
 		for _, r := range s.Set.Identity {
-			scan('i', r.Policy)
+			scan(r.Kind, r.Policy)
 		}
 		if s.Set.Boundary != nil {
-			sig = append(sig, 'B')
-			scan('b', s.Set.Boundary.Policy)
+			sig = append(sig, '|')
+			scan("boundary", s.Set.Boundary.Policy)
 		}
 		v, _ = z.actionDep.LoadOrStore(dk, actionInfo{sig: string(sig), dep: dep})
 	}

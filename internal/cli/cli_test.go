@@ -192,3 +192,28 @@ func TestSimulate(t *testing.T) {
 		t.Fatalf("simulation on a snapshot without policies must refuse, exit %d", code)
 	}
 }
+
+// A policy IAM would not accept makes every policy check NOT_ASSESSED,
+// naming the policy, statement and field; none of them passes.
+func TestUnparseablePolicyFailsClosed(t *testing.T) {
+	data, err := os.ReadFile(snapshotPath("guide-compliant.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(data), `"Effect": "Allow"`, `"Effect": "Permit"`, 1)
+	if bad == string(data) {
+		t.Fatal("no Allow statement to break")
+	}
+	path := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(path, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := run(t, "audit", "--snapshot", path, "--format", "json", "--check", "LD-MFA-01", "--check", "LD-ADM-01")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.Contains(out, `"status": "PASS"`) || strings.Count(out, `"status": "NOT_ASSESSED"`) != 2 ||
+		!strings.Contains(out, `field Effect: must be exactly \"Allow\" or \"Deny\", got \"Permit\"`) {
+		t.Fatalf("want two NOT_ASSESSED results naming the bad field, got\n%s", out)
+	}
+}

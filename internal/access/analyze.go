@@ -177,13 +177,12 @@ type analyzer struct {
 
 	// decisions caches Evaluate for requests whose outcome cannot depend on
 	// who the principal is (see requestKey).
-	decisions  sync.Map // string -> iampolicy.Decision
-	probes     sync.Map // policy-set key -> []probe
-	stmtSvcs   sync.Map // *iampolicy.Statement -> stmtServices
-	actionDep  sync.Map // policy-set key + action -> actionInfo
-	stmtIDs    sync.Map // *iampolicy.Statement -> int
-	depMu      sync.Mutex
-	dependent  map[*iampolicy.Policy]bool
+	decisions  sync.Map   // decisionKey -> iampolicy.Decision
+	probes     sync.Map   // policy-set key -> []probe
+	stmtSvcs   sync.Map   // *iampolicy.Statement -> stmtServices
+	actionDep  sync.Map   // actionKey -> actionInfo
+	stmtIDs    sync.Map   // *iampolicy.Statement -> int
+	mu         sync.Mutex // guards setIDs and nextStmtID
 	setIDs     map[string]int
 	nextStmtID int
 }
@@ -192,7 +191,7 @@ type analyzer struct {
 // principal. It is deterministic for a snapshot.
 func (a *Account) Analyze(opts AnalyzeOptions) *Analysis {
 	opts.defaults()
-	z := &analyzer{a: a, opts: opts, dependent: map[*iampolicy.Policy]bool{}, setIDs: map[string]int{}}
+	z := &analyzer{a: a, opts: opts, setIDs: map[string]int{}}
 	out := &Analysis{Users: map[string]*UserAccess{}, Groups: map[string]*GroupAccess{}, Roles: map[string]*RoleAccess{}}
 
 	adminRoles := []string{}
@@ -305,7 +304,7 @@ func (z *analyzer) decideCached(s *Subject, cacheTag, action, resource string, c
 // role/${aws:username} pattern decides differently for each user). Then the
 // subject itself is part of the key.
 func (z *analyzer) requestKey(s *Subject, action string) setKey {
-	pk, _ := z.policyKey(s)
+	pk := z.policyKey(s)
 	dk := actionKey{policies: pk, action: action}
 	v, ok := z.actionDep.Load(dk)
 	if !ok {
@@ -358,8 +357,8 @@ func (z *analyzer) statementID(st *iampolicy.Statement) int {
 	if v, ok := z.stmtIDs.Load(st); ok {
 		return v.(int)
 	}
-	z.depMu.Lock()
-	defer z.depMu.Unlock()
+	z.mu.Lock()
+	defer z.mu.Unlock()
 	if v, ok := z.stmtIDs.Load(st); ok {
 		return v.(int)
 	}
@@ -389,56 +388,34 @@ type (
 	}
 )
 
-// policyKey identifies the policies alone (interned), and says whether a
-// condition among them depends on the principal.
-func (z *analyzer) policyKey(s *Subject) (int, bool) {
+// policyKey identifies a subject's policies (interned to a small number):
+// the parsed policies, which managed policies share between subjects, and
+// the kind each applies as (user-managed and group-managed differ in what a
+// decision reports).
+func (z *analyzer) policyKey(s *Subject) int {
 	if s.pid != 0 {
-		return s.pid, s.pdep
+		return s.pid
 	}
-	text, dep := z.policyText(s)
-	z.depMu.Lock()
+	var b strings.Builder
+	for _, r := range s.Set.Identity {
+		fmt.Fprintf(&b, "%s:%p,", r.Kind, r.Policy)
+	}
+	if s.Set.Boundary != nil {
+		fmt.Fprintf(&b, "|%p", s.Set.Boundary.Policy)
+	}
+	text := b.String()
+	z.mu.Lock()
 	id, ok := z.setIDs[text]
 	if !ok {
 		id = len(z.setIDs) + 1
 		z.setIDs[text] = id
 	}
-	z.depMu.Unlock()
-	s.pid, s.pdep = id, dep
-	return id, dep
-}
-
-func (z *analyzer) policyText(s *Subject) (string, bool) {
-	var b strings.Builder
-	dep := false
-	add := func(r *iampolicy.PolicyRef) {
-		fmt.Fprintf(&b, "%p,", r.Policy)
-		dep = dep || z.conditionsDependOnPrincipal(r.Policy)
-	}
-	for i := range s.Set.Identity {
-		add(&s.Set.Identity[i])
-	}
-	if s.Set.Boundary != nil {
-		b.WriteString("|")
-		add(s.Set.Boundary)
-	}
-	return b.String(), dep
+	z.mu.Unlock()
+	s.pid = id
+	return id
 }
 
 var principalKeyPrefixes = []string{"aws:username", "aws:userid", "aws:principaltag", "aws:principalarn", "aws:sourceidentity", "aws:principalisawsservice"}
-
-func (z *analyzer) conditionsDependOnPrincipal(p *iampolicy.Policy) bool {
-	z.depMu.Lock()
-	defer z.depMu.Unlock()
-	if v, ok := z.dependent[p]; ok {
-		return v
-	}
-	dep := false
-	for i := range p.Statements {
-		dep = dep || statementDependsOnPrincipal(&p.Statements[i])
-	}
-	z.dependent[p] = dep
-	return dep
-}
 
 func statementDependsOnPrincipal(st *iampolicy.Statement) bool {
 	for _, c := range st.Conditions {
@@ -818,7 +795,7 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 // userProbes: a fixed sample of every service's actions plus every concrete
 // action the user's Allow statements name, minus self-service.
 func (z *analyzer) userProbes(u *Subject) []probe {
-	key, _ := z.policyKey(u)
+	key := z.policyKey(u)
 	if p, ok := z.probes.Load(key); ok {
 		return p.([]probe)
 	}

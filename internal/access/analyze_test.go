@@ -152,3 +152,24 @@ func TestAnalyzeDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// The same managed policy attached to a user and reached through a group:
+// each user's evidence names the way it applies to them, however the
+// shared decisions were computed.
+func TestSharedDecisionsKeepThePolicyKind(t *testing.T) {
+	s := guideAccount(false)
+	// Same single policy for both users: directly for dave, via a group for erin.
+	s.Groups = append(s.Groups, snapshot.Group{Name: "Ops", ARN: "arn:aws:iam::123456789012:group/Ops", AttachedPolicies: attach("AdminPolicy")})
+	s.Users = append(s.Users,
+		snapshot.User{Name: "dave", ID: "AIDAEXAMPLEDAVE000001", ARN: "arn:aws:iam::123456789012:user/dave", AttachedPolicies: attach("AdminPolicy")},
+		snapshot.User{Name: "erin", ID: "AIDAEXAMPLEERIN000001", ARN: "arn:aws:iam::123456789012:user/erin", Groups: []string{"Ops"}})
+	for i := 0; i < 30; i++ {
+		an := analyzeSnap(t, s)
+		if k := an.Users["arn:aws:iam::123456789012:user/dave"].Admin[0].Kind; k != "user-managed" {
+			t.Fatalf("run %d: dave's admin grant kind %q, want user-managed", i, k)
+		}
+		if k := an.Users["arn:aws:iam::123456789012:user/erin"].Admin[0].Kind; k != "group-managed" {
+			t.Fatalf("run %d: erin's admin grant kind %q, want group-managed", i, k)
+		}
+	}
+}

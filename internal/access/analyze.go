@@ -155,16 +155,12 @@ type Analysis struct {
 type AnalyzeOptions struct {
 	Now             time.Time
 	MaxMFAAge       int // seconds; an MFA session older than this must not assume an admin role (3600)
-	MaxRoleSession  int // seconds (3600)
 	MaxWildcardList int // expand a wildcard Action to at most this many probes (64)
 }
 
 func (o *AnalyzeOptions) defaults() {
 	if o.MaxMFAAge <= 0 {
 		o.MaxMFAAge = 3600
-	}
-	if o.MaxRoleSession <= 0 {
-		o.MaxRoleSession = 3600
 	}
 	if o.MaxWildcardList <= 0 {
 		o.MaxWildcardList = 64
@@ -255,11 +251,7 @@ func grantFrom(ctxName, action, resource string, d iampolicy.Decision, set iampo
 	g := Grant{Context: ctxName, Action: action, Resource: resource}
 	for _, m := range d.Matched {
 		if m.Effect == "Allow" {
-			g.Policy, g.Kind = m.Policy, m.PolicyKind
-			g.Statement = m.Sid
-			if g.Statement == "" {
-				g.Statement = fmt.Sprintf("#%d", m.Index)
-			}
+			g.Policy, g.Kind, g.Statement = m.Policy, m.PolicyKind, m.Label()
 			g.PolicyARN = policyARN(set, m.Policy, m.PolicyKind)
 			break
 		}
@@ -567,11 +559,7 @@ func (z *analyzer) trust(r *Subject) Trust {
 			}
 			for _, m := range d.Matched {
 				if m.Effect == "Allow" && m.PolicyKind == "trust" {
-					label := m.Sid
-					if label == "" {
-						label = fmt.Sprintf("#%d", m.Index)
-					}
-					noMFA[label] = true
+					noMFA[m.Label()] = true
 				}
 			}
 		}
@@ -650,11 +638,7 @@ func (z *analyzer) mfaEnforced(s *Subject) (ok bool, evidence, gap string) {
 			if evidence == "" {
 				for _, m := range d.Matched {
 					if m.Effect == "Deny" {
-						label := m.Sid
-						if label == "" {
-							label = fmt.Sprintf("#%d", m.Index)
-						}
-						evidence = m.Policy + " statement " + label
+						evidence = m.Policy + " statement " + m.Label()
 						break
 					}
 				}

@@ -156,11 +156,7 @@ func printSimulation(streams *term.IO, s *simulation) {
 	if len(s.Matched) > 0 {
 		fmt.Fprintf(w, "  matched statements:\n")
 		for _, m := range s.Matched {
-			label := m.Sid
-			if label == "" {
-				label = fmt.Sprintf("#%d", m.Index)
-			}
-			fmt.Fprintf(w, "    %-5s %s (%s) statement %s\n", m.Effect, m.Policy, m.PolicyKind, label)
+			fmt.Fprintf(w, "    %-5s %s (%s) statement %s\n", m.Effect, m.Policy, m.PolicyKind, m.Label())
 		}
 	}
 	if len(s.Missing) > 0 {

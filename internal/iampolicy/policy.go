@@ -80,6 +80,15 @@ func (s *Statement) Label() string {
 	return "#" + strconv.Itoa(s.Index)
 }
 
+// Label names a matched statement as Statement.Label does: its Sid, or
+// "#N" by position.
+func (m MatchedStatement) Label() string {
+	if m.Sid != "" {
+		return m.Sid
+	}
+	return "#" + strconv.Itoa(m.Index)
+}
+
 // PrincipalSpec is a parsed Principal or NotPrincipal element.
 type PrincipalSpec struct {
 	Wildcard      bool // "Principal": "*" (or {"AWS": "*"})

@@ -359,7 +359,7 @@ func matchValue(op *opInfo, cv *condValue, v string, e *env) (match, ok bool) {
 		if !cv.valid || !tok {
 			return false, false
 		}
-		return compareInt(op.cmp, t, cv.t), true
+		return compare(op.cmp, t, cv.t), true
 	case famIP:
 		a, err := netip.ParseAddr(strings.TrimSpace(v))
 		if !cv.valid || err != nil {
@@ -377,23 +377,8 @@ func matchValue(op *opInfo, cv *condValue, v string, e *env) (match, ok bool) {
 	return false, false
 }
 
-func compare(c cmpKind, a, b float64) bool {
-	switch c {
-	case cmpEq:
-		return a == b
-	case cmpLt:
-		return a < b
-	case cmpLe:
-		return a <= b
-	case cmpGt:
-		return a > b
-	case cmpGe:
-		return a >= b
-	}
-	return false
-}
-
-func compareInt(c cmpKind, a, b int64) bool {
+// compare applies a Numeric or Date comparison.
+func compare[T int64 | float64](c cmpKind, a, b T) bool {
 	switch c {
 	case cmpEq:
 		return a == b

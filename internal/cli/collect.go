@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -59,5 +60,12 @@ func runCollect(ctx context.Context, o *collectOptions, streams *term.IO) error 
 		}
 	}
 	fmt.Fprintf(streams.Err, "lockdown: snapshot of account %s written to %s (%d source(s) incomplete)\n", snap.Account.ID, o.Output, failed)
+	return nil
+}
+
+func writeFile(path string, data []byte) error {
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
 	return nil
 }

@@ -61,22 +61,13 @@ func TestBundledSnapshotsGiveExpectedVerdicts(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := map[findings.Status]map[string]string{findings.Fail: {}, findings.NotAssessed: {}}
-			seen := map[string]bool{}
 			for _, r := range results {
-				seen[r.CheckID] = true
 				if m, ok := got[r.Status]; ok {
 					m[r.CheckID] = r.Resource.Name + ": " + r.Message
 				}
 			}
 			compare(t, "FAIL", got[findings.Fail], e.Fail)
 			compare(t, "NOT_ASSESSED", got[findings.NotAssessed], e.NotAssessed)
-			for _, id := range implemented {
-				if !seen[id] && !slices.Contains(e.NotAssessed, id) {
-					// A check that examined nothing is acceptable only
-					// when there was nothing of its kind to examine.
-					t.Logf("%s produced no result", id)
-				}
-			}
 		})
 	}
 }

@@ -27,6 +27,22 @@ func renderJSON(w io.Writer, rep *findings.Report, _ Options) error {
 	if out.Results == nil {
 		out.Results = []findings.Result{}
 	}
+	if out.Parameters == nil {
+		out.Parameters = map[string]any{}
+	}
+	for _, l := range []*[]string{&out.SelectedChecks, &out.SkippedChecks} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if out.Incomplete == nil {
+		out.Incomplete = []findings.Cause{}
+	}
+	for i := range out.Incomplete {
+		if out.Incomplete[i].Checks == nil {
+			out.Incomplete[i].Checks = []string{}
+		}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")

@@ -261,7 +261,17 @@ func buildReport(snap *snapshot.Snapshot, data []byte, path string, all []findin
 			}
 		}
 	}
+	selectedIDs := make([]string, len(checks))
+	for i, c := range checks {
+		selectedIDs[i] = c.ID
+	}
+	complete := true
+	for _, r := range results {
+		complete = complete && r.Status != findings.NotAssessed
+	}
 	return &findings.Report{
+		SelectedChecks: selectedIDs,
+		Complete:       complete,
 		Schema:         findings.ReportSchemaV1,
 		ToolVersion:    Version,
 		AccountID:      snap.Account.ID,

@@ -11,6 +11,10 @@ const (
 	ExitFindings = 1 // failing findings at or above --fail-on
 	ExitInput    = 2 // usage or input error
 	ExitRuntime  = 3 // collection or runtime error
+	// ExitIncomplete: nothing fails at or above --fail-on, but some selected
+	// check is NOT_ASSESSED (or, for collect, some source failed).
+	// --allow-incomplete turns it into 0.
+	ExitIncomplete = 4
 )
 
 // exitError carries the exit code an error should produce.

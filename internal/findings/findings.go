@@ -5,6 +5,8 @@ package findings
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -18,6 +20,11 @@ const (
 	Pass        Status = "PASS"
 	Fail        Status = "FAIL"
 	NotAssessed Status = "NOT_ASSESSED"
+	// NotApplicable means the check has nothing to judge here (for example
+	// the local AWS CLI checks on a machine with no AWS CLI configuration).
+	// It is never a PASS: it affects neither the exit code nor completeness,
+	// and every renderer shows it apart from passing results, with its reason.
+	NotApplicable Status = "NOT_APPLICABLE"
 )
 
 // Severity of a check, lowest to highest.
@@ -86,6 +93,20 @@ type Result struct {
 	Message     string   `json:"message"`
 	Detail      string   `json:"detail,omitempty"` // distinguishes several results on one resource
 	Fingerprint string   `json:"fingerprint"`
+	// Evidence is everything behind the message, never truncated: where a
+	// message says "(19 more)", Evidence lists all of them.
+	Evidence *Evidence `json:"evidence,omitempty"`
+}
+
+// Evidence is the structured detail behind a result. Every list is sorted
+// and complete. "*" in Actions means any action.
+type Evidence struct {
+	Actions    []string `json:"actions,omitempty"`
+	Resources  []string `json:"resources,omitempty"`
+	Statements []string `json:"statements,omitempty"` // "policy statement Sid-or-#N" phrases
+	Contexts   []string `json:"contexts,omitempty"`   // access_key | session_no_mfa | mfa_session
+	Principals []string `json:"principals,omitempty"` // ARNs
+	Items      []string `json:"items,omitempty"`      // other named items (profiles, keys, missing entities)
 }
 
 // Fingerprint derives a stable identity from check, account, resource and detail.
@@ -100,11 +121,14 @@ func Fingerprint(checkID, accountID, resourceARN, detail string) string {
 
 // Summary counts results.
 type Summary struct {
-	Total       int            `json:"total"`
-	Pass        int            `json:"pass"`
-	Fail        int            `json:"fail"`
-	NotAssessed int            `json:"not_assessed"`
-	FailBySev   map[string]int `json:"fail_by_severity"`
+	Total       int `json:"total"`
+	Pass        int `json:"pass"`
+	Fail        int `json:"fail"`
+	NotAssessed int `json:"not_assessed"`
+	// NotApplicable counts results with nothing to judge; they are not in
+	// Pass, and they do not make the audit incomplete.
+	NotApplicable int            `json:"not_applicable"`
+	FailBySev     map[string]int `json:"fail_by_severity"`
 }
 
 // Report is the whole outcome of one evaluation.
@@ -117,8 +141,60 @@ type Report struct {
 	SnapshotPath   string    `json:"-"`               // for renderers that point at the file (SARIF)
 	CollectedAt    time.Time `json:"collected_at"`
 	Summary        Summary   `json:"summary"`
-	Checks         []Check   `json:"checks"`
-	Results        []Result  `json:"results"`
+	// CatalogVersion identifies the set of built-in checks (and their
+	// metadata) that produced this report.
+	CatalogVersion string `json:"catalog_version"`
+	// Parameters are the check thresholds in force, defaults included.
+	Parameters map[string]any `json:"parameters"`
+	// SelectedChecks were evaluated; SkippedChecks were loaded but left out
+	// (--check, --skip-check). Both sorted.
+	SelectedChecks []string `json:"selected_checks"`
+	SkippedChecks  []string `json:"skipped_checks"`
+	// Complete is false when any selected check is NOT_ASSESSED on any
+	// resource; Incomplete then says why, one cause per line.
+	Complete   bool     `json:"complete"`
+	Incomplete []Cause  `json:"incomplete"`
+	Checks     []Check  `json:"checks"`
+	Results    []Result `json:"results"`
+}
+
+// Cause is one reason an audit is incomplete: a source that failed (with the
+// API action and error) or one item that could not be read, and the checks
+// it left NOT_ASSESSED.
+type Cause struct {
+	Source    string   `json:"source"`           // snapshot source, e.g. authorization_details
+	Action    string   `json:"action,omitempty"` // API action, e.g. iam:GetAccountAuthorizationDetails
+	Item      string   `json:"item,omitempty"`   // the one item at fault, when it is one item
+	ErrorCode string   `json:"error_code,omitempty"`
+	Message   string   `json:"message,omitempty"`
+	Checks    []string `json:"checks"` // check IDs left NOT_ASSESSED, sorted
+}
+
+// String is the cause as one stderr line, e.g.
+// "authorization_details: iam:GetAccountAuthorizationDetails AccessDenied: 8 checks not assessed".
+func (c Cause) String() string {
+	var b strings.Builder
+	b.WriteString(c.Source)
+	b.WriteString(":")
+	if c.Action != "" {
+		b.WriteString(" " + c.Action)
+	}
+	if c.Item != "" {
+		b.WriteString(" " + c.Item)
+	}
+	if c.ErrorCode != "" {
+		b.WriteString(" " + c.ErrorCode)
+	}
+	if c.Message != "" {
+		b.WriteString(" (" + c.Message + ")")
+	}
+	n := len(c.Checks)
+	noun := "checks"
+	if n == 1 {
+		noun = "check"
+	}
+	fmt.Fprintf(&b, ": %d %s not assessed", n, noun)
+	return b.String()
 }
 
 // Summarize counts results by status and failing severity.
@@ -133,6 +209,8 @@ func Summarize(results []Result) Summary {
 			s.FailBySev[string(r.Severity)]++
 		case NotAssessed:
 			s.NotAssessed++
+		case NotApplicable:
+			s.NotApplicable++
 		}
 	}
 	return s

@@ -86,6 +86,8 @@ type SourceStatus struct {
 type SourceError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Action is the API action that failed, e.g. iam:GetAccountAuthorizationDetails.
+	Action string `json:"action,omitempty"`
 }
 
 // OK reports whether the source was collected completely.

@@ -241,7 +241,14 @@ func (p *ManagedPolicy) DefaultDocument() json.RawMessage {
 // AWSConfig is what lockdown read from the local AWS CLI configuration:
 // profile settings and access key IDs only, never secret keys or tokens.
 type AWSConfig struct {
-	Dir                  string       `json:"dir"`
+	Dir string `json:"dir"`
+	// ConfigFile and CredentialsFile are the paths read, as the SDK picks
+	// them (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, or Dir).
+	ConfigFile      string `json:"config_file,omitempty"`
+	CredentialsFile string `json:"credentials_file,omitempty"`
+	// Explicit is true when the user named the directory (--aws-config-dir):
+	// the local checks then apply even where no file exists.
+	Explicit             bool         `json:"explicit,omitempty"`
 	CredentialsFileMode  string       `json:"credentials_file_mode,omitempty"` // e.g. "0600"
 	CredentialsFileFound bool         `json:"credentials_file_found"`
 	ConfigFileFound      bool         `json:"config_file_found"`

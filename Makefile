@@ -12,7 +12,7 @@ LOCKDOWN_SHARED_DATA ?= $(abspath $(CURDIR)/../shared/data)
 export LOCKDOWN_SHARED_DATA
 endif
 
-.PHONY: all build demo test test-deps lint unit sarif-validate bench clean
+.PHONY: all build demo test deps lint unit sarif-validate bench clean
 
 all: build
 
@@ -23,15 +23,26 @@ build:
 demo:
 	@$(GO) run ./cmd/lockdown audit --snapshot testdata/snapshots/guide-as-written.json --format table --fail-on none
 
-## test: everything CI checks. Installs its own test-only npm tools into .cache/.
-test: test-deps lint unit sarif-validate
+## test: everything CI checks, after installing what the tests need (deps).
+test: deps lint unit sarif-validate
 
-## test-deps: xmllint (Debian's libxml2-utils) validates JUnit reports against report/schema/junit.xsd.
-## npm packages are installed by the tests themselves into .cache/.
-test-deps:
-	@command -v xmllint >/dev/null 2>&1 || { echo "installing libxml2-utils (xmllint)"; \
-	  apt-get install -y -q libxml2-utils >/dev/null 2>&1 || \
-	  { apt-get update -q >/dev/null && apt-get install -y -q libxml2-utils >/dev/null; }; }
+## deps: the one step that installs the tests' tools; it says what it installs and why, and does
+## nothing for what is already there. No test installs anything itself.
+##   Debian: libxml2-utils (xmllint validates JUnit reports against report/schema/junit.xsd)
+##   npm, into .cache/: @cloud-copilot/iam-simulate (the independent IAM simulator for the
+##   differential tests) and @microsoft/sarif-multitool-linux (SARIF validation with GitHub's rules)
+DEBIAN_DEPS := xmllint:libxml2-utils
+deps:
+	@for dep in $(DEBIAN_DEPS); do \
+	  cmd=$${dep%%:*}; pkg=$${dep#*:}; \
+	  command -v $$cmd >/dev/null 2>&1 && continue; \
+	  echo "deps: installing Debian package $$pkg (for $$cmd, used by make test)"; \
+	  apt-get install -y -q $$pkg >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && apt-get install -y -q $$pkg >/dev/null; } || \
+	  { echo "deps: could not install $$pkg" >&2; exit 1; }; \
+	done
+	@bash tools/iamsim/install.sh
+	@bash tools/sarif-validate/install.sh
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*')); \
@@ -52,6 +63,7 @@ sarif-validate:
 ## bench: Go benchmarks plus a whole-audit run on a generated 10,000-user account.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@bash tools/iamsim/install.sh
 	LOCKDOWN_IAMSIM_SPEED=1 $(GO) test -count=1 -run TestSpeedAgainstSimulator -v ./internal/iampolicy/differential | grep -E 'decisions/s|goal|FAIL'
 	@mkdir -p $(dir $(BENCH_SNAPSHOT))
 	$(GO) run ./tools/gensnapshot -users 10000 -roles 2000 -policies 5000 -o $(BENCH_SNAPSHOT)

@@ -13,6 +13,7 @@ if [[ -f "$marker" ]] && cmp -s "$marker" "$here/package-lock.json" \
 	exit 0
 fi
 command -v npm >/dev/null || { echo "install.sh: npm not found in PATH (Node.js 20+ is needed)" >&2; exit 1; }
+echo "installing @cloud-copilot/iam-simulate into $prefix (the independent IAM simulator for the differential tests)" >&2
 cp "$here/package.json" "$here/package-lock.json" "$prefix/"
 # --ignore-scripts: nothing from the registry runs at install time.
 npm ci --prefix "$prefix" --ignore-scripts --no-audit --no-fund --loglevel=error >&2

@@ -5,7 +5,8 @@
 #   tools/sarif-validate/run.sh [--strict] FILE...
 #
 # The multitool is installed from npm into .cache/sarif-multitool at the
-# repository root (ignored by git) on first use. It exits 0 even when it
+# repository root (ignored by git) by install.sh (make deps); this script
+# never installs anything. It exits 0 even when it
 # finds problems, so this script reads its output log and exits 1 when any
 # error-level result exists (with --strict, or SARIF_VALIDATE_STRICT=1, also
 # for warnings). Notes are counted but never fail the run. Exit 2 means the
@@ -13,8 +14,7 @@
 # makes network requests (SARIF2006, URI reachability).
 set -euo pipefail
 
-MULTITOOL_VERSION=5.7.0
-PACKAGE=@microsoft/sarif-multitool-linux
+. "$(dirname "${BASH_SOURCE[0]}")/version.sh"
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -61,12 +61,8 @@ if [ -f "$pkgdir/package.json" ]; then
 	installed=$(node -p "require(process.argv[1]).version" "$pkgdir/package.json" 2>/dev/null || true)
 fi
 if [ "$installed" != "$MULTITOOL_VERSION" ]; then
-	echo "sarif-validate: installing $PACKAGE@$MULTITOOL_VERSION into $cache" >&2
-	mkdir -p "$cache"
-	if ! npm install --prefix "$cache" --no-audit --no-fund --loglevel=error "$PACKAGE@$MULTITOOL_VERSION" >&2; then
-		echo "sarif-validate: npm install of $PACKAGE@$MULTITOOL_VERSION failed" >&2
-		exit 2
-	fi
+	echo "sarif-validate: $PACKAGE@$MULTITOOL_VERSION is not installed in $cache: run make deps (tools/sarif-validate/install.sh)" >&2
+	exit 2
 fi
 # The package's postinstall does this, but npm may be configured not to run
 # install scripts.

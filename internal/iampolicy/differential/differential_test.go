@@ -105,8 +105,8 @@ func TestDifferential(t *testing.T) {
 	}
 	ctx := context.Background()
 	tool := Tool{Root: repoRoot}
-	if err := tool.Install(ctx); err != nil {
-		t.Fatalf("installing the simulator: %v", err)
+	if err := tool.Installed(); err != nil {
+		t.Fatal(err)
 	}
 	known, err := LoadKnown(filepath.Join("KNOWN_DIFFERENCES.md"))
 	if err != nil {
@@ -259,8 +259,8 @@ func TestMinimizeDisagreements(t *testing.T) {
 	}
 	ctx := context.Background()
 	tool := Tool{Root: repoRoot}
-	if err := tool.Install(ctx); err != nil {
-		t.Fatalf("installing the simulator: %v", err)
+	if err := tool.Installed(); err != nil {
+		t.Fatal(err)
 	}
 	cases := Generate(seed, nCases)
 	sims, err := tool.Run(ctx, cases)

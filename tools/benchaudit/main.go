@@ -1,17 +1,28 @@
-// Command benchaudit measures a whole offline audit of one snapshot: load,
-// facts and policy analysis, Rego evaluation, JSON rendering. It prints wall
-// times per phase and the process's peak resident memory.
+// Command benchaudit measures a whole offline audit of snapshots: load,
+// facts and policy analysis, Rego evaluation, JSON rendering, against the
+// floor of merely decoding the same file with encoding/json into maps.
+// Each snapshot is audited in a child process of its own, so that its peak
+// resident memory is its own.
 //
-//	go run ./tools/benchaudit -snapshot FILE
+//	go run ./tools/benchaudit -snapshot 1k.json -snapshot 10k.json [-runs 3]
+//
+// It prints per-phase wall times (median of -runs), the audit/decode ratio,
+// peak RSS against the file size, and, with two snapshots, how time grew
+// from the first to the second against their user counts.
 package main
 
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime/pprof"
+	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -22,80 +33,210 @@ import (
 	"github.com/lockdown-dev/lockdown/report"
 )
 
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+// measurement is one child's result, passed back as JSON.
+type measurement struct {
+	Path      string             `json:"path"`
+	Users     int                `json:"users"`
+	Groups    int                `json:"groups"`
+	Roles     int                `json:"roles"`
+	Policies  int                `json:"policies"`
+	FileBytes int                `json:"file_bytes"`
+	Results   int                `json:"results"`
+	JSONBytes int                `json:"json_bytes"`
+	Phases    map[string]float64 `json:"phases"` // seconds, median of runs
+	Decode    float64            `json:"decode"` // seconds, median: encoding/json into maps
+	Audit     float64            `json:"audit"`  // seconds, median: load through render
+	PeakRSS   int64              `json:"peak_rss"`
+}
+
+var phaseOrder = []string{"load+validate", "compile checks", "facts (alone)", "evaluate", "render json"}
+
 func main() {
-	path := flag.String("snapshot", "", "snapshot file to audit")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the evaluation to this file")
+	var paths multiFlag
+	flag.Var(&paths, "snapshot", "snapshot file to audit (repeatable; two give a growth ratio)")
+	runs := flag.Int("runs", 3, "runs per snapshot; medians are reported")
+	child := flag.Bool("child", false, "measure one snapshot and print JSON (internal)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of one audit to this file")
+	memProfile := flag.String("memprofile", "", "write an allocation profile of one audit to this file")
 	flag.Parse()
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
+	if len(paths) == 0 || *runs < 1 {
+		fmt.Fprintln(os.Stderr, "usage: benchaudit -snapshot FILE [-snapshot FILE] [-runs N] [-cpuprofile F] [-memprofile F]")
+		os.Exit(2)
+	}
+	if *child {
+		m, err := measure(paths[0], *runs, *cpuProfile, *memProfile)
+		if err == nil {
+			err = json.NewEncoder(os.Stdout).Encode(m)
+		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "benchaudit:", err)
 			os.Exit(1)
 		}
-		if err := pprof.StartCPUProfile(f); err != nil {
+		return
+	}
+	var ms []measurement
+	for _, p := range paths {
+		m, err := inChild(p, *runs, *cpuProfile, *memProfile)
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "benchaudit:", err)
 			os.Exit(1)
 		}
-		defer pprof.StopCPUProfile()
+		ms = append(ms, m)
+		print(m, *runs)
 	}
-	if *path == "" {
-		fmt.Fprintln(os.Stderr, "benchaudit: -snapshot FILE is required")
-		os.Exit(2)
-	}
-	if err := run(*path); err != nil {
-		pprof.StopCPUProfile()
-		fmt.Fprintln(os.Stderr, "benchaudit:", err)
-		os.Exit(1)
+	if len(ms) >= 2 {
+		a, b := ms[0], ms[len(ms)-1]
+		if a.Users > 0 && a.Audit > 0 {
+			fmt.Printf("growth %d -> %d users: x%.1f users, audit time x%.2f (linear would be x%.1f)\n",
+				a.Users, b.Users, float64(b.Users)/float64(a.Users), b.Audit/a.Audit, float64(b.Users)/float64(a.Users))
+		}
 	}
 }
 
-func run(path string) error {
-	t0 := time.Now()
+func inChild(path string, runs int, cpu, mem string) (measurement, error) {
+	args := []string{"-child", "-snapshot", path, "-runs", fmt.Sprint(runs)}
+	if cpu != "" {
+		args = append(args, "-cpuprofile", cpu)
+	}
+	if mem != "" {
+		args = append(args, "-memprofile", mem)
+	}
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return measurement{}, fmt.Errorf("%s: %w", path, err)
+	}
+	var m measurement
+	if err := json.Unmarshal(out, &m); err != nil {
+		return m, fmt.Errorf("%s: reading the child's figures: %w", path, err)
+	}
+	return m, nil
+}
+
+func print(m measurement, runs int) {
+	fmt.Printf("snapshot: %s (%d users, %d groups, %d roles, %d policies, %.1f MB; median of %d runs)\n", m.Path,
+		m.Users, m.Groups, m.Roles, m.Policies, float64(m.FileBytes)/1e6, runs)
+	for _, p := range phaseOrder {
+		fmt.Printf("  %-16s %8.2f s\n", p, m.Phases[p])
+	}
+	fmt.Printf("  %-16s %8.2f s  (%d results, JSON report %.1f MB)\n", "audit (total)", m.Audit, m.Results, float64(m.JSONBytes)/1e6)
+	fmt.Printf("  %-16s %8.2f s  (encoding/json into maps)\n", "decode floor", m.Decode)
+	if m.Decode > 0 {
+		fmt.Printf("  audit / decode   %8.1f x   (target <= 5)\n", m.Audit/m.Decode)
+	}
+	fmt.Printf("  peak RSS         %8.1f MB  (%.1f x the file; target <= 10)\n", float64(m.PeakRSS)/1e6, float64(m.PeakRSS)/float64(max(m.FileBytes, 1)))
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+func measure(path string, runs int, cpu, mem string) (measurement, error) {
+	m := measurement{Path: path, Phases: map[string]float64{}}
+	phases := map[string][]float64{}
+	var audits, decodes []float64
+	for i := 0; i < runs; i++ {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return m, err
+		}
+		t := time.Now()
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			return m, fmt.Errorf("%s: %w", path, err)
+		}
+		decodes = append(decodes, time.Since(t).Seconds())
+		v = nil
+
+		var stop func()
+		if i == 0 && cpu != "" {
+			f, err := os.Create(cpu)
+			if err != nil {
+				return m, err
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return m, err
+			}
+			stop = func() { pprof.StopCPUProfile(); f.Close() }
+		}
+		total, err := auditOnce(path, &m, phases)
+		audits = append(audits, total.Seconds())
+		if stop != nil {
+			stop()
+		}
+		if err != nil {
+			return m, err
+		}
+		if i == 0 && mem != "" {
+			f, err := os.Create(mem)
+			if err != nil {
+				return m, err
+			}
+			if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+				return m, errors.Join(err, f.Close())
+			}
+			f.Close()
+		}
+	}
+	for k, v := range phases {
+		m.Phases[k] = median(v)
+	}
+	m.Audit, m.Decode = median(audits), median(decodes)
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	m.PeakRSS = ru.Maxrss * 1024
+	return m, nil
+}
+
+// auditOnce runs the offline audit path once, as `lockdown audit --snapshot
+// FILE --format json` does, timing each phase. The total it returns leaves
+// out the extra facts pass made only to show how evaluation splits.
+func auditOnce(path string, m *measurement, phases map[string][]float64) (time.Duration, error) {
+	var total time.Duration
+	lap := time.Now()
+	mark := func(name string, counted bool) {
+		d := time.Since(lap)
+		phases[name] = append(phases[name], d.Seconds())
+		if counted {
+			total += d
+		}
+		lap = time.Now()
+	}
 	snap, data, err := snapshot.Load(path)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	tLoad := time.Since(t0)
-
-	t1 := time.Now()
+	mark("load+validate", true)
 	eng, err := engine.New(engine.Options{})
 	if err != nil {
-		return err
+		return 0, err
 	}
-	tCompile := time.Since(t1)
-
-	// Facts alone, to show how the evaluation time splits.
-	t2 := time.Now()
+	mark("compile checks", true)
 	if _, err := facts.Build(snap); err != nil {
-		return err
+		return 0, err
 	}
-	tFacts := time.Since(t2)
-
-	t3 := time.Now()
+	mark("facts (alone)", false)
 	results, err := eng.Evaluate(context.Background(), snap, nil)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	tEval := time.Since(t3)
-
-	t4 := time.Now()
+	mark("evaluate", true)
 	rep := &findings.Report{Schema: findings.ReportSchemaV1, AccountID: snap.Account.ID, SnapshotDigest: snapshot.Digest(data),
 		CollectedAt: snap.CollectedAt, Summary: findings.Summarize(results), Checks: eng.Checks(), Results: results}
 	var buf bytes.Buffer
 	if err := report.Render(&buf, "json", rep, report.Options{}); err != nil {
-		return err
+		return 0, err
 	}
-	tRender := time.Since(t4)
-
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	fmt.Printf("snapshot: %s (%d users, %d groups, %d roles, %d policies, %.1f MB)\n", path,
-		len(snap.Users), len(snap.Groups), len(snap.Roles), len(snap.Policies), float64(len(data))/1e6)
-	fmt.Printf("load+validate   %8.2f s\n", tLoad.Seconds())
-	fmt.Printf("compile checks  %8.2f s\n", tCompile.Seconds())
-	fmt.Printf("facts (alone)   %8.2f s\n", tFacts.Seconds())
-	fmt.Printf("evaluate        %8.2f s  (facts + policy analysis + Rego; %d results)\n", tEval.Seconds(), len(results))
-	fmt.Printf("render json     %8.2f s  (%.1f MB)\n", tRender.Seconds(), float64(buf.Len())/1e6)
-	fmt.Printf("peak RSS        %8.1f MB\n", float64(ru.Maxrss)/1024)
-	return nil
+	mark("render json", true)
+	m.Users, m.Groups, m.Roles, m.Policies = len(snap.Users), len(snap.Groups), len(snap.Roles), len(snap.Policies)
+	m.FileBytes, m.Results, m.JSONBytes = len(data), len(results), buf.Len()
+	return total, nil
 }

@@ -295,12 +295,15 @@ func defaultSnapshotPath(outputs []outputSpec, account string) string {
 	return name
 }
 
+// writeOutput writes report files (tests replace it to make a write fail).
+var writeOutput = fileout.WriteFile
+
 func writeReport(out outputSpec, rep *findings.Report, opts report.Options) error {
 	var buf bytes.Buffer
 	if err := report.Render(&buf, out.Format, rep, opts); err != nil {
 		return fmt.Errorf("rendering %s report: %w", out.Format, err)
 	}
-	if err := fileout.WriteFile(out.Path, buf.Bytes(), fileout.UserNamed); err != nil {
+	if err := writeOutput(out.Path, buf.Bytes(), fileout.UserNamed); err != nil {
 		return fmt.Errorf("writing %s report %s: %w", out.Format, out.Path, err)
 	}
 	return nil

@@ -139,7 +139,23 @@ func SamePath(a, b string) bool {
 	return ea == nil && eb == nil && os.SameFile(sa, sb)
 }
 
+// key is p made absolute, with symbolic links resolved (a dangling link
+// too: it names the file a write would create).
 func key(p string) string {
+	for range 40 {
+		st, err := os.Lstat(p)
+		if err != nil || st.Mode()&fs.ModeSymlink == 0 {
+			break
+		}
+		target, err := os.Readlink(p)
+		if err != nil {
+			break
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(p), target)
+		}
+		p = target
+	}
 	abs, err := filepath.Abs(p)
 	if err != nil {
 		return filepath.Clean(p)

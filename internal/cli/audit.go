@@ -150,7 +150,7 @@ func runAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatSet 
 			if err := fileout.WriteFile(snapPath, snapData, named); err != nil {
 				return asRuntime(fmt.Errorf("writing snapshot %s: %w", snapPath, err))
 			}
-			fmt.Fprintf(streams.Err, "lockdown: snapshot written to %s\n", snapPath)
+			printErr(streams.Err, "snapshot written to "+snapPath)
 		}
 	case "-":
 		snapData, err = io.ReadAll(streams.In)

@@ -75,7 +75,7 @@ func runCollect(ctx context.Context, o *collectOptions, streams *term.IO) error 
 	}
 	failed := failedSources(snap)
 	if o.Output != "-" {
-		fmt.Fprintf(streams.Err, "lockdown: snapshot of account %s written to %s (%d source(s) incomplete)\n", snap.Account.ID, o.Output, len(failed))
+		printErr(streams.Err, fmt.Sprintf("snapshot of account %s written to %s (%d source(s) incomplete)", snap.Account.ID, o.Output, len(failed)))
 	}
 	for _, line := range failed {
 		printErr(streams.Err, "incomplete: "+line)

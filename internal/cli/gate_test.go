@@ -520,3 +520,13 @@ func TestErrorLinesAreInert(t *testing.T) {
 		t.Fatalf("raw control characters on stderr: %q", stderr)
 	}
 }
+
+// The exit-code table is in --help, code 4 included.
+func TestHelpHasExitTable(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"audit", "--help"}, {"collect", "--help"}, {}} {
+		out, _, code := run(t, args...)
+		if code != ExitOK || !strings.Contains(out, "Exit codes:") || !strings.Contains(out, "4  incomplete:") || !strings.Contains(out, "--allow-incomplete") {
+			t.Errorf("%v: exit %d, no exit-code table with 4:\n%s", args, code, out)
+		}
+	}
+}

@@ -135,22 +135,8 @@ func runAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatSet 
 		if err != nil {
 			return asRuntime(err)
 		}
-		snapPath = o.SaveSnapshot
-		named := fileout.UserNamed
-		if snapPath == "" && needsSnapshotFile(plan.stdoutFormat, plan.files) {
-			snapPath = defaultSnapshotPath(plan.files, snap.Account.ID)
-			named = fileout.Implicit
-			for _, out := range plan.files {
-				if fileout.SamePath(out.Path, snapPath) {
-					return inputErr("-o %s=%s is the snapshot file SARIF points at; name the snapshot with --save-snapshot", out.Format, out.Path)
-				}
-			}
-		}
-		if snapPath != "" {
-			if err := fileout.WriteFile(snapPath, snapData, named); err != nil {
-				return asRuntime(fmt.Errorf("writing snapshot %s: %w", snapPath, err))
-			}
-			printErr(streams.Err, "snapshot written to "+snapPath)
+		if snapPath, err = persistSnapshot(o, plan, snap, snapData, streams); err != nil {
+			return err
 		}
 	case "-":
 		snapData, err = io.ReadAll(streams.In)
@@ -161,7 +147,11 @@ func runAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatSet 
 		if err != nil {
 			return asInput(err)
 		}
-		snapPath = ""
+		// SARIF points into a file: a snapshot from stdin is written
+		// beside the SARIF report, byte for byte, as a live one is.
+		if snapPath, err = persistSnapshot(o, plan, snap, snapData, streams); err != nil {
+			return err
+		}
 	default:
 		snap, snapData, err = snapshot.Load(o.SnapshotPath)
 		if err != nil {
@@ -293,6 +283,31 @@ func defaultSnapshotPath(outputs []outputSpec, account string) string {
 		}
 	}
 	return name
+}
+
+// persistSnapshot writes a snapshot that is not on disk yet (collected, or
+// read from stdin) to --save-snapshot, or beside the SARIF report when one
+// is asked for, and returns the path ("" when not written).
+func persistSnapshot(o *auditOptions, plan outputPlan, snap *snapshot.Snapshot, data []byte, streams *term.IO) (string, error) {
+	path := o.SaveSnapshot
+	named := fileout.UserNamed
+	if path == "" && needsSnapshotFile(plan.stdoutFormat, plan.files) {
+		path = defaultSnapshotPath(plan.files, snap.Account.ID)
+		named = fileout.Implicit
+		for _, out := range plan.files {
+			if fileout.SamePath(out.Path, path) {
+				return "", inputErr("-o %s=%s is the snapshot file SARIF points at; name the snapshot with --save-snapshot", out.Format, out.Path)
+			}
+		}
+	}
+	if path == "" {
+		return "", nil
+	}
+	if err := fileout.WriteFile(path, data, named); err != nil {
+		return "", asRuntime(fmt.Errorf("writing snapshot %s: %w", path, err))
+	}
+	printErr(streams.Err, "snapshot written to "+path)
+	return path, nil
 }
 
 // writeOutput writes report files (tests replace it to make a write fail).

@@ -388,6 +388,18 @@ func TestStdoutReportAndStdinSnapshot(t *testing.T) {
 	if fromStdin != fromFile {
 		t.Fatal("the report of a snapshot from stdin differs from the report of the file")
 	}
+	// SARIF of a snapshot from stdin points at a copy written beside it.
+	sarif := filepath.Join(dir, "r.sarif")
+	if _, stderr, code := runIn(t, data, "audit", "--snapshot", "-", "-o", "sarif="+sarif, "--fail-on", "none"); code != ExitOK {
+		t.Fatalf("--snapshot - -o sarif: exit %d: %s", code, stderr)
+	}
+	beside := filepath.Join(dir, "lockdown-snapshot-123456789012.json")
+	if copied, err := os.ReadFile(beside); err != nil || !bytes.Equal(copied, data) {
+		t.Fatalf("snapshot from stdin not copied beside the SARIF file: %v", err)
+	}
+	if report, _ := os.ReadFile(sarif); !bytes.Contains(report, []byte("lockdown-snapshot-123456789012.json")) {
+		t.Fatal("SARIF does not point at the copied snapshot")
+	}
 	_, stderr, code = runIn(t, []byte("{"), "audit", "--snapshot", "-")
 	if code != ExitInput || !strings.Contains(stderr, "stdin:") {
 		t.Fatalf("bad stdin snapshot: exit %d %q", code, stderr)

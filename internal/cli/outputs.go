@@ -86,7 +86,7 @@ func validateOutputPaths(o *auditOptions, plan outputPlan) error {
 			return inputErr("%s would overwrite the snapshot being audited (--snapshot %s)", p.flag, o.SnapshotPath)
 		}
 	}
-	if o.SnapshotPath == "" && o.SaveSnapshot == "" && needsSnapshotFile(plan.stdoutFormat, plan.files) {
+	if (o.SnapshotPath == "" || o.SnapshotPath == "-") && o.SaveSnapshot == "" && needsSnapshotFile(plan.stdoutFormat, plan.files) {
 		implicit := defaultSnapshotPath(plan.files, "ACCOUNT")
 		if err := fileout.CheckWritable(implicit); err != nil {
 			return inputErr("the snapshot SARIF points at (%s): %v", implicit, err)

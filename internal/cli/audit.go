@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/lockdown-dev/lockdown/internal/collect"
 	"github.com/lockdown-dev/lockdown/internal/engine"
+	"github.com/lockdown-dev/lockdown/internal/fileout"
 	"github.com/lockdown-dev/lockdown/internal/findings"
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
 	"github.com/lockdown-dev/lockdown/internal/term"
@@ -19,18 +21,20 @@ import (
 )
 
 type auditOptions struct {
-	aws          awsFlags
-	SnapshotPath string
-	SaveSnapshot string
-	Format       string
-	Outputs      []string
-	FailOn       string
-	Checks       []string
-	Params       []string
-	RulesDirs    []string
-	NoColor      bool
-	Quiet        bool
-	SARIFRoot    string
+	aws             awsFlags
+	SnapshotPath    string
+	SaveSnapshot    string
+	Format          string
+	Outputs         []string
+	FailOn          string
+	Checks          []string
+	SkipChecks      []string
+	Params          []string
+	RulesDirs       []string
+	NoColor         bool
+	Quiet           bool
+	SARIFRoot       string
+	AllowIncomplete bool
 }
 
 func newAuditCmd(streams *term.IO) *cobra.Command {
@@ -42,24 +46,36 @@ func newAuditCmd(streams *term.IO) *cobra.Command {
 
 Without --snapshot, lockdown collects from the AWS account the SDK's default
 configuration chain points at (read-only API calls only). With --snapshot FILE
-it evaluates a saved snapshot offline and loads no AWS configuration at all.`,
+it evaluates a saved snapshot offline and loads no AWS configuration at all;
+--snapshot - reads the snapshot from stdin.
+
+One report goes to stdout: --format, or -o FORMAT=- (then nothing else is
+written to stdout). Report and snapshot files are written whole (a temporary
+file renamed into place) with mode 0600; their directories must exist.
+
+An audit in which some selected check is NOT_ASSESSED is incomplete: each
+cause is printed on stderr and, unless a check fails, the exit code is 4.
+
+` + exitTable,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runAudit(cmd.Context(), o, streams, cmd.Flags().Changed("format"))
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&o.SnapshotPath, "snapshot", "", "evaluate this snapshot file offline instead of collecting")
+	fs.StringVar(&o.SnapshotPath, "snapshot", "", "evaluate this snapshot file offline instead of collecting (\"-\" for stdin)")
 	fs.StringVar(&o.SaveSnapshot, "save-snapshot", "", "also write the collected snapshot to this file")
 	fs.StringVarP(&o.Format, "format", "f", "", "report format on stdout: "+strings.Join(report.Formats(), "|")+" (default: table on a terminal or with --output, json otherwise)")
-	fs.StringArrayVarP(&o.Outputs, "output", "o", nil, "write a report to a file as FORMAT=PATH (repeatable)")
+	fs.StringArrayVarP(&o.Outputs, "output", "o", nil, "write a report as FORMAT=PATH, PATH - for stdout (repeatable)")
 	fs.StringVar(&o.FailOn, "fail-on", "low", "exit 1 when a check fails at or above this severity: critical|high|medium|low|info|none")
-	fs.StringArrayVar(&o.Checks, "check", nil, "evaluate only this check ID (repeatable)")
-	fs.StringArrayVar(&o.Params, "param", nil, "set a check threshold as KEY=VALUE, e.g. root_recent_days=30 (repeatable)")
+	fs.StringArrayVar(&o.Checks, "check", nil, "evaluate only these check IDs (repeatable, comma-separated, any case)")
+	fs.StringArrayVar(&o.SkipChecks, "skip-check", nil, "leave out these check IDs (repeatable, comma-separated, any case)")
+	fs.StringArrayVar(&o.Params, "param", nil, "set a check threshold as KEY=VALUE, e.g. root_recent_days=30 (repeatable; `lockdown checks` lists them)")
 	fs.StringArrayVar(&o.RulesDirs, "rules", nil, "directory of additional Rego checks (repeatable)")
 	fs.BoolVar(&o.NoColor, "no-color", false, "never colour the table (NO_COLOR is honoured too)")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "table and markdown: show failing results only")
 	fs.StringVar(&o.SARIFRoot, "sarif-root", "", "make SARIF artifact URIs relative to this directory (a repository root)")
+	fs.BoolVar(&o.AllowIncomplete, "allow-incomplete", false, "exit 0 instead of 4 when some check could not be assessed (the causes are still printed)")
 	o.aws.register(fs)
 	return cmd
 }
@@ -68,20 +84,9 @@ func runAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatSet 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	formats := report.Formats()
-	stdoutFormat := o.Format
-	if formatSet && !contains(formats, stdoutFormat) {
-		return inputErr("--format %q: unknown format (known: %s)", o.Format, strings.Join(formats, ", "))
-	}
-	outputs, err := parseOutputs(o.Outputs, formats)
+	plan, err := planOutputs(o, streams, formatSet)
 	if err != nil {
 		return err
-	}
-	if !formatSet {
-		stdoutFormat = "json"
-		if streams.OutIsTTY() || len(outputs) > 0 {
-			stdoutFormat = "table"
-		}
 	}
 	failOn, err := parseFailOn(o.FailOn)
 	if err != nil {
@@ -90,19 +95,26 @@ func runAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatSet 
 	if o.SnapshotPath != "" && o.SaveSnapshot != "" {
 		return inputErr("--save-snapshot needs a live collection; it cannot be used with --snapshot")
 	}
+	if err := validateOutputPaths(o, plan); err != nil {
+		return err
+	}
 	params, err := parseParams(o.Params)
 	if err != nil {
 		return err
 	}
 	eng, err := engine.New(engine.Options{ExtraRegoDirs: o.RulesDirs, Params: params})
 	if err != nil {
-		if len(o.RulesDirs) > 0 {
-			return asInput(err)
-		}
-		return asRuntime(err)
+		return engineErr(err, len(o.RulesDirs) > 0)
 	}
-	if err := validateCheckIDs(o.Checks, eng.Checks()); err != nil {
+	selected, skipped, err := selectChecks(eng, o.Checks, o.SkipChecks)
+	if err != nil {
 		return err
+	}
+	catalog := engine.CatalogVersion()
+	if rv, err := engine.RulesVersion(o.RulesDirs); err != nil {
+		return asInput(err)
+	} else if rv != "" {
+		catalog += "+rules:" + rv
 	}
 
 	var (
@@ -110,37 +122,49 @@ func runAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatSet 
 		snapData []byte
 		snapPath = o.SnapshotPath
 	)
-	if o.SnapshotPath != "" {
-		snap, snapData, err = snapshot.Load(o.SnapshotPath)
-		if err != nil {
-			return asInput(err)
-		}
-	} else {
+	switch o.SnapshotPath {
+	case "":
 		snap, err = collectLive(ctx, &o.aws, streams)
 		if err != nil {
+			return err
+		}
+		if err := requireIdentity(snap); err != nil {
 			return err
 		}
 		snapData, err = snapshot.Marshal(snap)
 		if err != nil {
 			return asRuntime(err)
 		}
-		snapPath = o.SaveSnapshot
-		if snapPath == "" && needsSnapshotFile(stdoutFormat, outputs) {
-			snapPath = defaultSnapshotPath(outputs, snap.Account.ID)
+		if snapPath, err = persistSnapshot(o, plan, snap, snapData, streams); err != nil {
+			return err
 		}
-		if snapPath != "" {
-			if err := os.WriteFile(snapPath, snapData, 0o644); err != nil {
-				return asRuntime(fmt.Errorf("writing snapshot: %w", err))
-			}
-			fmt.Fprintf(streams.Err, "lockdown: snapshot written to %s\n", snapPath)
+	case "-":
+		snapData, err = io.ReadAll(streams.In)
+		if err != nil {
+			return asInput(fmt.Errorf("reading the snapshot from stdin: %w", err))
+		}
+		snap, err = snapshot.Decode("stdin", snapData)
+		if err != nil {
+			return asInput(err)
+		}
+		// SARIF points into a file: a snapshot from stdin is written
+		// beside the SARIF report, byte for byte, as a live one is.
+		if snapPath, err = persistSnapshot(o, plan, snap, snapData, streams); err != nil {
+			return err
+		}
+	default:
+		snap, snapData, err = snapshot.Load(o.SnapshotPath)
+		if err != nil {
+			return asInput(err)
 		}
 	}
 
-	results, err := eng.Evaluate(ctx, snap, o.Checks)
+	results, err := eng.Evaluate(ctx, snap, selected)
 	if err != nil {
 		return asRuntime(err)
 	}
-	rep := buildReport(snap, snapData, snapPath, eng.Checks(), o.Checks, results)
+	rep := buildReport(snap, snapData, snapPath, eng, selected, skipped, results)
+	rep.CatalogVersion = catalog
 
 	ropts := report.Options{
 		Width:        streams.Width(),
@@ -149,18 +173,38 @@ func runAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatSet 
 		SnapshotData: snapData,
 		SARIFRoot:    o.SARIFRoot,
 	}
-	stdoutOpts := ropts
-	stdoutOpts.Color = stdoutFormat == "table" && streams.ColorEnabled(o.NoColor)
-	if err := report.Render(streams.Out, stdoutFormat, rep, stdoutOpts); err != nil {
-		return asRuntime(err)
-	}
-	for _, out := range outputs {
-		if err := writeReport(out, rep, ropts); err != nil {
-			return asRuntime(err)
+	// A report that cannot be written is reported, and the other reports
+	// are still written; the findings' exit code wins over the write error.
+	var writeErrs []error
+	if plan.stdoutFormat != "" {
+		stdoutOpts := ropts
+		stdoutOpts.Color = plan.stdoutFormat == "table" && streams.ColorEnabled(o.NoColor)
+		if err := report.Render(streams.Out, plan.stdoutFormat, rep, stdoutOpts); err != nil {
+			writeErrs = append(writeErrs, fmt.Errorf("writing %s report to stdout: %w", plan.stdoutFormat, err))
 		}
 	}
+	for _, out := range plan.files {
+		if err := writeReport(out, rep, ropts); err != nil {
+			writeErrs = append(writeErrs, err)
+		}
+	}
+	for _, c := range rep.Incomplete {
+		printErr(streams.Err, "incomplete: "+c.String())
+	}
 	if failing(rep.Results, failOn) {
+		for _, e := range writeErrs {
+			printErr(streams.Err, e.Error())
+		}
 		return &exitError{code: ExitFindings, err: fmt.Errorf("%d failing result(s) at or above severity %s", countFailing(rep.Results, failOn), o.FailOn)}
+	}
+	if len(writeErrs) > 0 {
+		for _, e := range writeErrs[:len(writeErrs)-1] {
+			printErr(streams.Err, e.Error())
+		}
+		return asRuntime(writeErrs[len(writeErrs)-1])
+	}
+	if !rep.Complete && !o.AllowIncomplete {
+		return &exitError{code: ExitIncomplete, err: fmt.Errorf("incomplete audit: %d of %d selected checks not assessed (--allow-incomplete accepts this)", notAssessedChecks(rep.Results), len(selected))}
 	}
 	return nil
 }
@@ -229,49 +273,72 @@ func needsSnapshotFile(stdoutFormat string, outputs []outputSpec) bool {
 }
 
 // defaultSnapshotPath puts the snapshot next to the SARIF file so code
-// scanning can point into it.
+// scanning can point into it. lockdown chose this name: a symbolic link
+// there is replaced, never written through.
 func defaultSnapshotPath(outputs []outputSpec, account string) string {
 	name := "lockdown-snapshot-" + account + ".json"
 	for _, o := range outputs {
-		if o.Format == "sarif" {
+		if o.Format == "sarif" && o.Path != "-" {
 			return filepath.Join(filepath.Dir(o.Path), name)
 		}
 	}
 	return name
 }
 
+// persistSnapshot writes a snapshot that is not on disk yet (collected, or
+// read from stdin) to --save-snapshot, or beside the SARIF report when one
+// is asked for, and returns the path ("" when not written).
+func persistSnapshot(o *auditOptions, plan outputPlan, snap *snapshot.Snapshot, data []byte, streams *term.IO) (string, error) {
+	path := o.SaveSnapshot
+	named := fileout.UserNamed
+	if path == "" && needsSnapshotFile(plan.stdoutFormat, plan.files) {
+		path = defaultSnapshotPath(plan.files, snap.Account.ID)
+		named = fileout.Implicit
+		for _, out := range plan.files {
+			if fileout.SamePath(out.Path, path) {
+				return "", inputErr("-o %s=%s is the snapshot file SARIF points at; name the snapshot with --save-snapshot", out.Format, out.Path)
+			}
+		}
+	}
+	if path == "" {
+		return "", nil
+	}
+	if err := fileout.WriteFile(path, data, named); err != nil {
+		return "", asRuntime(fmt.Errorf("writing snapshot %s: %w", path, err))
+	}
+	printErr(streams.Err, "snapshot written to "+path)
+	return path, nil
+}
+
+// writeOutput writes report files (tests replace it to make a write fail).
+var writeOutput = fileout.WriteFile
+
 func writeReport(out outputSpec, rep *findings.Report, opts report.Options) error {
 	var buf bytes.Buffer
 	if err := report.Render(&buf, out.Format, rep, opts); err != nil {
-		return err
+		return fmt.Errorf("rendering %s report: %w", out.Format, err)
 	}
-	if err := os.WriteFile(out.Path, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("writing %s report: %w", out.Format, err)
+	if err := writeOutput(out.Path, buf.Bytes(), fileout.UserNamed); err != nil {
+		return fmt.Errorf("writing %s report %s: %w", out.Format, out.Path, err)
 	}
 	return nil
 }
 
-func buildReport(snap *snapshot.Snapshot, data []byte, path string, all []findings.Check, selected []string, results []findings.Result) *findings.Report {
-	checks := all
-	if len(selected) > 0 {
-		checks = nil
-		for _, c := range all {
-			if contains(selected, c.ID) {
-				checks = append(checks, c)
-			}
+func buildReport(snap *snapshot.Snapshot, data []byte, path string, eng *engine.Engine, selected, skipped []string, results []findings.Result) *findings.Report {
+	var checks []findings.Check
+	for _, c := range eng.Checks() {
+		if contains(selected, c.ID) {
+			checks = append(checks, c)
 		}
 	}
-	selectedIDs := make([]string, len(checks))
-	for i, c := range checks {
-		selectedIDs[i] = c.ID
+	causes := incompleteCauses(snap, checks, results)
+	if causes == nil {
+		causes = []findings.Cause{}
 	}
-	complete := true
-	for _, r := range results {
-		complete = complete && r.Status != findings.NotAssessed
+	if skipped == nil {
+		skipped = []string{}
 	}
 	return &findings.Report{
-		SelectedChecks: selectedIDs,
-		Complete:       complete,
 		Schema:         findings.ReportSchemaV1,
 		ToolVersion:    Version,
 		AccountID:      snap.Account.ID,
@@ -280,22 +347,15 @@ func buildReport(snap *snapshot.Snapshot, data []byte, path string, all []findin
 		SnapshotPath:   path,
 		CollectedAt:    snap.CollectedAt,
 		Summary:        findings.Summarize(results),
+		CatalogVersion: engine.CatalogVersion(),
+		Parameters:     eng.Params(),
+		SelectedChecks: append([]string(nil), selected...),
+		SkippedChecks:  skipped,
+		Complete:       notAssessedChecks(results) == 0,
+		Incomplete:     causes,
 		Checks:         checks,
 		Results:        results,
 	}
-}
-
-func validateCheckIDs(ids []string, checks []findings.Check) error {
-	known := make([]string, len(checks))
-	for i, c := range checks {
-		known[i] = c.ID
-	}
-	for _, id := range ids {
-		if !contains(known, id) {
-			return inputErr("--check %q: unknown check ID (run `lockdown checks` to list them)", id)
-		}
-	}
-	return nil
 }
 
 // parseFailOn returns the lowest failing severity rank, or 0 for "none".

@@ -5,12 +5,13 @@ import (
 	"fmt"
 )
 
-// The one exit-code table.
+// The one exit-code table (also in exitTable, shown by --help, and in the
+// README).
 const (
-	ExitOK       = 0 // nothing failing at or above --fail-on
-	ExitFindings = 1 // failing findings at or above --fail-on
-	ExitInput    = 2 // usage or input error
-	ExitRuntime  = 3 // collection or runtime error
+	ExitOK       = 0 // nothing failing at or above --fail-on, every selected check assessed
+	ExitFindings = 1 // failing findings at or above --fail-on (wins over 3 and 4)
+	ExitInput    = 2 // usage or input error: command, argument, flag, --param, check ID, snapshot, rules, output path
+	ExitRuntime  = 3 // collection or runtime error: no caller identity, a report not written, a panic
 	// ExitIncomplete: nothing fails at or above --fail-on, but some selected
 	// check is NOT_ASSESSED (or, for collect, some source failed).
 	// --allow-incomplete turns it into 0.

@@ -1,14 +1,16 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
-	"strconv"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/lockdown-dev/lockdown/internal/collect"
+	"github.com/lockdown-dev/lockdown/internal/engine"
 )
 
 // awsFlags are the options for reaching a live account.
@@ -38,24 +40,96 @@ func (f *awsFlags) collectOptions() collect.Options {
 	}
 }
 
-// parseParams turns repeated key=value flags into engine parameters.
-// Integers and booleans keep their type so Rego can compare them.
+// parseParams turns repeated key=value flags into engine parameters. The
+// values stay text: the engine converts each to the type of the default
+// its check declares (METADATA custom.params), so "abc" for a number is an
+// error rather than a string Rego would compare wrongly.
 func parseParams(kvs []string) (map[string]any, error) {
 	params := map[string]any{}
 	for _, kv := range kvs {
 		k, v, ok := strings.Cut(kv, "=")
+		k = strings.TrimSpace(k)
 		if !ok || k == "" {
 			return nil, inputErr("--param %q: expected KEY=VALUE", kv)
 		}
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			params[k] = n
-		} else if b, err := strconv.ParseBool(v); err == nil {
-			params[k] = b
-		} else {
-			params[k] = v
-		}
+		params[k] = v
 	}
 	return params, nil
+}
+
+// engineErr maps an error from engine.New to the exit-code table: a bad
+// --param, a broken --rules file or an unknown check is the user's input
+// (exit 2); anything else in the built-in catalogue is a runtime error.
+func engineErr(err error, userRules bool) error {
+	var pe *engine.ParamError
+	if errors.As(err, &pe) {
+		if pe.Unknown {
+			return inputErr("--param %s: unknown parameter (known: %s)", pe.Name, strings.Join(pe.Known, ", "))
+		}
+		return inputErr("--param %s=%s: %s (used by %s)", pe.Name, pe.Value, pe.Problem, pe.UsedBy)
+	}
+	if userRules {
+		return asInput(err)
+	}
+	return asRuntime(err)
+}
+
+// splitIDs flattens repeated, comma-separated check ID flags.
+func splitIDs(flag string, values []string) ([]string, error) {
+	var out []string
+	for _, v := range values {
+		for _, id := range strings.Split(v, ",") {
+			id = strings.TrimSpace(id)
+			if id == "" {
+				return nil, inputErr("--%s %q: empty check ID", flag, v)
+			}
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// resolveIDs validates user check IDs with the engine (the one place IDs
+// are checked) and names the flag in the error.
+func resolveIDs(eng *engine.Engine, flag string, ids []string) ([]string, error) {
+	canon, err := eng.ResolveChecks(ids)
+	var ue *engine.UnknownCheckError
+	if errors.As(err, &ue) {
+		return nil, inputErr("--%s %s: unknown check ID (run `lockdown checks` to list them)", flag, quoteList(ue.IDs))
+	}
+	return canon, err
+}
+
+// selectChecks applies --check (nil: every check) and then --skip-check to
+// the loaded checks. It returns the selected and skipped IDs, both sorted.
+func selectChecks(eng *engine.Engine, checkFlags, skipFlags []string) (selected, skipped []string, err error) {
+	include, err := splitIDs("check", checkFlags)
+	if err != nil {
+		return nil, nil, err
+	}
+	skip, err := splitIDs("skip-check", skipFlags)
+	if err != nil {
+		return nil, nil, err
+	}
+	if include, err = resolveIDs(eng, "check", include); err != nil {
+		return nil, nil, err
+	}
+	if skip, err = resolveIDs(eng, "skip-check", skip); err != nil {
+		return nil, nil, err
+	}
+	for _, c := range eng.Checks() {
+		if (len(include) == 0 || contains(include, c.ID)) && !contains(skip, c.ID) {
+			selected = append(selected, c.ID)
+		} else {
+			skipped = append(skipped, c.ID)
+		}
+	}
+	if len(selected) == 0 {
+		return nil, nil, inputErr("--check/--skip-check leave no check to evaluate")
+	}
+	sort.Strings(selected)
+	sort.Strings(skipped)
+	return selected, skipped, nil
 }
 
 // outputSpec is one --output FORMAT=PATH.
@@ -69,7 +143,7 @@ func parseOutputs(specs []string, known []string) ([]outputSpec, error) {
 	for _, s := range specs {
 		f, p, ok := strings.Cut(s, "=")
 		if !ok || f == "" || p == "" {
-			return nil, inputErr("--output %q: expected FORMAT=PATH", s)
+			return nil, inputErr("--output %q: expected FORMAT=PATH (PATH - for stdout)", s)
 		}
 		if !contains(known, f) {
 			return nil, inputErr("--output %q: unknown format %q (known: %s)", s, f, strings.Join(known, ", "))

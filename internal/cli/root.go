@@ -5,35 +5,104 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
+	"github.com/lockdown-dev/lockdown/internal/engine"
 	"github.com/lockdown-dev/lockdown/internal/term"
 )
 
 // Version is set at build time with -ldflags "-X .../internal/cli.Version=...".
 var Version = "dev"
 
-// Run executes lockdown with args and returns the process exit code.
-func Run(args []string, streams *term.IO) int {
+// rootHook, when set (tests), may change the command tree before it runs.
+var rootHook func(root *cobra.Command)
+
+// Run executes lockdown with args and returns the process exit code. A panic
+// in a command is a runtime error (exit 3) reported on one line.
+func Run(args []string, streams *term.IO) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			printErr(streams.Err, fmt.Sprintf("internal error: %v", r))
+			code = ExitRuntime
+		}
+	}()
 	root := newRoot(streams)
+	if rootHook != nil {
+		rootHook(root)
+	}
 	root.SetArgs(args)
 	err := root.Execute()
 	if err != nil {
-		fmt.Fprintf(streams.Err, "lockdown: %s\n", oneLine(err.Error()))
+		printErr(streams.Err, err.Error())
 	}
 	return exitCode(err)
 }
 
+// printErr is the one place lockdown writes a message to stderr: one line,
+// redacted, with control characters shown escaped.
+func printErr(w io.Writer, msg string) {
+	fmt.Fprintf(w, "lockdown: %s\n", inert(redactLine(oneLine(msg))))
+}
+
+// redactLine removes secrets from a line before it is printed.
+// TODO(merge): internal/redact.String.
+func redactLine(s string) string { return s }
+
+// inert shows control characters and bidirectional overrides escaped, so a
+// message quoting hostile names cannot drive the terminal or a CI log.
+func inert(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == unicode.ReplacementChar:
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+const exitTable = `Exit codes:
+  0  clean: nothing fails at or above --fail-on, and every selected check was assessed
+  1  findings: some check fails at or above --fail-on
+  2  usage or input error: unknown command or flag, stray argument, bad --param,
+     unknown check ID, unreadable snapshot or rules, unusable output path
+  3  collection or runtime error: no caller identity, a report that could not be
+     written (unless findings give 1), an internal error
+  4  incomplete: nothing fails at or above --fail-on, but some selected check is
+     NOT_ASSESSED (for collect: some source failed); --allow-incomplete makes it 0`
+
 func newRoot(streams *term.IO) *cobra.Command {
 	root := &cobra.Command{
-		Use:           "lockdown",
-		Short:         "Audit an AWS account against the guide \"Securely configuring your AWS account\"",
+		Use:   "lockdown",
+		Short: "Audit an AWS account against the guide \"Securely configuring your AWS account\"",
+		Long: `Audit an AWS account against the guide "Securely configuring your AWS account".
+
+lockdown makes read-only API calls only. stdout is for the report; progress,
+warnings and errors go to stderr.
+
+` + exitTable,
 		Version:       Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return inputErr("unknown command %q (run `lockdown --help` for the commands)", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
+	root.SetVersionTemplate(versionLine() + "\n")
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.Err)
@@ -44,11 +113,32 @@ func newRoot(streams *term.IO) *cobra.Command {
 		newCollectCmd(streams),
 		newChecksCmd(streams),
 		newSimulateCmd(streams),
+		newVersionCmd(streams),
 	)
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return asInput(err) })
+		// Argument errors (a stray argument) are usage errors too.
+		if args := c.Args; args != nil {
+			c.Args = func(cmd *cobra.Command, a []string) error { return asInput(args(cmd, a)) }
+		}
 	}
 	return root
+}
+
+func versionLine() string {
+	return fmt.Sprintf("lockdown version %s (checks %s)", Version, engine.CatalogVersion())
+}
+
+func newVersionCmd(streams *term.IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print lockdown's version and the check catalogue version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := fmt.Fprintln(streams.Out, versionLine())
+			return asRuntime(err)
+		},
+	}
 }
 
 // oneLine keeps error output to one line: no stack, no multi-line SDK dumps.

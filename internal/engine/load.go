@@ -37,6 +37,7 @@ var KnownSources = []string{
 type sourceFile struct {
 	name string // shown in errors and Rego locations
 	src  []byte
+	user bool // from a --rules directory: must hold (part of) a check
 }
 
 // readFS collects the non-test .rego files of an embedded tree, named
@@ -81,11 +82,14 @@ func readDir(dir string) ([]sourceFile, error) {
 		if err != nil {
 			return err
 		}
-		out = append(out, sourceFile{name: p, src: b})
+		out = append(out, sourceFile{name: p, src: b, user: true})
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("rules directory %s: %w", dir, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("rules directory %s: no .rego files (test files aside)", dir)
 	}
 	return out, nil
 }
@@ -100,6 +104,14 @@ func parseFiles(files []sourceFile) (map[string]*ast.Module, error) {
 		m, err := ast.ParseModuleWithOpts(f.name, string(f.src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
 		if err != nil {
 			return nil, err
+		}
+		if f.user {
+			// A rule file holds a check (or part of one): its package is
+			// lockdown.checks.<name>. Anything else would be loaded and
+			// never reported, or would shadow the built-in libraries.
+			if !m.Package.Path.HasPrefix(checksRef) || len(m.Package.Path) <= len(checksRef) {
+				return nil, fmt.Errorf("%s: package %s is outside %s.*: a --rules file must hold a check", f.name, strings.TrimPrefix(m.Package.Path.String(), "data."), ChecksPackage)
+			}
 		}
 		mods[f.name] = m
 	}

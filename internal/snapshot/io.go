@@ -11,6 +11,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/lockdown-dev/lockdown/internal/fileout"
 )
 
 // LoadError is returned for a snapshot that cannot be read or is not valid.
@@ -123,13 +125,17 @@ func Marshal(s *Snapshot) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Save writes the canonical form to path.
+// Save writes the canonical form to path: whole or not at all (a temporary
+// file renamed into place), mode 0600.
 func Save(path string, s *Snapshot) error {
 	data, err := Marshal(s)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	return os.WriteFile(path, data, 0o644)
+	if err := fileout.WriteFile(path, data, fileout.UserNamed); err != nil {
+		return fmt.Errorf("writing snapshot %s: %w", path, err)
+	}
+	return nil
 }
 
 // Digest is the report's reference to the exact snapshot bytes evaluated.

@@ -191,7 +191,12 @@ func (a *Account) Analyze(opts AnalyzeOptions) *Analysis {
 	out := &Analysis{Users: map[string]*UserAccess{}, Groups: map[string]*GroupAccess{}, Roles: map[string]*RoleAccess{}}
 
 	adminRoles := []string{}
+	// Principals whose policies are not completely known are left out:
+	// their verdicts would rest on a partial picture (see Account.Unknown).
 	for _, r := range a.Roles() {
+		if a.unknown[r.ARN] != "" {
+			continue
+		}
 		ra := z.role(r)
 		out.Roles[r.ARN] = ra
 		if ra.Admin {
@@ -199,9 +204,17 @@ func (a *Account) Analyze(opts AnalyzeOptions) *Analysis {
 		}
 	}
 	for _, g := range a.groupNames() {
+		if a.unknown[a.groupARN[g]] != "" {
+			continue
+		}
 		out.Groups[a.groupARN[g]] = z.group(g, adminRoles)
 	}
-	users := a.Users()
+	var users []*Subject
+	for _, u := range a.Users() {
+		if a.unknown[u.ARN] == "" {
+			users = append(users, u)
+		}
+	}
 	results := make([]*UserAccess, len(users))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 4)

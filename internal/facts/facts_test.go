@@ -117,26 +117,104 @@ func TestCredentialReportHeaderCaseAndExtraColumns(t *testing.T) {
 	}
 }
 
-func TestCredentialReportMalformedValueMarksSource(t *testing.T) {
+func TestCredentialReportMalformedValueIsOneRow(t *testing.T) {
 	bad := strings.Replace(exampleRows[2], "2021-03-01T00:00:00+00:00,N/A,N/A,N/A,false", "2021-03-01T00:00:00+00:00,yesterday,N/A,N/A,false", 1)
 	s := baseSnap()
 	ok(s, snapshot.SourceCredentialReport)
-	s.CredentialReport = report(header, exampleRows[0], exampleRows[1], bad)
+	s.CredentialReport = report(header, exampleRows[0], exampleRows[1], bad, exampleRows[3])
 	f, err := Build(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := f.Sources[snapshot.SourceCredentialReport]
-	if src.Status != snapshot.StatusError || src.ErrorCode != ErrorCodeMalformed {
-		t.Fatalf("source = %+v", src)
+	if !f.OK(snapshot.SourceCredentialReport) {
+		t.Fatalf("one bad row must not mark the whole source: %+v", f.Sources[snapshot.SourceCredentialReport])
+	}
+	if len(f.Problems) != 1 {
+		t.Fatalf("problems = %+v", f.Problems)
+	}
+	p := f.Problems[0]
+	if p.Source != snapshot.SourceCredentialReport || p.Item != "credential report line 4 (bob)" ||
+		len(p.Resources) != 1 || p.Resources[0] != "arn:aws:iam::111122223333:user/bob" {
+		t.Fatalf("problem = %+v", p)
 	}
 	for _, want := range []string{"line 4", "(bob)", "access_key_1_last_used_date", `"yesterday"`} {
-		if !strings.Contains(src.ErrorMessage, want) {
-			t.Errorf("message %q lacks %q", src.ErrorMessage, want)
+		if !strings.Contains(p.Message, want) {
+			t.Errorf("message %q lacks %q", p.Message, want)
 		}
 	}
-	if f.CredentialReport != nil {
-		t.Fatal("a malformed report must not be half-used")
+	if _, kept := f.CredentialReport.Users["arn:aws:iam::111122223333:user/bob"]; kept {
+		t.Fatal("the bad row must not be half-used")
+	}
+	if u := f.CredentialUnknown["arn:aws:iam::111122223333:user/bob"]; u == nil || u.Name != "bob" {
+		t.Fatalf("bob must be credential-unknown: %+v", f.CredentialUnknown)
+	}
+	if len(f.CredentialReport.Users) != 2 || f.Root == nil {
+		t.Fatalf("the other rows must be kept: %d users, root %v", len(f.CredentialReport.Users), f.Root)
+	}
+}
+
+func TestCredentialReportBadRootRow(t *testing.T) {
+	bad := strings.Replace(exampleRows[0], "not_supported,true,false", "not_supported,maybe,false", 1)
+	s := baseSnap()
+	ok(s, snapshot.SourceCredentialReport)
+	s.CredentialReport = report(header, bad, exampleRows[1])
+	f, _ := Build(s)
+	if f.Root != nil || !strings.Contains(f.RootProblem, "mfa_active") {
+		t.Fatalf("root %v, root problem %q", f.Root, f.RootProblem)
+	}
+	if len(f.Problems) != 1 || f.Problems[0].Resources[0] != f.Account.ARN {
+		t.Fatalf("problems = %+v", f.Problems)
+	}
+}
+
+func TestCrossCheckUsersAndReport(t *testing.T) {
+	s := baseSnap()
+	ok(s, snapshot.SourceCredentialReport, snapshot.SourceAuthorizationDetails)
+	// alice is in both; bob only in the report; dave only in the account's users.
+	s.CredentialReport = report(header, exampleRows[0], exampleRows[1], exampleRows[2])
+	s.Users = []snapshot.User{
+		{Name: "alice", ARN: "arn:aws:iam::111122223333:user/alice"},
+		{Name: "dave", ARN: "arn:aws:iam::111122223333:user/dave"},
+	}
+	f, err := Build(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dave := f.CredentialUnknown["arn:aws:iam::111122223333:user/dave"]
+	if dave == nil || !strings.Contains(dave.Reason, "generated at 2026-11-27T06:00:00Z, 1h0m0s before collection") {
+		t.Fatalf("dave: %+v", dave)
+	}
+	bob := f.PolicyUnknown["arn:aws:iam::111122223333:user/bob"]
+	if bob == nil || bob.Type != TypeUser || !strings.Contains(bob.Reason, "not in GetAccountAuthorizationDetails") {
+		t.Fatalf("bob: %+v", bob)
+	}
+	if len(f.CredentialUnknown) != 1 || len(f.PolicyUnknown) != 1 || len(f.Problems) != 2 {
+		t.Fatalf("unknown %v %v problems %+v", f.CredentialUnknown, f.PolicyUnknown, f.Problems)
+	}
+	if f.Problems[0].Source != snapshot.SourceAuthorizationDetails || f.Problems[1].Source != snapshot.SourceCredentialReport {
+		t.Fatalf("problems not sorted: %+v", f.Problems)
+	}
+	// Without authorization details nothing is cross-checked.
+	s.Sources[snapshot.SourceAuthorizationDetails] = snapshot.SourceStatus{Status: snapshot.StatusError}
+	f, _ = Build(s)
+	if len(f.Problems) != 0 {
+		t.Fatalf("problems = %+v", f.Problems)
+	}
+}
+
+func TestUndescribedGroupMakesUserUnknown(t *testing.T) {
+	s := baseSnap()
+	ok(s, snapshot.SourceAuthorizationDetails)
+	s.Users = []snapshot.User{
+		{Name: "alice", ARN: "arn:aws:iam::111122223333:user/alice", Groups: []string{"Ghosts"}},
+		{Name: "bob", ARN: "arn:aws:iam::111122223333:user/bob"},
+	}
+	f, _ := Build(s)
+	if u := f.PolicyUnknown["arn:aws:iam::111122223333:user/alice"]; u == nil || !strings.Contains(u.Reason, `"Ghosts"`) {
+		t.Fatalf("alice: %+v", f.PolicyUnknown)
+	}
+	if f.IAM.Users["arn:aws:iam::111122223333:user/alice"] != nil || f.IAM.Users["arn:aws:iam::111122223333:user/bob"] == nil {
+		t.Fatal("alice must be left out of the analysis, bob kept")
 	}
 }
 
@@ -146,7 +224,7 @@ func TestCredentialReportMissingColumn(t *testing.T) {
 	ok(s, snapshot.SourceCredentialReport)
 	s.CredentialReport = report(cols, exampleRows[1])
 	f, _ := Build(s)
-	if msg := f.Sources[snapshot.SourceCredentialReport].ErrorMessage; !strings.Contains(msg, "access_key_1_active: column missing") {
+	if msg := f.Sources[snapshot.SourceCredentialReport].ErrorMessage; !strings.Contains(msg, "lacks column(s) access_key_1_active") {
 		t.Fatalf("message = %q", msg)
 	}
 }

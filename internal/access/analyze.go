@@ -106,7 +106,7 @@ type AssumeSummary struct {
 	// Roles counts the admin roles the identity policies let it assume at all.
 	Roles int `json:"roles"`
 	// LoopholeCount counts those also assumable in a request that must be
-	// refused; Loopholes lists the first few.
+	// refused; Loopholes lists them all.
 	LoopholeCount int           `json:"loophole_count"`
 	Loopholes     []AssumeCheck `json:"loopholes"`
 }
@@ -666,9 +666,6 @@ var contextPhrase = map[string]string{
 	iampolicy.ContextSessionNoMFA: "in a session without MFA",
 }
 
-// maxAssumeEvidence bounds the roles listed per principal.
-const maxAssumeEvidence = 5
-
 func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string) AssumeSummary {
 	sum := AssumeSummary{Loopholes: []AssumeCheck{}}
 	if len(adminRoles) == 0 || !z.anyAllowMatches(s, "sts:AssumeRole") {
@@ -702,17 +699,11 @@ func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string) AssumeSummary {
 		sum.Roles++
 		if len(ac.Loopholes) > 0 {
 			sum.LoopholeCount++
-			if len(sum.Loopholes) < maxAssumeEvidence {
-				sum.Loopholes = append(sum.Loopholes, ac)
-			}
+			sum.Loopholes = append(sum.Loopholes, ac)
 		}
 	}
 	return sum
 }
-
-// maxGrantsPerContext bounds the evidence kept per user and context: the
-// first grants prove the point; thousands would drown the report.
-const maxGrantsPerContext = 10
 
 func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*GroupAccess) *UserAccess {
 	ua := &UserAccess{ARN: u.ARN, Name: u.Name, WithoutMFA: []Grant{}, OtherUsers: []Grant{}, MFAGroups: []string{}}
@@ -728,16 +719,24 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 	probes := z.userProbes(u)
 	for _, cn := range []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA} {
 		c := z.ctx(cn, u, nil)
+		// A user allowed any action in this context is reported as that one
+		// grant (action "*"), not as a sample of actions.
+		if z.anyAllowMatches(u, anyActionProbe) {
+			if d := z.decide(u, anyActionProbe, "*", c); d.Allowed {
+				ua.WithoutMFA = append(ua.WithoutMFA, z.grant(u, cn, anyActionProbe, "*", d))
+				continue
+			}
+		}
 		// On resource "*", in one context, for one principal, two actions
 		// covered by the same statements get the same decision: evaluate
-		// once per distinct set of covering statements.
+		// once per distinct set of covering statements. Every allowed probe
+		// is kept: the evidence is whole.
 		bySig := map[string]iampolicy.Decision{}
-		n := 0
 		for _, pr := range probes {
-			if n >= maxGrantsPerContext {
-				break
-			}
 			act := pr.action
+			if act == anyActionProbe {
+				continue
+			}
 			for i, res := range candidateResources(u, pr) {
 				var d iampolicy.Decision
 				if i == 0 {
@@ -751,7 +750,6 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 				}
 				if d.Allowed {
 					ua.WithoutMFA = append(ua.WithoutMFA, z.grant(u, cn, act, res, d))
-					n++
 					break
 				}
 			}

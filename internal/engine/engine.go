@@ -116,7 +116,7 @@ func New(opts Options) (*Engine, error) {
 	}
 	for _, d := range defs {
 		if _, err := fillTitle(d.meta.Title, values); err != nil {
-			return nil, fmt.Errorf("check %s: title: %w", d.meta.ID, err)
+			return nil, fmt.Errorf("%s: check %s: title: %w", strings.Join(d.files, ", "), d.meta.ID, err)
 		}
 	}
 	e := &Engine{

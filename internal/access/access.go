@@ -67,6 +67,9 @@ type Problem struct {
 	Resource string   // the ARN of the item (or of its owner)
 	Message  string   // what is wrong with it
 	Affects  []string // ARNs of the principals it leaves unknown
+	// Missing is true when the item is referred to but not described
+	// (a group, an attached policy); false when it is there but unusable.
+	Missing bool
 }
 
 // New parses every policy that applies to a user or role. A document that
@@ -95,13 +98,13 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		a.Partition = "aws"
 	}
 	// problem records an item problem and marks the principals it affects.
-	problem := func(item, resource, msg string, affects ...string) {
+	problem := func(item, resource, msg string, missing bool, affects ...string) {
 		for _, arn := range affects {
 			if _, seen := a.unknown[arn]; !seen {
 				a.unknown[arn] = item + ": " + msg
 			}
 		}
-		a.Problems = append(a.Problems, Problem{Item: item, Resource: resource, Message: msg, Affects: affects})
+		a.Problems = append(a.Problems, Problem{Item: item, Resource: resource, Message: msg, Affects: affects, Missing: missing})
 	}
 	managed := map[string]*iampolicy.Policy{}
 	badManaged := map[string]bool{}
@@ -159,7 +162,7 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		} else if _, err := iampolicy.Parse(p.Name, doc); err != nil {
 			msg = err.Error()
 		}
-		problem(item, p.ARN, msg, uniqueSorted(appliesTo[p.ARN])...)
+		problem(item, p.ARN, msg, false, uniqueSorted(appliesTo[p.ARN])...)
 	}
 	attached := func(owner, kind string, list []snapshot.AttachedPolicy, affects []string) []iampolicy.PolicyRef {
 		var refs []iampolicy.PolicyRef
@@ -167,7 +170,7 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 			pol, ok := managed[ap.ARN]
 			if !ok {
 				if !badManaged[ap.ARN] {
-					problem(owner+" attached policy "+ap.ARN, ap.ARN, "the policy is not in the snapshot's policies", affects...)
+					problem(owner+" attached policy "+ap.ARN, ap.ARN, "the policy is not in the snapshot's policies", true, affects...)
 				}
 				continue
 			}
@@ -180,7 +183,7 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		for _, ip := range list {
 			pol, err := iampolicy.Parse(ip.Name, ip.Document)
 			if err != nil {
-				problem(fmt.Sprintf("%s inline policy %q", owner, ip.Name), owner, err.Error(), affects...)
+				problem(fmt.Sprintf("%s inline policy %q", owner, ip.Name), owner, err.Error(), false, affects...)
 				continue
 			}
 			refs = append(refs, iampolicy.PolicyRef{Kind: kind, Name: ip.Name, ARN: owner, Policy: pol})
@@ -194,7 +197,7 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		pol, ok := managed[b.ARN]
 		if !ok {
 			if !badManaged[b.ARN] {
-				problem(owner+" permissions boundary "+b.ARN, b.ARN, "the policy is not in the snapshot's policies", owner)
+				problem(owner+" permissions boundary "+b.ARN, b.ARN, "the policy is not in the snapshot's policies", true, owner)
 			}
 			return nil
 		}
@@ -220,7 +223,7 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		for _, gname := range u.Groups {
 			if _, ok := a.groupARN[gname]; !ok {
 				problem(fmt.Sprintf("%s group %q", u.ARN, gname), u.ARN,
-					"the user is a member of a group the snapshot does not describe", u.ARN)
+					"the user is a member of a group the snapshot does not describe", true, u.ARN)
 				continue
 			}
 			s.Set.Identity = append(s.Set.Identity, a.groups[gname]...)
@@ -242,7 +245,7 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		if len(r.AssumeRolePolicyDocument) > 0 {
 			tp, err := iampolicy.Parse(r.Name+" trust policy", r.AssumeRolePolicyDocument)
 			if err != nil {
-				problem(r.ARN+" trust policy", r.ARN, err.Error(), r.ARN)
+				problem(r.ARN+" trust policy", r.ARN, err.Error(), false, r.ARN)
 			} else {
 				a.trust[r.ARN] = tp
 			}

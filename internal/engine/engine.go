@@ -337,7 +337,7 @@ func (e *Engine) causes(f *facts.Facts, selected []*checkDef, results []findings
 				id := d.meta.ID
 				if notAssessed[arn][id] && contains(d.meta.Requires, p.Source) {
 					add(k, findings.Cause{Source: p.Source, Action: SourceActions[p.Source], Item: p.Item,
-						ErrorCode: facts.ErrorCodeMalformed, Message: p.Message}, id)
+						ErrorCode: p.Code, Message: p.Message}, id)
 					explained[[2]string{arn, id}] = true
 				}
 			}

@@ -34,8 +34,12 @@ func (f *Facts) buildAccess(snap *snapshot.Snapshot) {
 		names[snap.Roles[i].ARN] = snap.Roles[i].Name
 	}
 	for _, p := range acct.Problems {
+		code := ErrorCodeMalformed
+		if p.Missing {
+			code = ErrorCodeIncomplete
+		}
 		f.addProblem(Problem{Source: snapshot.SourceAuthorizationDetails, Item: p.Item,
-			Resources: append([]string{}, p.Affects...), Message: p.Message})
+			Resources: append([]string{}, p.Affects...), Code: code, Message: p.Message})
 		for _, arn := range p.Affects {
 			unknownEntry(f.PolicyUnknown, arn, names[arn], entityType(arn), acct.Unknown(arn))
 		}

@@ -19,8 +19,15 @@ type Problem struct {
 	// Resources are the ARNs of the entities the problem leaves unknown
 	// (users, groups, roles, or the account for the root row), sorted.
 	Resources []string `json:"resources"`
-	Message   string   `json:"message"`
+	// Code is MalformedData for an item that is there but unusable, and
+	// IncompleteData for one that a source refers to (or another source
+	// lists) but that is not described.
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
+
+// ErrorCodeIncomplete is the code of a problem whose item is missing.
+const ErrorCodeIncomplete = "IncompleteData"
 
 // Unknown is an entity some checks cannot judge, and why.
 type Unknown struct {
@@ -110,7 +117,7 @@ func (f *Facts) credentialRows(snap *snapshot.Snapshot) {
 		if who != "" {
 			item += " (" + who + ")"
 		}
-		prob := Problem{Source: snapshot.SourceCredentialReport, Item: item, Message: p.err.Error()}
+		prob := Problem{Source: snapshot.SourceCredentialReport, Item: item, Code: ErrorCodeMalformed, Message: p.err.Error()}
 		switch {
 		case p.user == RootUserName || (arn != "" && strings.HasSuffix(arn, ":root")):
 			prob.Resources = []string{f.Account.ARN}
@@ -149,7 +156,7 @@ func (f *Facts) crossCheck(snap *snapshot.Snapshot) {
 		}
 		reason := fmt.Sprintf("%s is not in the credential report: %s", u.Name, f.reportAge(snap))
 		unknownEntry(f.CredentialUnknown, u.ARN, u.Name, TypeUser, reason)
-		f.addProblem(Problem{Source: snapshot.SourceCredentialReport, Item: "user " + u.Name, Resources: []string{u.ARN}, Message: reason})
+		f.addProblem(Problem{Source: snapshot.SourceCredentialReport, Item: "user " + u.Name, Resources: []string{u.ARN}, Code: ErrorCodeIncomplete, Message: reason})
 	}
 	arns := make([]string, 0, len(f.CredentialReport.Users))
 	for arn := range f.CredentialReport.Users {
@@ -166,7 +173,7 @@ func (f *Facts) crossCheck(snap *snapshot.Snapshot) {
 			reason += " (GetAccountAuthorizationDetails listed no users at all)"
 		}
 		unknownEntry(f.PolicyUnknown, arn, row.User, TypeUser, reason)
-		f.addProblem(Problem{Source: snapshot.SourceAuthorizationDetails, Item: "user " + row.User, Resources: []string{arn}, Message: reason})
+		f.addProblem(Problem{Source: snapshot.SourceAuthorizationDetails, Item: "user " + row.User, Resources: []string{arn}, Code: ErrorCodeIncomplete, Message: reason})
 	}
 }
 

@@ -458,6 +458,11 @@ func (z *analyzer) admin(s *Subject, ctxNames []string) []Grant {
 				res = "*"
 			}
 			if d := z.decideCached(s, cn, act, res, c); d.Allowed {
+				if act == anyActionProbe {
+					// Any action at all: that one grant is the finding,
+					// not a list of the admin actions it includes.
+					return []Grant{z.grant(s, cn, act, res, d)}
+				}
 				grants = append(grants, z.grant(s, cn, act, res, d))
 			}
 		}

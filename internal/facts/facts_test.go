@@ -392,3 +392,38 @@ func TestRootHasCredentials(t *testing.T) {
 		t.Error("an active root key means the root user has credentials")
 	}
 }
+
+func TestCredentialReportDuplicateRowMakesUserUnknown(t *testing.T) {
+	s := baseSnap()
+	ok(s, snapshot.SourceCredentialReport)
+	s.CredentialReport = report(header, exampleRows[0], exampleRows[1], exampleRows[1], exampleRows[2])
+	f, _ := Build(s)
+	alice := "arn:aws:iam::111122223333:user/alice"
+	if _, kept := f.CredentialReport.Users[alice]; kept || f.CredentialUnknown[alice] == nil {
+		t.Fatalf("a user with two rows must be unknown: %+v", f.CredentialUnknown)
+	}
+	if f.CredentialReport.Users["arn:aws:iam::111122223333:user/bob"] == nil || f.Root == nil {
+		t.Fatal("the other rows must be kept")
+	}
+	if len(f.Problems) != 1 || !strings.Contains(f.Problems[0].Message, "also on line 3") || f.Problems[0].Code != ErrorCodeMalformed {
+		t.Fatalf("problems = %+v", f.Problems)
+	}
+}
+
+func TestRejectedTrustPolicyMakesRoleUnknown(t *testing.T) {
+	s := baseSnap()
+	ok(s, snapshot.SourceAuthorizationDetails)
+	s.Roles = []snapshot.Role{{Name: "R", ARN: "arn:aws:iam::111122223333:role/R",
+		AssumeRolePolicyDocument: json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"NoSuchOperator":{"a":"b"}}}]}`)}}
+	f, _ := Build(s)
+	r := f.PolicyUnknown["arn:aws:iam::111122223333:role/R"]
+	if r == nil || r.Type != TypeRole || r.Name != "R" || !strings.Contains(r.Reason, "trust policy") {
+		t.Fatalf("role: %+v", f.PolicyUnknown)
+	}
+	if f.IAM.Roles["arn:aws:iam::111122223333:role/R"] != nil {
+		t.Fatal("an unknown role must not be analysed")
+	}
+	if !f.OK(snapshot.SourceAuthorizationDetails) {
+		t.Fatal("one bad policy must not mark the whole source")
+	}
+}

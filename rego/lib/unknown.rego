@@ -12,7 +12,7 @@ import data.lockdown.lib.result
 # report row is missing or unreadable; what names what the check judges.
 credential(what) := {result.not_assessed(result.entity(u), msg) |
 	some u in input.credential_unknown
-	msg := sprintf("%s of %s cannot be checked: %s.", [what, u.name, u.reason])
+	msg := sprintf("%s cannot be checked for %s: %s.", [what, u.name, u.reason])
 }
 
 # policy(types, what) holds one NOT_ASSESSED result per user, group or role
@@ -20,7 +20,7 @@ credential(what) := {result.not_assessed(result.entity(u), msg) |
 policy(types, what) := {result.not_assessed(result.entity(u), msg) |
 	some u in input.policy_unknown
 	u.type in types
-	msg := sprintf("%s of %s cannot be checked: %s.", [what, u.name, u.reason])
+	msg := sprintf("%s cannot be checked for %s: %s.", [what, u.name, u.reason])
 }
 
 # any_credential is true when some user's credentials are unknown, so no

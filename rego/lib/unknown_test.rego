@@ -12,7 +12,7 @@ test_credential if {
 	some r in rs
 	r.status == "NOT_ASSESSED"
 	r.resource == {"arn": dave.arn, "type": "AWS::IAM::User", "name": "dave"}
-	r.message == "Console MFA of dave cannot be checked: dave is not in the credential report."
+	r.message == "Console MFA cannot be checked for dave: dave is not in the credential report."
 	unknown.any_credential with input as {"credential_unknown": {dave.arn: dave}}
 	not unknown.any_credential with input as {"credential_unknown": {}}
 }

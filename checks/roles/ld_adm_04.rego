@@ -48,7 +48,10 @@ evidence(arn) := sprintf("%s allows %s", [g.policy, iam.action_phrase(g.action)]
 	g := input.iam.roles[arn].admin_evidence[0]
 } else := "its policies grant administrator-equivalent access"
 
-results contains verdict(arn, input.roles[arn]) if some arn in admin_roles
+# Every grant that makes the role an admin role, not only the one named.
+results contains result.with_evidence(verdict(arn, input.roles[arn]), iam.grants_evidence(input.iam.roles[arn].admin_evidence)) if {
+	some arn in admin_roles
+}
 
 verdict(arn, r) := result.not_assessed(result.role(r), msg) if {
 	r.max_session_duration == null

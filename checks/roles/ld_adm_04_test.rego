@@ -69,3 +69,8 @@ test_unknown_role_not_assessed if {
 		x.status != "PASS"
 	}
 }
+
+test_evidence_names_the_grants if {
+	some r in ld_adm_04.results with input as inp([[role("AdminRole", 3600), true]])
+	r.evidence.actions == ["*"]
+}

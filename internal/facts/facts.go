@@ -148,8 +148,9 @@ func Build(snap *snapshot.Snapshot) (*Facts, error) {
 		f.Sources[name] = s
 	}
 
+	var badRows []rowProblem
 	if snap.CredentialReport != nil {
-		f.credentialRows(snap)
+		badRows = f.credentialRows(snap)
 	}
 	for _, d := range snap.VirtualMFADevices {
 		v := VirtualMFADevice{SerialNumber: d.SerialNumber, UserARN: d.UserARN, UserName: d.UserName}
@@ -169,7 +170,7 @@ func Build(snap *snapshot.Snapshot) (*Facts, error) {
 	}
 	f.buildIAM(snap)
 	f.buildAccess(snap)
-	f.crossCheck(snap)
+	f.crossCheck(snap, badRows)
 	if snap.AWSConfig != nil {
 		f.AWSConfig = convertAWSConfig(snap.AWSConfig)
 	}

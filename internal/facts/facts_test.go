@@ -427,3 +427,21 @@ func TestRejectedTrustPolicyMakesRoleUnknown(t *testing.T) {
 		t.Fatal("one bad policy must not mark the whole source")
 	}
 }
+
+// A bad row of a user GetAccountAuthorizationDetails does not list leaves
+// both the user's credentials and policies unknown.
+func TestBadOrphanRowIsUnknownBothWays(t *testing.T) {
+	bad := strings.Replace(exampleRows[2], "2021-03-01T00:00:00+00:00,N/A,N/A,N/A,false", "2021-03-01T00:00:00+00:00,yesterday,N/A,N/A,false", 1)
+	s := baseSnap()
+	ok(s, snapshot.SourceCredentialReport, snapshot.SourceAuthorizationDetails)
+	s.CredentialReport = report(header, exampleRows[0], exampleRows[1], bad)
+	s.Users = []snapshot.User{{Name: "alice", ARN: "arn:aws:iam::111122223333:user/alice"}}
+	f, _ := Build(s)
+	bob := "arn:aws:iam::111122223333:user/bob"
+	if f.CredentialUnknown[bob] == nil || f.PolicyUnknown[bob] == nil || !strings.Contains(f.PolicyUnknown[bob].Reason, "(line 4)") {
+		t.Fatalf("credential %+v policy %+v", f.CredentialUnknown, f.PolicyUnknown)
+	}
+	if len(f.Problems) != 2 {
+		t.Fatalf("problems = %+v", f.Problems)
+	}
+}

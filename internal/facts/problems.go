@@ -81,7 +81,7 @@ func (f *Facts) reportAge(snap *snapshot.Snapshot) string {
 // row that cannot be used.
 // A required column missing from the header concerns every row alike: the
 // whole report is then malformed.
-func (f *Facts) credentialRows(snap *snapshot.Snapshot) {
+func (f *Facts) credentialRows(snap *snapshot.Snapshot) []rowProblem {
 	if cols := snap.CredentialReport.Columns; len(cols) > 0 {
 		have := map[string]bool{}
 		for _, c := range cols {
@@ -95,7 +95,7 @@ func (f *Facts) credentialRows(snap *snapshot.Snapshot) {
 		}
 		if len(missing) > 0 {
 			f.markMalformed(snapshot.SourceCredentialReport, fmt.Errorf("credential report header lacks column(s) %s", strings.Join(missing, ", ")))
-			return
+			return nil
 		}
 	}
 	rep, problems := parseCredentialReport(snap.CredentialReport)
@@ -135,12 +135,13 @@ func (f *Facts) credentialRows(snap *snapshot.Snapshot) {
 		}
 		f.addProblem(prob)
 	}
+	return problems
 }
 
 // crossCheck compares the users of GetAccountAuthorizationDetails with the
 // credential report's rows. A user missing from one is unknown to the
 // checks that read the other, never clean.
-func (f *Facts) crossCheck(snap *snapshot.Snapshot) {
+func (f *Facts) crossCheck(snap *snapshot.Snapshot, rows []rowProblem) {
 	if f.CredentialReport == nil || !f.OK(snapshot.SourceCredentialReport) || !f.OK(snapshot.SourceAuthorizationDetails) {
 		return
 	}
@@ -158,8 +159,22 @@ func (f *Facts) crossCheck(snap *snapshot.Snapshot) {
 		unknownEntry(f.CredentialUnknown, u.ARN, u.Name, TypeUser, reason)
 		f.addProblem(Problem{Source: snapshot.SourceCredentialReport, Item: "user " + u.Name, Resources: []string{u.ARN}, Code: ErrorCodeIncomplete, Message: reason})
 	}
-	arns := make([]string, 0, len(f.CredentialReport.Users))
-	for arn := range f.CredentialReport.Users {
+	// Rows of users GetAccountAuthorizationDetails does not list, readable
+	// or not.
+	lines := map[string]int{}
+	names := map[string]string{}
+	for arn, row := range f.CredentialReport.Users {
+		lines[arn], names[arn] = row.Row, row.User
+	}
+	for _, p := range rows {
+		if p.arn != "" && !strings.HasSuffix(p.arn, ":root") {
+			if _, seen := lines[p.arn]; !seen {
+				lines[p.arn], names[p.arn] = p.line, p.user
+			}
+		}
+	}
+	arns := make([]string, 0, len(lines))
+	for arn := range lines {
 		arns = append(arns, arn)
 	}
 	sort.Strings(arns)
@@ -167,7 +182,10 @@ func (f *Facts) crossCheck(snap *snapshot.Snapshot) {
 		if inAuth[arn] {
 			continue
 		}
-		row := f.CredentialReport.Users[arn]
+		row := &CredentialRow{User: names[arn], Row: lines[arn]}
+		if row.User == "" {
+			row.User = nameFromARN(arn)
+		}
 		reason := fmt.Sprintf("%s is in the credential report (line %d) but not in GetAccountAuthorizationDetails, so its groups and policies are unknown", row.User, row.Row)
 		if len(snap.Users) == 0 {
 			reason += " (GetAccountAuthorizationDetails listed no users at all)"

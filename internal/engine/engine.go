@@ -1,7 +1,8 @@
 // Package engine evaluates the Rego checks against a snapshot's facts. It is
 // the only package that imports OPA. Modules are parsed and compiled once in
-// New; each Evaluate converts the facts to a Rego value once and runs one
-// prepared query that returns every selected check's results.
+// New; each Run (and Evaluate) converts the facts to a Rego value once and
+// runs one prepared query that returns every selected check's results, then
+// names the causes of every NOT_ASSESSED result.
 package engine
 
 import (

@@ -295,7 +295,12 @@ func TestLocatorOnRepositorySnapshots(t *testing.T) {
 // canonicalEntityLines finds an entity object in the 2-space layout: the
 // "arn" line at indent 6, the "{" at indent 4 above it and the matching "}".
 func canonicalEntityLines(lines []string, arn string) (lineRange, bool) {
-	quoted, _ := json.Marshal(arn)
+	// As snapshot.Marshal writes strings: no HTML escaping of <, > and &.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(arn)
+	quoted := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	for i, ln := range lines {
 		if ln != `      "arn": `+string(quoted)+`,` && ln != `      "arn": `+string(quoted) {
 			continue

@@ -23,6 +23,7 @@
 #   docs_url: https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-role.html
 package lockdown.checks.ld_cli_01
 
+import data.lockdown.lib.awscli
 import data.lockdown.lib.result
 
 cfg := input.aws_config
@@ -45,6 +46,8 @@ results contains result.not_assessed(result.cli_file("config", "~/.aws/config"),
 
 results contains verdict(p) if some p in role_profiles
 
+results contains result.not_applicable(result.cli_file("config", awscli.config_path), awscli.absent_message) if awscli.absent
+
 verdict(p) := result.fail(result.cli_profile(p.name), msg) if {
 	m := missing(p)
 	count(m) > 0
@@ -56,8 +59,9 @@ verdict(p) := result.fail(result.cli_profile(p.name), msg) if {
 	msg := sprintf("Profile %s assumes %s from profile %s with MFA device %s.", [p.name, p.role_arn, p.source_profile, p.mfa_serial])
 }
 
-results contains result.fail(result.cli_file("config", concat("/", [cfg.dir, "config"])), msg) if {
+results contains result.fail(result.cli_file("config", awscli.config_path), msg) if {
 	cfg != null
+	not awscli.absent
 	count(role_profiles) == 0
 	found := {true: "", false: " (no config file was found)"}[cfg.config_file_found]
 	msg := sprintf("No AWS CLI profile assumes a role%s. The guide wants an admin profile with role_arn, source_profile and mfa_serial.", [found])

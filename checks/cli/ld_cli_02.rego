@@ -22,6 +22,7 @@
 #   docs_url: https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html
 package lockdown.checks.ld_cli_02
 
+import data.lockdown.lib.awscli
 import data.lockdown.lib.result
 
 cfg := input.aws_config
@@ -37,6 +38,8 @@ results contains result.not_assessed(result.cli_file("credentials", "~/.aws/cred
 
 results contains verdict(p) if some p in key_profiles
 
+results contains result.not_applicable(result.cli_file("credentials", awscli.credentials_path), awscli.absent_message) if awscli.absent
+
 verdict(p) := result.not_assessed(result.cli_profile(p.name), msg) if {
 	p.access_key_owner_arn == ""
 	msg := sprintf("Profile %s holds an access key whose owner is unknown.", [p.name])
@@ -47,7 +50,8 @@ verdict(p) := result.not_assessed(result.cli_profile(p.name), msg) if {
 	msg := sprintf("Profile %s holds an access key of %s, not of the root user.", [p.name, p.access_key_owner_arn])
 }
 
-results contains result.pass(result.cli_file("credentials", concat("/", [cfg.dir, "credentials"])), "No AWS CLI profile holds an access key.") if {
+results contains result.pass(result.cli_file("credentials", awscli.credentials_path), "No AWS CLI profile holds an access key.") if {
 	cfg != null
+	not awscli.absent
 	count(key_profiles) == 0
 }

@@ -21,17 +21,23 @@
 #   docs_url: https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html
 package lockdown.checks.ld_cli_03
 
+import data.lockdown.lib.awscli
 import data.lockdown.lib.result
 
 cfg := input.aws_config
 
-file := result.cli_file("credentials", concat("/", [cfg.dir, "credentials"]))
+file := result.cli_file("credentials", awscli.credentials_path)
 
 results contains result.not_assessed(result.cli_file("credentials", "~/.aws/credentials"), "The AWS CLI configuration was not recorded in the snapshot.") if {
 	cfg == null
 }
 
-results contains verdict if cfg != null
+results contains verdict if {
+	cfg != null
+	not awscli.absent
+}
+
+results contains result.not_applicable(result.cli_file("credentials", awscli.credentials_path), awscli.absent_message) if awscli.absent
 
 verdict := result.pass(file, "There is no AWS CLI credentials file.") if {
 	not cfg.credentials_file_found

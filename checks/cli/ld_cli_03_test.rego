@@ -38,11 +38,25 @@ test_unknown_mode_not_assessed if {
 }
 
 test_no_file_passes if {
-	r := only(ld_cli_03.results) with input as inp(false, "", null)
+	r := only(ld_cli_03.results) with input as {"aws_config": {"dir": "/home/u/.aws", "config_file_found": true, "credentials_file_found": false}}
 	r.status == "PASS"
 }
 
 test_not_recorded if {
 	r := only(ld_cli_03.results) with input as {"aws_config": null}
 	r.status == "NOT_ASSESSED"
+}
+
+test_no_configuration_not_applicable if {
+	r := only(ld_cli_03.results) with input as inp(false, "", null)
+	r.status == "NOT_APPLICABLE"
+	r.resource.arn == "awscli:file/credentials"
+}
+
+test_credentials_file_path_named if {
+	r := only(ld_cli_03.results) with input as {"aws_config": {
+		"dir": "/h/.aws", "credentials_file": "/run/secrets/aws", "credentials_file_found": true,
+		"credentials_file_mode": "0600", "credentials_file_perm": 384,
+	}}
+	r.resource.name == "/run/secrets/aws"
 }

@@ -31,12 +31,15 @@ package lockdown.checks.ld_adm_01
 
 import data.lockdown.lib.iam
 import data.lockdown.lib.result
+import data.lockdown.lib.unknown
 
 results contains user_verdict(u) if some u in input.iam.users
 
 results contains group_verdict(g) if some g in input.iam.groups
 
-user_verdict(u) := result.fail(result.user(u.arn, u.name), msg) if {
+results contains r if some r in unknown.policy({"AWS::IAM::User", "AWS::IAM::Group"}, "Administrator-equivalent permissions")
+
+user_verdict(u) := result.with_evidence(result.fail(result.user(u.arn, u.name), msg), iam.grants_evidence(u.admin)) if {
 	count(u.admin) > 0
 	g := u.admin[0]
 	msg := sprintf("%s can perform %s directly, without assuming a role: allowed by %s.%s", [
@@ -44,7 +47,7 @@ user_verdict(u) := result.fail(result.user(u.arn, u.name), msg) if {
 	])
 } else := result.pass(result.user(u.arn, u.name), sprintf("%s has no administrator-equivalent permission of their own.", [u.name]))
 
-group_verdict(g) := result.fail(result.group(g), msg) if {
+group_verdict(g) := result.with_evidence(result.fail(result.group(g), msg), iam.grants_evidence(g.admin)) if {
 	count(g.admin) > 0
 	a := g.admin[0]
 	msg := sprintf("Members of group %s can perform %s without assuming a role: allowed by %s%s.", [

@@ -52,3 +52,33 @@ test_pass_without_admin if {
 	count(rs) == 2
 	every r in rs { r.status == "PASS" }
 }
+
+ghost := {"arn": "arn:aws:iam::111122223333:user/ghost", "type": "AWS::IAM::User", "name": "ghost", "reason": "arn:aws:iam::111122223333:user/ghost group \"Ghosts\": the user is a member of a group the snapshot does not describe"}
+
+# A user whose groups or policies are not completely known is NOT_ASSESSED
+# with the reason, never PASS.
+test_unknown_user_not_assessed if {
+	rs := ld_adm_01.results with input as object.union(inp(user([], false, []), no_admin_group), {"policy_unknown": {ghost.arn: ghost}})
+	some r in rs
+	r.resource == {"arn": ghost.arn, "type": "AWS::IAM::User", "name": "ghost"}
+	r.status == "NOT_ASSESSED"
+	contains(r.message, "Ghosts")
+}
+
+test_unknown_group_not_assessed if {
+	g := {"arn": "arn:aws:iam::111122223333:group/G", "type": "AWS::IAM::Group", "name": "G", "reason": "bad policy"}
+	rs := ld_adm_01.results with input as object.union(inp(user([], false, []), no_admin_group), {"policy_unknown": {g.arn: g}})
+	some r in rs
+	r.resource.type == "AWS::IAM::Group"
+	r.resource.name == "G"
+	r.status == "NOT_ASSESSED"
+}
+
+test_any_action_and_evidence if {
+	u := user([grant("lockdownprobe:AnyAction", "access_key"), grant("iam:PutUserPolicy", "access_key")], true, [])
+	some r in ld_adm_01.results with input as inp(u, no_admin_group)
+	r.status == "FAIL"
+	contains(r.message, "can perform any action")
+	r.evidence.actions == ["*", "iam:PutUserPolicy"]
+	r.evidence.contexts == ["access_key", "access_key"]
+}

@@ -30,6 +30,7 @@ package lockdown.checks.ld_adm_02
 
 import data.lockdown.lib.iam
 import data.lockdown.lib.result
+import data.lockdown.lib.unknown
 
 results contains verdict(result.user(u.arn, u.name), u.name, u.assume_admin) if {
 	some u in input.iam.users
@@ -41,7 +42,17 @@ results contains verdict(result.group(g), sprintf("members of group %s", [g.name
 	g.assume_admin.roles > 0
 }
 
-verdict(res, who, a) := result.fail(res, msg) if {
+# A user or group with unknown policies may assume admin roles; a role with
+# unknown policies may be an admin role, so who may assume it is unchecked.
+results contains r if some r in unknown.policy(unknown.principals, "How admin roles may be assumed")
+
+loophole_evidence(a) := {
+	"resources": [c.role | some c in a.loopholes],
+	"items": [sprintf("%s: %s", [c.role, l]) | some c in a.loopholes; some l in c.loopholes],
+	"statements": [iam.grant_source(c.allowed) | some c in a.loopholes; c.allowed != null],
+}
+
+verdict(res, who, a) := result.with_evidence(result.fail(res, msg), loophole_evidence(a)) if {
 	a.loophole_count > 0
 	c := a.loopholes[0]
 	msg := sprintf("The identity policies let %s assume admin role %s %s%s.%s The guide requires MFA, TLS and an MFA age under 3600 seconds.", [

@@ -29,6 +29,7 @@
 package lockdown.checks.ld_adm_03
 
 import data.lockdown.lib.result
+import data.lockdown.lib.unknown
 
 # Service-linked roles are created and trusted by AWS services by design.
 results contains verdict(r) if {
@@ -37,10 +38,12 @@ results contains verdict(r) if {
 	not input.roles[r.arn].service_linked
 }
 
-verdict(r) := result.fail(result.role(r), msg) if {
+results contains r if some r in unknown.policy(unknown.roles, "Whom an admin role trusts")
+
+verdict(r) := result.with_evidence(result.fail(result.role(r), msg), {"principals": r.trust.outsiders}) if {
 	count(r.trust.outsiders) > 0
 	msg := sprintf("Admin role %s trusts principals other than the account's own users and roles: %s. The guide trusts only the own account.", [r.name, concat(", ", r.trust.outsiders)])
-} else := result.fail(result.role(r), msg) if {
+} else := result.with_evidence(result.fail(result.role(r), msg), {"statements": r.trust.without_mfa}) if {
 	count(r.trust.without_mfa) > 0
 	msg := sprintf("Admin role %s's trust policy lets principals of the account assume it without MFA (statement %s). The guide wants \"Require MFA\" on the role.", [r.name, concat(", ", r.trust.without_mfa)])
 } else := result.fail(result.role(r), msg) if {

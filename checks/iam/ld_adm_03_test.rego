@@ -39,3 +39,22 @@ test_service_linked_role_skipped if {
 	)
 	count(ld_adm_03.results) == 0 with input as x
 }
+
+# A role whose policies are not completely known may be an admin role:
+# NOT_ASSESSED, never silently skipped.
+test_unknown_role_not_assessed if {
+	u := {"arn": "arn:aws:iam::111122223333:role/Odd", "type": "AWS::IAM::Role", "name": "Odd", "reason": "managed policy X: bad"}
+	rs := ld_adm_03.results with input as object.union({"iam": {"roles": {}}}, {"policy_unknown": {u.arn: u}})
+	some r in rs
+	r.resource.arn == u.arn
+	r.status == "NOT_ASSESSED"
+	contains(r.message, "managed policy X: bad")
+	every x in rs {
+		x.status != "PASS"
+	}
+}
+
+test_evidence_names_outsiders if {
+	some r in ld_adm_03.results with input as inp(true, {"present": true, "outsiders": ["*", "arn:aws:iam::999999999999:root"], "without_mfa": []})
+	r.evidence.principals == ["*", "arn:aws:iam::999999999999:root"]
+}

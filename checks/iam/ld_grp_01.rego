@@ -22,8 +22,11 @@
 package lockdown.checks.ld_grp_01
 
 import data.lockdown.lib.result
+import data.lockdown.lib.unknown
 
 results contains verdict(u) if some u in input.iam.users
+
+results contains r if some r in unknown.policy(unknown.users, "Membership in a group that requires MFA")
 
 verdict(u) := result.pass(result.user(u.arn, u.name), msg) if {
 	count(u.mfa_groups) > 0

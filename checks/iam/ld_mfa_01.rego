@@ -41,14 +41,17 @@ package lockdown.checks.ld_mfa_01
 
 import data.lockdown.lib.iam
 import data.lockdown.lib.result
+import data.lockdown.lib.unknown
 
 results contains verdict(u) if some u in input.iam.users
 
-verdict(u) := result.fail(result.user(u.arn, u.name), msg) if {
+results contains r if some r in unknown.policy(unknown.users, "What works without MFA")
+
+verdict(u) := result.with_evidence(result.fail(result.user(u.arn, u.name), msg), iam.grants_evidence(u.without_mfa)) if {
 	count(u.without_mfa) > 0
 	g := u.without_mfa[0]
 	msg := sprintf("%s can call %s %s: allowed by %s. The guide wants everything but self-service denied unless MFA is present.%s", [
-		u.name, g.action, iam.context_phrase(g.context), iam.grant_source(g), iam.more(count(u.without_mfa) - 1),
+		u.name, iam.action_phrase(g.action), iam.context_phrase(g.context), iam.grant_source(g), iam.more(count(u.without_mfa) - 1),
 	])
 } else := result.fail(result.user(u.arn, u.name), msg) if {
 	not u.mfa_enforced

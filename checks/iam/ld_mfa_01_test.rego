@@ -52,3 +52,32 @@ test_pass_names_the_deny if {
 	some r in ld_mfa_01.results with input as inp([])
 	contains(r.message, "IAMRequireMFA statement Deny denies the rest")
 }
+
+ghost := {"arn": "arn:aws:iam::111122223333:user/ghost", "type": "AWS::IAM::User", "name": "ghost", "reason": "arn:aws:iam::111122223333:user/ghost group \"Ghosts\": the user is a member of a group the snapshot does not describe"}
+
+# A user whose groups or policies are not completely known is NOT_ASSESSED
+# with the reason, never PASS.
+test_unknown_user_not_assessed if {
+	rs := ld_mfa_01.results with input as object.union(inp([]), {"policy_unknown": {ghost.arn: ghost}})
+	some r in rs
+	r.resource == {"arn": ghost.arn, "type": "AWS::IAM::User", "name": "ghost"}
+	r.status == "NOT_ASSESSED"
+	contains(r.message, "Ghosts")
+}
+
+# Every grant is in the evidence, not only the one the message names.
+test_evidence_is_whole if {
+	g2 := object.union(grant, {"action": "s3:GetObject", "context": "session_no_mfa"})
+	some r in ld_mfa_01.results with input as inp([grant, g2])
+	r.evidence.actions == ["iam:CreateUser", "s3:GetObject"]
+	r.evidence.contexts == ["access_key", "session_no_mfa"]
+	r.evidence.statements == ["AdminPolicy statement #1 (group Administrators)", "AdminPolicy statement #1 (group Administrators)"]
+}
+
+test_any_action_phrase if {
+	g := object.union(grant, {"action": "lockdownprobe:AnyAction"})
+	some r in ld_mfa_01.results with input as inp([g])
+	contains(r.message, "can call any action")
+	not contains(r.message, "lockdownprobe")
+	r.evidence.actions == ["*"]
+}

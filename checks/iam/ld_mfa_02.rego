@@ -29,10 +29,13 @@ package lockdown.checks.ld_mfa_02
 
 import data.lockdown.lib.iam
 import data.lockdown.lib.result
+import data.lockdown.lib.unknown
 
 results contains verdict(u) if some u in input.iam.users
 
-verdict(u) := result.fail(result.user(u.arn, u.name), msg) if {
+results contains r if some r in unknown.policy(unknown.users, "Whether self-service is scoped to the caller")
+
+verdict(u) := result.with_evidence(result.fail(result.user(u.arn, u.name), msg), iam.grants_evidence(u.other_users)) if {
 	count(u.other_users) > 0
 	g := u.other_users[0]
 	msg := sprintf("%s can call %s on another user (%s) %s: allowed by %s. Self-service must be limited to the caller's own user and MFA device.%s", [

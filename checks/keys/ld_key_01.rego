@@ -1,5 +1,5 @@
 # METADATA
-# title: Active access keys are rotated within 90 days
+# title: Active access keys are rotated within {access_key_max_age_days} days
 # description: |
 #   A long-lived access key that leaks stays useful until it is rotated. Every
 #   active access key of an IAM user must have been created (rotated) within
@@ -26,6 +26,7 @@ package lockdown.checks.ld_key_01
 
 import data.lockdown.lib.result
 import data.lockdown.lib.time as ltime
+import data.lockdown.lib.unknown
 
 max_age := input.params.access_key_max_age_days
 
@@ -56,7 +57,10 @@ verdict(row, k) := result.not_assessed_detail(result.user(row.arn, row.user), de
 	msg := sprintf("Access key %d of %s was rotated on %s, within %d days.", [k.n, row.user, ltime.date(k.last_rotated), max_age])
 }
 
+results contains r if some r in unknown.credential("Access key rotation")
+
 results contains result.pass(result.account, "No IAM user has an active access key.") if {
 	input.credential_report != null
 	count(active_keys) == 0
+	not unknown.any_credential
 }

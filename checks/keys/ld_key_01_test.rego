@@ -47,3 +47,24 @@ test_param if {
 	rs := ld_key_01.results with input as inp2
 	by_detail(rs) == {"bob/access_key_1": "FAIL"}
 }
+
+dave_unknown := {"arn": "arn:aws:iam::111122223333:user/dave", "type": "AWS::IAM::User", "name": "dave", "reason": "dave is not in the credential report: it was generated 3h0m0s before collection"}
+
+# A user the credential report does not list is NOT_ASSESSED, with the
+# report's age, and the account-wide all-clear is withheld.
+test_user_missing_from_report_not_assessed if {
+	rs := ld_key_01.results with input as object.union(inp([]), {"credential_unknown": {dave_unknown.arn: dave_unknown}})
+	some r in rs
+	r.resource.arn == dave_unknown.arn
+	r.status == "NOT_ASSESSED"
+	contains(r.message, "3h0m0s before collection")
+	every x in rs {
+		x.resource.type != "AWS::Account"
+	}
+}
+
+test_title_parameter_in_message if {
+	rs := ld_key_01.results with input as object.union(inp([row("alice", [key(1, true, "2026-11-01T00:00:00Z"), key(2, false, null)])]), {"params": {"access_key_max_age_days": 60}})
+	some r in rs
+	contains(r.message, "within 60 days")
+}

@@ -1,5 +1,5 @@
 # METADATA
-# title: Credentials unused for 45 days are disabled
+# title: Credentials unused for {credential_unused_days} days are disabled
 # description: |
 #   A password or access key nobody uses is only a way in for someone else.
 #   For every IAM user, an enabled console password and each active access key
@@ -28,6 +28,7 @@ package lockdown.checks.ld_key_02
 
 import data.lockdown.lib.result
 import data.lockdown.lib.time as ltime
+import data.lockdown.lib.unknown
 
 days := input.params.credential_unused_days
 
@@ -80,7 +81,10 @@ any_credential if {
 	k.active
 }
 
+results contains r if some r in unknown.credential("Credential use")
+
 results contains result.pass(result.account, "No IAM user has an enabled password or active access key.") if {
 	input.credential_report != null
 	not any_credential
+	not unknown.any_credential
 }

@@ -64,3 +64,18 @@ test_no_credentials_passes_on_account if {
 	r.resource.type == "AWS::Account"
 	r.status == "PASS"
 }
+
+dave_unknown := {"arn": "arn:aws:iam::111122223333:user/dave", "type": "AWS::IAM::User", "name": "dave", "reason": "dave is not in the credential report: it was generated 3h0m0s before collection"}
+
+# A user the credential report does not list is NOT_ASSESSED, with the
+# report's age, and the account-wide all-clear is withheld.
+test_user_missing_from_report_not_assessed if {
+	rs := ld_key_02.results with input as object.union(inp([]), {"credential_unknown": {dave_unknown.arn: dave_unknown}})
+	some r in rs
+	r.resource.arn == dave_unknown.arn
+	r.status == "NOT_ASSESSED"
+	contains(r.message, "3h0m0s before collection")
+	every x in rs {
+		x.resource.type != "AWS::Account"
+	}
+}

@@ -22,6 +22,7 @@
 package lockdown.checks.ld_key_03
 
 import data.lockdown.lib.result
+import data.lockdown.lib.unknown
 
 active(row) := count([k | some k in row.access_keys; k.active])
 
@@ -34,7 +35,10 @@ verdict(row) := result.fail(result.user(row.arn, row.user), msg) if {
 	msg := sprintf("%s has %d active access key(s).", [row.user, active(row)])
 }
 
+results contains r if some r in unknown.credential("The number of active access keys")
+
 results contains result.pass(result.account, "The credential report lists no IAM users.") if {
 	input.credential_report != null
 	count(input.credential_report.users) == 0
+	not unknown.any_credential
 }

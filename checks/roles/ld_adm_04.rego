@@ -1,5 +1,5 @@
 # METADATA
-# title: Admin roles issue sessions of at most one hour
+# title: Admin roles issue sessions of at most {admin_max_session_seconds} seconds
 # description: |
 #   The guide's point of assuming AdminRole is that its credentials are
 #   temporary and "only good for one hour". A role is an admin role when the
@@ -27,6 +27,7 @@ package lockdown.checks.ld_adm_04
 
 import data.lockdown.lib.iam
 import data.lockdown.lib.result
+import data.lockdown.lib.unknown
 
 max_seconds := input.params.admin_max_session_seconds
 
@@ -47,7 +48,10 @@ evidence(arn) := sprintf("%s allows %s", [g.policy, iam.action_phrase(g.action)]
 	g := input.iam.roles[arn].admin_evidence[0]
 } else := "its policies grant administrator-equivalent access"
 
-results contains verdict(arn, input.roles[arn]) if some arn in admin_roles
+# Every grant that makes the role an admin role, not only the one named.
+results contains result.with_evidence(verdict(arn, input.roles[arn]), iam.grants_evidence(input.iam.roles[arn].admin_evidence)) if {
+	some arn in admin_roles
+}
 
 verdict(arn, r) := result.not_assessed(result.role(r), msg) if {
 	r.max_session_duration == null
@@ -59,6 +63,9 @@ verdict(arn, r) := result.not_assessed(result.role(r), msg) if {
 	msg := sprintf("%s is an admin role (%s) and limits sessions to %d seconds.", [r.name, evidence(arn), r.max_session_duration])
 }
 
+results contains r if some r in unknown.policy(unknown.roles, "The admin session length")
+
 results contains result.pass(result.account, "No role is administrator-equivalent, so no admin session length to limit.") if {
 	count(admin_roles) == 0
+	not unknown.any_policy(unknown.roles)
 }

@@ -55,3 +55,22 @@ test_param if {
 	rs := ld_adm_04.results with input as inp2
 	statuses(rs) == {"AdminRole": "FAIL"}
 }
+
+# A role whose policies are not completely known may be an admin role:
+# NOT_ASSESSED, never silently skipped.
+test_unknown_role_not_assessed if {
+	u := {"arn": "arn:aws:iam::111122223333:role/Odd", "type": "AWS::IAM::Role", "name": "Odd", "reason": "managed policy X: bad"}
+	rs := ld_adm_04.results with input as object.union(inp([]), {"policy_unknown": {u.arn: u}})
+	some r in rs
+	r.resource.arn == u.arn
+	r.status == "NOT_ASSESSED"
+	contains(r.message, "managed policy X: bad")
+	every x in rs {
+		x.status != "PASS"
+	}
+}
+
+test_evidence_names_the_grants if {
+	some r in ld_adm_04.results with input as inp([[role("AdminRole", 3600), true]])
+	r.evidence.actions == ["*"]
+}

@@ -28,13 +28,14 @@
 package lockdown.checks.ld_root_01
 
 import data.lockdown.lib.result
+import data.lockdown.lib.unknown
 
 # Used only when GetAccountSummary was collected completely.
 summary_mfa := input.account_summary.AccountMFAEnabled if input.sources.account_summary.status == "ok"
 
 results contains result.not_assessed(result.account, msg) if {
 	input.root == null
-	msg := "The credential report has no <root_account> row, so the root user's MFA cannot be checked."
+	msg := unknown.root_message("the root user's MFA")
 }
 
 results contains verdict(input.root) if input.root != null

@@ -25,12 +25,13 @@
 package lockdown.checks.ld_root_02
 
 import data.lockdown.lib.result
+import data.lockdown.lib.unknown
 
 summary_keys := input.account_summary.AccountAccessKeysPresent if input.sources.account_summary.status == "ok"
 
 results contains result.not_assessed(result.account, msg) if {
 	input.root == null
-	msg := "The credential report has no <root_account> row, so the root user's access keys cannot be checked."
+	msg := unknown.root_message("the root user's access keys")
 }
 
 results contains verdict(input.root) if input.root != null

@@ -52,3 +52,13 @@ test_missing_root_row_not_assessed if {
 	r := only(ld_root_02.results) with input as object.union(base, {"root": null})
 	r.status == "NOT_ASSESSED"
 }
+
+# An unreadable root row is NOT_ASSESSED, naming the problem.
+test_unreadable_root_row if {
+	rs := ld_root_02.results with input as {"account": {"id": "111122223333", "arn": "arn:aws:iam::111122223333:root"}, "root": null, "root_problem": "credential report line 2 (<root_account>) column mfa_active: \"maybe\" is not a boolean", "params": {"root_recent_days": 90}, "sources": {}}
+	count(rs) == 1
+	some r in rs
+	r.status == "NOT_ASSESSED"
+	contains(r.message, "cannot be read")
+	contains(r.message, "mfa_active")
+}

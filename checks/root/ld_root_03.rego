@@ -26,10 +26,11 @@
 package lockdown.checks.ld_root_03
 
 import data.lockdown.lib.result
+import data.lockdown.lib.unknown
 
 results contains result.not_assessed(result.account, msg) if {
 	input.root == null
-	msg := "The credential report has no <root_account> row, so the root user's MFA device cannot be checked."
+	msg := unknown.root_message("the root user's MFA device")
 }
 
 results contains verdict(input.root) if input.root != null

@@ -1,5 +1,5 @@
 # METADATA
-# title: Root user not used recently
+# title: Root user not used in the last {root_recent_days} days
 # description: |
 #   The root user should only set up the account and do the few tasks that
 #   need it. The check fails when the root password or a root access key was
@@ -28,12 +28,13 @@ package lockdown.checks.ld_root_04
 
 import data.lockdown.lib.result
 import data.lockdown.lib.time as ltime
+import data.lockdown.lib.unknown
 
 days := input.params.root_recent_days
 
 results contains result.not_assessed(result.account, msg) if {
 	input.root == null
-	msg := "The credential report has no <root_account> row, so root user activity cannot be checked."
+	msg := unknown.root_message("root user activity")
 }
 
 results contains verdict(input.root) if input.root != null

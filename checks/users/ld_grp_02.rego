@@ -24,6 +24,7 @@
 package lockdown.checks.ld_grp_02
 
 import data.lockdown.lib.result
+import data.lockdown.lib.unknown
 
 own_policies(u) := array.concat(
 	[sprintf("managed policy %s", [arn]) | some arn in u.attached_policies],
@@ -32,7 +33,7 @@ own_policies(u) := array.concat(
 
 results contains verdict(u) if some u in input.users
 
-verdict(u) := result.fail(result.user(u.arn, u.name), msg) if {
+verdict(u) := result.with_evidence(result.fail(result.user(u.arn, u.name), msg), {"items": own_policies(u)}) if {
 	own := own_policies(u)
 	count(own) > 0
 	msg := sprintf("%s has policies of its own: %s. The guide grants permissions through groups only.", [u.name, concat(", ", own)])
@@ -40,4 +41,17 @@ verdict(u) := result.fail(result.user(u.arn, u.name), msg) if {
 	msg := sprintf("%s gets its permissions only through groups.", [u.name])
 }
 
-results contains result.pass(result.account, "The account has no IAM users.") if count(input.users) == 0
+# Users that the credential report lists but GetAccountAuthorizationDetails
+# does not: their policies are unknown. (A user that is described but has a
+# policy that does not parse is judged: its own policies are still named.)
+results contains result.not_assessed(result.entity(u), msg) if {
+	some arn, u in input.policy_unknown
+	u.type == "AWS::IAM::User"
+	not input.users[arn]
+	msg := sprintf("Whether %s has policies of its own cannot be checked: %s.", [u.name, u.reason])
+}
+
+results contains result.pass(result.account, "The account has no IAM users.") if {
+	count(input.users) == 0
+	not unknown.any_policy(unknown.users)
+}

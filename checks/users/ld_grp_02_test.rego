@@ -34,3 +34,27 @@ test_no_users if {
 	some r in rs
 	r.resource.type == "AWS::Account"
 }
+
+ghost := {"arn": "arn:aws:iam::111122223333:user/ghost", "type": "AWS::IAM::User", "name": "ghost", "reason": "arn:aws:iam::111122223333:user/ghost group \"Ghosts\": the user is a member of a group the snapshot does not describe"}
+
+# A user the credential report lists but GetAccountAuthorizationDetails does
+# not: NOT_ASSESSED, and the account is not said to have no users.
+test_orphan_report_user_not_assessed if {
+	bob := {"arn": "arn:aws:iam::111122223333:user/bob", "type": "AWS::IAM::User", "name": "bob", "reason": "bob is in the credential report (line 3) but not in GetAccountAuthorizationDetails"}
+	rs := ld_grp_02.results with input as object.union(inp([]), {"policy_unknown": {bob.arn: bob}})
+	count(rs) == 1
+	some r in rs
+	r.status == "NOT_ASSESSED"
+	r.resource.name == "bob"
+	not contains(r.message, "no IAM users")
+}
+
+# A described user with an undescribed group still has its own policies
+# judged.
+test_described_user_still_judged if {
+	u := user("ghost", [], ["mine"])
+	rs := ld_grp_02.results with input as object.union(inp([u]), {"policy_unknown": {ghost.arn: ghost}})
+	some r in rs
+	r.status == "FAIL"
+	r.evidence.items == ["inline policy mine"]
+}

@@ -23,6 +23,7 @@
 package lockdown.checks.ld_mfa_03
 
 import data.lockdown.lib.result
+import data.lockdown.lib.unknown
 
 console_users contains row if {
 	some row in input.credential_report.users
@@ -41,7 +42,10 @@ results contains result.pass(result.user(row.arn, row.user), msg) if {
 	msg := sprintf("%s has a console password and an MFA device.", [row.user])
 }
 
+results contains r if some r in unknown.credential("Console MFA")
+
 results contains result.pass(result.account, "No IAM user has a console password.") if {
 	input.credential_report != null
 	count(console_users) == 0
+	not unknown.any_credential
 }

@@ -5,6 +5,7 @@ package access
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -40,6 +41,11 @@ type Account struct {
 	groupARN   map[string]string   // group name -> ARN
 	userGroups map[string][]string // user ARN -> group names
 	maxSession map[string]int32    // role ARN -> MaxSessionDuration
+
+	// unknown: principals (users, groups, roles by ARN) whose policies are
+	// not completely known, and why; Problems names each item at fault.
+	unknown  map[string]string
+	Problems []Problem
 }
 
 func (a *Account) groupNames() []string {
@@ -51,9 +57,28 @@ func (a *Account) groupNames() []string {
 	return names
 }
 
+// Problem is one item of the snapshot's authorization details that could
+// not be used: a policy that does not parse (or that IAM would reject), an
+// attached policy or group the snapshot does not describe. Affects lists the
+// users, groups and roles whose policy picture it leaves incomplete (ARNs,
+// sorted).
+type Problem struct {
+	Item     string   // e.g. "managed policy arn:...", "user arn:... inline policy \"x\""
+	Resource string   // the ARN of the item (or of its owner)
+	Message  string   // what is wrong with it
+	Affects  []string // ARNs of the principals it leaves unknown
+	// Missing is true when the item is referred to but not described
+	// (a group, an attached policy); false when it is there but unusable.
+	Missing bool
+}
+
 // New parses every policy that applies to a user or role. A document that
-// does not parse is an error naming the entity and the policy: a check must
-// never pass because a policy was silently dropped.
+// does not parse, an attached policy or a group the snapshot does not
+// describe, is a Problem naming the item: the principals it applies to are
+// marked unknown (Unknown, Problems) and left out of the analysis, so that
+// a check never passes because a policy was silently dropped, while every
+// other principal is still judged. The error is reserved for a snapshot
+// that cannot be read at all (none today).
 func New(snap *snapshot.Snapshot) (*Account, error) {
 	a := &Account{
 		ID:        snap.Account.ID,
@@ -67,66 +92,123 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		groupARN:   map[string]string{},
 		userGroups: map[string][]string{},
 		maxSession: map[string]int32{},
+		unknown:    map[string]string{},
 	}
 	if a.Partition == "" {
 		a.Partition = "aws"
 	}
+	// problem records an item problem and marks the principals it affects.
+	problem := func(item, resource, msg string, missing bool, affects ...string) {
+		for _, arn := range affects {
+			if _, seen := a.unknown[arn]; !seen {
+				a.unknown[arn] = item + ": " + msg
+			}
+		}
+		a.Problems = append(a.Problems, Problem{Item: item, Resource: resource, Message: msg, Affects: affects, Missing: missing})
+	}
 	managed := map[string]*iampolicy.Policy{}
+	badManaged := map[string]bool{}
 	for i := range snap.Policies {
 		p := &snap.Policies[i]
 		doc := p.DefaultDocument()
 		if doc == nil {
-			return nil, fmt.Errorf("managed policy %s: no default version document", p.ARN)
+			badManaged[p.ARN] = true
+			continue
 		}
 		parsed, err := iampolicy.Parse(p.Name, doc)
 		if err != nil {
-			return nil, fmt.Errorf("managed policy %s: %w", p.ARN, err)
+			badManaged[p.ARN] = true
+			continue
 		}
 		managed[p.ARN] = parsed
 	}
-	attached := func(owner, kind string, list []snapshot.AttachedPolicy) ([]iampolicy.PolicyRef, error) {
+	// users, groups and roles each managed policy applies to, for the
+	// problems of policies that do not parse.
+	appliesTo := map[string][]string{}
+	groupMembers := map[string][]string{}
+	for i := range snap.Users {
+		u := &snap.Users[i]
+		for _, g := range u.Groups {
+			groupMembers[g] = append(groupMembers[g], u.ARN)
+		}
+	}
+	note := func(owner string, list []snapshot.AttachedPolicy, b *snapshot.PermissionsBoundary, extra ...string) {
+		for _, ap := range list {
+			appliesTo[ap.ARN] = append(append(appliesTo[ap.ARN], owner), extra...)
+		}
+		if b != nil && b.ARN != "" {
+			appliesTo[b.ARN] = append(appliesTo[b.ARN], owner)
+		}
+	}
+	for i := range snap.Groups {
+		g := &snap.Groups[i]
+		note(g.ARN, g.AttachedPolicies, nil, groupMembers[g.Name]...)
+	}
+	for i := range snap.Users {
+		note(snap.Users[i].ARN, snap.Users[i].AttachedPolicies, snap.Users[i].PermissionsBoundary)
+	}
+	for i := range snap.Roles {
+		note(snap.Roles[i].ARN, snap.Roles[i].AttachedPolicies, snap.Roles[i].PermissionsBoundary)
+	}
+	for i := range snap.Policies {
+		p := &snap.Policies[i]
+		if !badManaged[p.ARN] {
+			continue
+		}
+		item := "managed policy " + p.ARN
+		var msg string
+		if doc := p.DefaultDocument(); doc == nil {
+			msg = fmt.Sprintf("default version %q is not in the snapshot", p.DefaultVersionID)
+		} else if _, err := iampolicy.Parse(p.Name, doc); err != nil {
+			msg = err.Error()
+		}
+		problem(item, p.ARN, msg, false, uniqueSorted(appliesTo[p.ARN])...)
+	}
+	attached := func(owner, kind string, list []snapshot.AttachedPolicy, affects []string) []iampolicy.PolicyRef {
 		var refs []iampolicy.PolicyRef
 		for _, ap := range list {
 			pol, ok := managed[ap.ARN]
 			if !ok {
-				return nil, fmt.Errorf("%s: attached policy %s is not in the snapshot's policies", owner, ap.ARN)
+				if !badManaged[ap.ARN] {
+					problem(owner+" attached policy "+ap.ARN, ap.ARN, "the policy is not in the snapshot's policies", true, affects...)
+				}
+				continue
 			}
 			refs = append(refs, iampolicy.PolicyRef{Kind: kind, Name: ap.Name, ARN: ap.ARN, Policy: pol})
 		}
-		return refs, nil
+		return refs
 	}
-	inline := func(owner, kind string, list []snapshot.InlinePolicy) ([]iampolicy.PolicyRef, error) {
+	inline := func(owner, kind string, list []snapshot.InlinePolicy, affects []string) []iampolicy.PolicyRef {
 		var refs []iampolicy.PolicyRef
 		for _, ip := range list {
 			pol, err := iampolicy.Parse(ip.Name, ip.Document)
 			if err != nil {
-				return nil, fmt.Errorf("%s: inline policy %q: %w", owner, ip.Name, err)
+				problem(fmt.Sprintf("%s inline policy %q", owner, ip.Name), owner, err.Error(), false, affects...)
+				continue
 			}
 			refs = append(refs, iampolicy.PolicyRef{Kind: kind, Name: ip.Name, ARN: owner, Policy: pol})
 		}
-		return refs, nil
+		return refs
 	}
-	boundary := func(owner string, b *snapshot.PermissionsBoundary) (*iampolicy.PolicyRef, error) {
+	boundary := func(owner string, b *snapshot.PermissionsBoundary) *iampolicy.PolicyRef {
 		if b == nil || b.ARN == "" {
-			return nil, nil
+			return nil
 		}
 		pol, ok := managed[b.ARN]
 		if !ok {
-			return nil, fmt.Errorf("%s: permissions boundary %s is not in the snapshot's policies", owner, b.ARN)
+			if !badManaged[b.ARN] {
+				problem(owner+" permissions boundary "+b.ARN, b.ARN, "the policy is not in the snapshot's policies", true, owner)
+			}
+			return nil
 		}
-		return &iampolicy.PolicyRef{Kind: "boundary", Name: pol.Name, ARN: b.ARN, Policy: pol}, nil
+		return &iampolicy.PolicyRef{Kind: "boundary", Name: pol.Name, ARN: b.ARN, Policy: pol}
 	}
 
 	for i := range snap.Groups {
 		g := &snap.Groups[i]
-		in, err := inline(g.ARN, "group-inline", g.InlinePolicies)
-		if err != nil {
-			return nil, err
-		}
-		at, err := attached(g.ARN, "group-managed", g.AttachedPolicies)
-		if err != nil {
-			return nil, err
-		}
+		affects := uniqueSorted(append([]string{g.ARN}, groupMembers[g.Name]...))
+		in := inline(g.ARN, "group-inline", g.InlinePolicies, affects)
+		at := attached(g.ARN, "group-managed", g.AttachedPolicies, affects)
 		a.groups[g.Name] = append(in, at...)
 		a.groupARN[g.Name] = g.ARN
 	}
@@ -135,21 +217,18 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		s := &Subject{Kind: "user", Name: u.Name, ARN: u.ARN, Principal: iampolicy.Principal{
 			ARN: u.ARN, AccountID: a.ID, Type: "user", Name: u.Name, ID: u.ID, Tags: tags(u.Tags),
 		}}
-		in, err := inline(u.ARN, "user-inline", u.InlinePolicies)
-		if err != nil {
-			return nil, err
-		}
-		at, err := attached(u.ARN, "user-managed", u.AttachedPolicies)
-		if err != nil {
-			return nil, err
-		}
+		in := inline(u.ARN, "user-inline", u.InlinePolicies, []string{u.ARN})
+		at := attached(u.ARN, "user-managed", u.AttachedPolicies, []string{u.ARN})
 		s.Set.Identity = append(in, at...)
 		for _, gname := range u.Groups {
+			if _, ok := a.groupARN[gname]; !ok {
+				problem(fmt.Sprintf("%s group %q", u.ARN, gname), u.ARN,
+					"the user is a member of a group the snapshot does not describe", true, u.ARN)
+				continue
+			}
 			s.Set.Identity = append(s.Set.Identity, a.groups[gname]...)
 		}
-		if s.Set.Boundary, err = boundary(u.ARN, u.PermissionsBoundary); err != nil {
-			return nil, err
-		}
+		s.Set.Boundary = boundary(u.ARN, u.PermissionsBoundary)
 		a.users[u.ARN] = s
 		a.userGroups[u.ARN] = u.Groups
 		a.byName[u.Name] = append(a.byName[u.Name], s)
@@ -159,24 +238,17 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		s := &Subject{Kind: "role", Name: r.Name, ARN: r.ARN, Principal: iampolicy.Principal{
 			ARN: r.ARN, AccountID: a.ID, Type: "role", Name: r.Name, ID: r.ID, Tags: tags(r.Tags), RoleARN: r.ARN,
 		}}
-		in, err := inline(r.ARN, "role-inline", r.InlinePolicies)
-		if err != nil {
-			return nil, err
-		}
-		at, err := attached(r.ARN, "role-managed", r.AttachedPolicies)
-		if err != nil {
-			return nil, err
-		}
+		in := inline(r.ARN, "role-inline", r.InlinePolicies, []string{r.ARN})
+		at := attached(r.ARN, "role-managed", r.AttachedPolicies, []string{r.ARN})
 		s.Set.Identity = append(in, at...)
-		if s.Set.Boundary, err = boundary(r.ARN, r.PermissionsBoundary); err != nil {
-			return nil, err
-		}
+		s.Set.Boundary = boundary(r.ARN, r.PermissionsBoundary)
 		if len(r.AssumeRolePolicyDocument) > 0 {
 			tp, err := iampolicy.Parse(r.Name+" trust policy", r.AssumeRolePolicyDocument)
 			if err != nil {
-				return nil, fmt.Errorf("role %s: trust policy: %w", r.ARN, err)
+				problem(r.ARN+" trust policy", r.ARN, err.Error(), false, r.ARN)
+			} else {
+				a.trust[r.ARN] = tp
 			}
-			a.trust[r.ARN] = tp
 		}
 		a.roles[r.ARN] = s
 		if r.MaxSessionDuration != nil {
@@ -186,7 +258,18 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		}
 		a.byName[r.Name] = append(a.byName[r.Name], s)
 	}
+	sort.SliceStable(a.Problems, func(i, j int) bool { return a.Problems[i].Item < a.Problems[j].Item })
 	return a, nil
+}
+
+// Unknown returns why the policies of the user, group or role arn are not
+// completely known, or "".
+func (a *Account) Unknown(arn string) string { return a.unknown[arn] }
+
+func uniqueSorted(in []string) []string {
+	out := append([]string(nil), in...)
+	sort.Strings(out)
+	return slices.Compact(out)
 }
 
 func tags(ts []snapshot.Tag) map[string]string {
@@ -203,6 +286,14 @@ func tags(ts []snapshot.Tag) map[string]string {
 // Lookup finds a user or role by ARN or by name. A name shared by a user and
 // a role is ambiguous and must be given as an ARN.
 func (a *Account) Lookup(ref string) (*Subject, error) {
+	s, err := a.lookup(ref)
+	if err == nil && a.unknown[s.ARN] != "" {
+		return nil, fmt.Errorf("the policies of %s are not completely known (%s)", s.ARN, a.unknown[s.ARN])
+	}
+	return s, err
+}
+
+func (a *Account) lookup(ref string) (*Subject, error) {
 	if s, ok := a.users[ref]; ok {
 		return s, nil
 	}

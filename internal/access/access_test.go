@@ -116,12 +116,61 @@ func TestGuideFixedNeedsMFAToAssumeAdminRole(t *testing.T) {
 	}
 }
 
-func TestUnknownAttachedPolicyIsAnError(t *testing.T) {
+func TestUnknownAttachedPolicyMakesOwnersUnknown(t *testing.T) {
 	s := guideAccount(false)
-	s.Policies = s.Policies[:1]
-	_, err := New(s)
-	if err == nil || !strings.Contains(err.Error(), "group/Administrators") {
-		t.Fatalf("want an error naming the group, got %v", err)
+	s.Policies = s.Policies[:1] // AdminPolicy, attached to Administrators and AdminRole, is gone
+	a, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	group := "arn:aws:iam::" + acct + ":group/Administrators"
+	alice := "arn:aws:iam::" + acct + ":user/alice"
+	role := "arn:aws:iam::" + acct + ":role/AdminRole"
+	for _, arn := range []string{group, alice, role} {
+		if a.Unknown(arn) == "" {
+			t.Errorf("%s should be unknown", arn)
+		}
+	}
+	if a.Unknown("arn:aws:iam::"+acct+":group/Users") != "" {
+		t.Error("group Users is fully known")
+	}
+	if len(a.Problems) != 2 || !strings.Contains(a.Problems[0].Item, "group/Administrators") {
+		t.Fatalf("problems = %+v", a.Problems)
+	}
+	an := a.Analyze(AnalyzeOptions{})
+	if an.Users[alice] != nil || an.Groups[group] != nil || an.Roles[role] != nil {
+		t.Fatal("unknown principals must be left out of the analysis")
+	}
+	if an.Groups["arn:aws:iam::"+acct+":group/Users"] == nil {
+		t.Fatal("group Users must still be analysed")
+	}
+	if _, err := a.Lookup("alice"); err == nil || !strings.Contains(err.Error(), "not completely known") {
+		t.Fatalf("Lookup of an unknown principal: %v", err)
+	}
+}
+
+func TestRejectedPolicyIsOneProblem(t *testing.T) {
+	s := guideAccount(true)
+	s.Users = append(s.Users, snapshot.User{Name: "bob", ARN: "arn:aws:iam::" + acct + ":user/bob", Groups: []string{"Users"},
+		InlinePolicies: []snapshot.InlinePolicy{{Name: "bad", Document: json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Maybe","Action":"*","Resource":"*"}]}`)}}})
+	s.Users = append(s.Users, snapshot.User{Name: "carol", ARN: "arn:aws:iam::" + acct + ":user/carol", Groups: []string{"Users", "Ghosts"}})
+	a, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Problems) != 2 {
+		t.Fatalf("problems = %+v", a.Problems)
+	}
+	bob, carol := "arn:aws:iam::"+acct+":user/bob", "arn:aws:iam::"+acct+":user/carol"
+	if !strings.Contains(a.Unknown(bob), `inline policy "bad"`) {
+		t.Errorf("bob: %q", a.Unknown(bob))
+	}
+	if !strings.Contains(a.Unknown(carol), `"Ghosts"`) {
+		t.Errorf("carol: %q", a.Unknown(carol))
+	}
+	an := a.Analyze(AnalyzeOptions{})
+	if an.Users["arn:aws:iam::"+acct+":user/alice"] == nil || an.Users[bob] != nil || an.Users[carol] != nil {
+		t.Fatalf("analysis users: %v", an.Users)
 	}
 }
 

@@ -106,7 +106,7 @@ type AssumeSummary struct {
 	// Roles counts the admin roles the identity policies let it assume at all.
 	Roles int `json:"roles"`
 	// LoopholeCount counts those also assumable in a request that must be
-	// refused; Loopholes lists the first few.
+	// refused; Loopholes lists them all.
 	LoopholeCount int           `json:"loophole_count"`
 	Loopholes     []AssumeCheck `json:"loopholes"`
 }
@@ -191,7 +191,12 @@ func (a *Account) Analyze(opts AnalyzeOptions) *Analysis {
 	out := &Analysis{Users: map[string]*UserAccess{}, Groups: map[string]*GroupAccess{}, Roles: map[string]*RoleAccess{}}
 
 	adminRoles := []string{}
+	// Principals whose policies are not completely known are left out:
+	// their verdicts would rest on a partial picture (see Account.Unknown).
 	for _, r := range a.Roles() {
+		if a.unknown[r.ARN] != "" {
+			continue
+		}
 		ra := z.role(r)
 		out.Roles[r.ARN] = ra
 		if ra.Admin {
@@ -199,9 +204,17 @@ func (a *Account) Analyze(opts AnalyzeOptions) *Analysis {
 		}
 	}
 	for _, g := range a.groupNames() {
+		if a.unknown[a.groupARN[g]] != "" {
+			continue
+		}
 		out.Groups[a.groupARN[g]] = z.group(g, adminRoles)
 	}
-	users := a.Users()
+	var users []*Subject
+	for _, u := range a.Users() {
+		if a.unknown[u.ARN] == "" {
+			users = append(users, u)
+		}
+	}
 	results := make([]*UserAccess, len(users))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 4)
@@ -445,6 +458,11 @@ func (z *analyzer) admin(s *Subject, ctxNames []string) []Grant {
 				res = "*"
 			}
 			if d := z.decideCached(s, cn, act, res, c); d.Allowed {
+				if act == anyActionProbe {
+					// Any action at all: that one grant is the finding,
+					// not a list of the admin actions it includes.
+					return []Grant{z.grant(s, cn, act, res, d)}
+				}
 				grants = append(grants, z.grant(s, cn, act, res, d))
 			}
 		}
@@ -653,9 +671,6 @@ var contextPhrase = map[string]string{
 	iampolicy.ContextSessionNoMFA: "in a session without MFA",
 }
 
-// maxAssumeEvidence bounds the roles listed per principal.
-const maxAssumeEvidence = 5
-
 func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string) AssumeSummary {
 	sum := AssumeSummary{Loopholes: []AssumeCheck{}}
 	if len(adminRoles) == 0 || !z.anyAllowMatches(s, "sts:AssumeRole") {
@@ -689,17 +704,11 @@ func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string) AssumeSummary {
 		sum.Roles++
 		if len(ac.Loopholes) > 0 {
 			sum.LoopholeCount++
-			if len(sum.Loopholes) < maxAssumeEvidence {
-				sum.Loopholes = append(sum.Loopholes, ac)
-			}
+			sum.Loopholes = append(sum.Loopholes, ac)
 		}
 	}
 	return sum
 }
-
-// maxGrantsPerContext bounds the evidence kept per user and context: the
-// first grants prove the point; thousands would drown the report.
-const maxGrantsPerContext = 10
 
 func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*GroupAccess) *UserAccess {
 	ua := &UserAccess{ARN: u.ARN, Name: u.Name, WithoutMFA: []Grant{}, OtherUsers: []Grant{}, MFAGroups: []string{}}
@@ -715,16 +724,24 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 	probes := z.userProbes(u)
 	for _, cn := range []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA} {
 		c := z.ctx(cn, u, nil)
+		// A user allowed any action in this context is reported as that one
+		// grant (action "*"), not as a sample of actions.
+		if z.anyAllowMatches(u, anyActionProbe) {
+			if d := z.decide(u, anyActionProbe, "*", c); d.Allowed {
+				ua.WithoutMFA = append(ua.WithoutMFA, z.grant(u, cn, anyActionProbe, "*", d))
+				continue
+			}
+		}
 		// On resource "*", in one context, for one principal, two actions
 		// covered by the same statements get the same decision: evaluate
-		// once per distinct set of covering statements.
+		// once per distinct set of covering statements. Every allowed probe
+		// is kept: the evidence is whole.
 		bySig := map[string]iampolicy.Decision{}
-		n := 0
 		for _, pr := range probes {
-			if n >= maxGrantsPerContext {
-				break
-			}
 			act := pr.action
+			if act == anyActionProbe {
+				continue
+			}
 			for i, res := range candidateResources(u, pr) {
 				var d iampolicy.Decision
 				if i == 0 {
@@ -738,7 +755,6 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 				}
 				if d.Allowed {
 					ua.WithoutMFA = append(ua.WithoutMFA, z.grant(u, cn, act, res, d))
-					n++
 					break
 				}
 			}

@@ -159,11 +159,11 @@ func runAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatSet 
 		}
 	}
 
-	results, err := eng.Evaluate(ctx, snap, selected)
+	outcome, err := eng.Run(ctx, snap, selected)
 	if err != nil {
 		return asRuntime(err)
 	}
-	rep := buildReport(snap, snapData, snapPath, eng, selected, skipped, results)
+	rep := buildReport(snap, snapData, snapPath, eng, selected, skipped, outcome)
 	rep.CatalogVersion = catalog
 
 	ropts := report.Options{
@@ -324,14 +324,15 @@ func writeReport(out outputSpec, rep *findings.Report, opts report.Options) erro
 	return nil
 }
 
-func buildReport(snap *snapshot.Snapshot, data []byte, path string, eng *engine.Engine, selected, skipped []string, results []findings.Result) *findings.Report {
+func buildReport(snap *snapshot.Snapshot, data []byte, path string, eng *engine.Engine, selected, skipped []string, outcome *engine.Outcome) *findings.Report {
+	results := outcome.Results
 	var checks []findings.Check
 	for _, c := range eng.Checks() {
 		if contains(selected, c.ID) {
 			checks = append(checks, c)
 		}
 	}
-	causes := incompleteCauses(snap, checks, results)
+	causes := outcome.Causes
 	if causes == nil {
 		causes = []findings.Cause{}
 	}

@@ -116,46 +116,6 @@ func TestFindingsWinOverIncomplete(t *testing.T) {
 	}
 }
 
-func TestIncompleteCauses(t *testing.T) {
-	snap := &snapshot.Snapshot{Sources: map[string]snapshot.SourceStatus{
-		snapshot.SourceAuthorizationDetails: {Status: snapshot.StatusError, Error: &snapshot.SourceError{Code: "Throttling", Message: "Rate exceeded"}},
-		snapshot.SourceCredentialReport:     {Status: snapshot.StatusOK},
-	}}
-	checks := []findings.Check{
-		{ID: "LD-A-01", Requires: []string{"authorization_details"}},
-		{ID: "LD-A-02", Requires: []string{"authorization_details", "credential_report"}},
-		{ID: "LD-B-01", Requires: []string{"credential_report"}},
-		{ID: "LD-B-02", Requires: []string{"credential_report"}},
-		{ID: "LD-C-01", Requires: []string{"account_summary"}},
-		{ID: "LD-D-01", Requires: []string{"credential_report"}},
-	}
-	results := []findings.Result{
-		{CheckID: "LD-A-01", Status: findings.NotAssessed, Message: "Not assessed: source authorization_details failed."},
-		{CheckID: "LD-A-02", Status: findings.NotAssessed},
-		{CheckID: "LD-B-01", Status: findings.NotAssessed, Message: "Not assessed: user bob is missing from the credential report."},
-		{CheckID: "LD-B-01", Status: findings.Pass},
-		{CheckID: "LD-B-02", Status: findings.NotAssessed, Message: "Not assessed: user bob is missing from the credential report."},
-		{CheckID: "LD-C-01", Status: findings.NotAssessed, Message: "Not assessed: source account_summary was not collected."},
-		{CheckID: "LD-D-01", Status: findings.Pass},
-	}
-	got := incompleteCauses(snap, checks, results)
-	var lines []string
-	for _, c := range got {
-		lines = append(lines, c.String())
-	}
-	want := []string{
-		"account_summary: iam:GetAccountSummary (not collected): 1 check not assessed",
-		"authorization_details: iam:GetAccountAuthorizationDetails Throttling: 2 checks not assessed",
-		"credential_report: (user bob is missing from the credential report): 2 checks not assessed",
-	}
-	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
-		t.Fatalf("causes:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
-	}
-	if incompleteCauses(snap, checks, []findings.Result{{CheckID: "LD-A-01", Status: findings.Pass}}) != nil {
-		t.Fatal("causes without a NOT_ASSESSED result")
-	}
-}
-
 // --skip-check and --check take repeated flags, comma lists and any case;
 // unknown IDs are usage errors; the report records both lists.
 func TestCheckSelection(t *testing.T) {

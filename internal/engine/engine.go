@@ -1,7 +1,8 @@
 // Package engine evaluates the Rego checks against a snapshot's facts. It is
 // the only package that imports OPA. Modules are parsed and compiled once in
-// New; each Evaluate converts the facts to a Rego value once and runs one
-// prepared query that returns every selected check's results.
+// New; each Run (and Evaluate) converts the facts to a Rego value once and
+// runs one prepared query that returns every selected check's results, then
+// names the causes of every NOT_ASSESSED result.
 package engine
 
 import (
@@ -10,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -42,6 +45,8 @@ type Engine struct {
 	byID     map[string]*checkDef
 	byFile   map[string]*checkDef
 	params   ast.Value
+	// paramValues are the parameters in force, for filling titles.
+	paramValues map[string]any
 
 	mu      sync.Mutex
 	queries map[string]*preparedQuery // by joined check IDs
@@ -106,13 +111,23 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	values, err := paramMap(params)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range defs {
+		if _, err := fillTitle(d.meta.Title, values); err != nil {
+			return nil, fmt.Errorf("%s: check %s: title: %w", strings.Join(d.files, ", "), d.meta.ID, err)
+		}
+	}
 	e := &Engine{
-		compiler: compiler,
-		defs:     defs,
-		byID:     map[string]*checkDef{},
-		byFile:   map[string]*checkDef{},
-		params:   params,
-		queries:  map[string]*preparedQuery{},
+		compiler:    compiler,
+		defs:        defs,
+		byID:        map[string]*checkDef{},
+		byFile:      map[string]*checkDef{},
+		params:      params,
+		paramValues: values,
+		queries:     map[string]*preparedQuery{},
 	}
 	for _, d := range defs {
 		e.byID[d.meta.ID] = d
@@ -133,6 +148,7 @@ func (e *Engine) Checks() []findings.Check {
 	out := make([]findings.Check, len(e.defs))
 	for i, d := range e.defs {
 		out[i] = d.meta
+		out[i].Title = e.title(d)
 		out[i].CIS = append([]string(nil), d.meta.CIS...)
 		out[i].SecurityHub = append([]string(nil), d.meta.SecurityHub...)
 		out[i].Requires = append([]string(nil), d.meta.Requires...)
@@ -173,10 +189,32 @@ func (e *Engine) prepared(ctx context.Context, defs []*checkDef) (*preparedQuery
 	return q, nil
 }
 
-// Evaluate runs the selected checks (nil or empty = all) on the snapshot. Checks whose
-// required sources are missing or errored yield one NOT_ASSESSED result on
-// the account instead of their rule output.
+// Outcome is everything one run produces: the results, why the audit is
+// incomplete (one cause per failed source or unusable item, sorted), and the
+// facts the checks read.
+type Outcome struct {
+	Results []findings.Result
+	Causes  []findings.Cause
+	Facts   *facts.Facts
+}
+
+// Evaluate runs the selected checks (nil or empty = all) on the snapshot and
+// returns their results; see Run.
 func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot, checkIDs []string) ([]findings.Result, error) {
+	out, err := e.Run(ctx, snap, checkIDs)
+	if err != nil {
+		return nil, err
+	}
+	return out.Results, nil
+}
+
+// Run evaluates the selected checks (nil or empty = all) on the snapshot.
+// Checks whose required sources are missing or errored yield one
+// NOT_ASSESSED result on the account instead of their rule output; items
+// that could not be used make only the results that depend on them
+// NOT_ASSESSED. Causes says which source or item left which checks
+// NOT_ASSESSED.
+func (e *Engine) Run(ctx context.Context, snap *snapshot.Snapshot, checkIDs []string) (*Outcome, error) {
 	selected, err := e.selectChecks(checkIDs)
 	if err != nil {
 		return nil, err
@@ -185,7 +223,11 @@ func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot, checkIDs
 	if err != nil {
 		return nil, err
 	}
-	return e.evaluateFacts(ctx, f, selected)
+	results, err := e.evaluateFacts(ctx, f, selected)
+	if err != nil {
+		return nil, err
+	}
+	return &Outcome{Results: results, Causes: e.causes(f, selected, results), Facts: f}, nil
 }
 
 // evaluateFacts is Evaluate after facts.Build.
@@ -196,7 +238,7 @@ func (e *Engine) evaluateFacts(ctx context.Context, f *facts.Facts, selected []*
 	var runnable []*checkDef
 	for _, d := range selected {
 		if msg := unmetRequirements(f, d.meta.Requires); msg != "" {
-			results = append(results, e.result(d, f.Account.ID, findings.NotAssessed, account, msg, ""))
+			results = append(results, e.result(d, f.Account.ID, findings.NotAssessed, account, msg, "", nil))
 			continue
 		}
 		runnable = append(runnable, d)
@@ -220,6 +262,110 @@ func (e *Engine) evaluateFacts(ctx context.Context, f *facts.Facts, selected []*
 	}
 	sortResults(results)
 	return results, nil
+}
+
+// ErrorCodeNotCollected is the error code of a cause whose source was never
+// collected.
+const ErrorCodeNotCollected = "NotCollected"
+
+// causes explains every NOT_ASSESSED result: a source that failed or was
+// not collected (for the checks that require it), an item that could not be
+// used (for the checks with a NOT_ASSESSED result on what it leaves
+// unknown), and, for any NOT_ASSESSED result neither explains, the resource
+// itself with the check's message.
+func (e *Engine) causes(f *facts.Facts, selected []*checkDef, results []findings.Result) []findings.Cause {
+	type key struct{ source, item string }
+	byKey := map[key]*findings.Cause{}
+	checks := map[key]map[string]bool{}
+	add := func(k key, c findings.Cause, check string) {
+		if byKey[k] == nil {
+			cc := c
+			byKey[k] = &cc
+			checks[k] = map[string]bool{}
+		}
+		checks[k][check] = true
+	}
+	failed := map[string]bool{} // checks not run for want of a source
+	for _, d := range selected {
+		for _, src := range d.meta.Requires {
+			st, ok := f.Sources[src]
+			c := findings.Cause{Source: src, Action: snapshot.SourceActions[src]}
+			switch {
+			case !ok:
+				c.ErrorCode, c.Message = ErrorCodeNotCollected, "the source was not collected"
+			case st.Status != snapshot.StatusOK:
+				c.ErrorCode, c.Message = st.ErrorCode, st.ErrorMessage
+				if st.ErrorAction != "" {
+					c.Action = st.ErrorAction
+				}
+			default:
+				continue
+			}
+			failed[d.meta.ID] = true
+			add(key{source: src}, c, d.meta.ID)
+		}
+	}
+	// NOT_ASSESSED results by resource ARN and check.
+	notAssessed := map[string]map[string]bool{}
+	var leftovers []findings.Result
+	for _, r := range results {
+		if r.Status != findings.NotAssessed || failed[r.CheckID] {
+			continue
+		}
+		if notAssessed[r.Resource.ARN] == nil {
+			notAssessed[r.Resource.ARN] = map[string]bool{}
+		}
+		notAssessed[r.Resource.ARN][r.CheckID] = true
+		leftovers = append(leftovers, r)
+	}
+	explained := map[[2]string]bool{} // ARN, check
+	for _, p := range f.Problems {
+		k := key{source: p.Source, item: p.Item}
+		for _, arn := range p.Resources {
+			for _, d := range selected {
+				id := d.meta.ID
+				if notAssessed[arn][id] && contains(d.meta.Requires, p.Source) {
+					add(k, findings.Cause{Source: p.Source, Action: snapshot.SourceActions[p.Source], Item: p.Item,
+						ErrorCode: p.Code, Message: p.Message}, id)
+					explained[[2]string{arn, id}] = true
+				}
+			}
+		}
+	}
+	for _, r := range leftovers {
+		if explained[[2]string{r.Resource.ARN, r.CheckID}] {
+			continue
+		}
+		d := e.byID[r.CheckID]
+		src := "check " + r.CheckID // a custom check may require no source
+		if len(d.meta.Requires) > 0 {
+			src = d.meta.Requires[0]
+		}
+		item := r.Resource.Type + " " + r.Resource.Name
+		if r.Resource.Name == "" {
+			item = r.Resource.ARN
+		}
+		add(key{source: src, item: item}, findings.Cause{Source: src, Action: snapshot.SourceActions[src], Item: item, Message: r.Message}, r.CheckID)
+	}
+	out := make([]findings.Cause, 0, len(byKey))
+	for k, c := range byKey {
+		for id := range checks[k] {
+			c.Checks = append(c.Checks, id)
+		}
+		sort.Strings(c.Checks)
+		out = append(out, *c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Source != b.Source {
+			return a.Source < b.Source
+		}
+		if a.Item != b.Item {
+			return a.Item < b.Item
+		}
+		return a.Message < b.Message
+	})
+	return out
 }
 
 func (e *Engine) selectChecks(ids []string) ([]*checkDef, error) {
@@ -385,8 +531,8 @@ func (e *Engine) decode(d *checkDef, accountID string, v any) ([]findings.Result
 			return nil, err
 		}
 		status := findings.Status(statusStr)
-		if status != findings.Pass && status != findings.Fail && status != findings.NotAssessed {
-			return nil, bad("status %q is not PASS, FAIL or NOT_ASSESSED", statusStr)
+		if status != findings.Pass && status != findings.Fail && status != findings.NotAssessed && status != findings.NotApplicable {
+			return nil, bad("status %q is not PASS, FAIL, NOT_ASSESSED or NOT_APPLICABLE", statusStr)
 		}
 		resObj, ok := obj["resource"].(map[string]any)
 		if !ok {
@@ -410,26 +556,115 @@ func (e *Engine) decode(d *checkDef, accountID string, v any) ([]findings.Result
 		if err != nil {
 			return nil, err
 		}
+		ev, err := decodeEvidence(obj["evidence"])
+		if err != nil {
+			return nil, bad("%v", err)
+		}
 		key := [2]string{res.ARN, detail}
 		if seen[key] {
 			return nil, fmt.Errorf("check %s: two results for resource %s detail %q; results on one resource need distinct details", d.meta.ID, res.ARN, detail)
 		}
 		seen[key] = true
-		out = append(out, e.result(d, accountID, status, res, msg, detail))
+		out = append(out, e.result(d, accountID, status, res, msg, detail, ev))
 	}
 	return out, nil
 }
 
-func (e *Engine) result(d *checkDef, accountID string, status findings.Status, res findings.Resource, msg, detail string) findings.Result {
+// evidenceLists are the lists an evidence object may hold.
+var evidenceLists = []string{"actions", "resources", "statements", "contexts", "principals", "items"}
+
+// decodeEvidence reads a result's optional evidence object: each list an
+// array (or set) of strings, returned sorted and without duplicates.
+func decodeEvidence(v any) (*findings.Evidence, error) {
+	if v == nil {
+		return nil, nil
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("evidence must be an object, got %T", v)
+	}
+	lists := map[string][]string{}
+	for k, x := range obj {
+		if !contains(evidenceLists, k) {
+			return nil, fmt.Errorf("evidence.%s is not one of %s", k, strings.Join(evidenceLists, ", "))
+		}
+		items, ok := x.([]any)
+		if !ok {
+			return nil, fmt.Errorf("evidence.%s must be an array of strings, got %T", k, x)
+		}
+		var ss []string
+		for _, it := range items {
+			s, ok := it.(string)
+			if !ok {
+				return nil, fmt.Errorf("evidence.%s: %v is not a string", k, it)
+			}
+			ss = append(ss, s)
+		}
+		sort.Strings(ss)
+		lists[k] = slices.Compact(ss)
+	}
+	ev := &findings.Evidence{Actions: lists["actions"], Resources: lists["resources"], Statements: lists["statements"],
+		Contexts: lists["contexts"], Principals: lists["principals"], Items: lists["items"]}
+	if len(ev.Actions)+len(ev.Resources)+len(ev.Statements)+len(ev.Contexts)+len(ev.Principals)+len(ev.Items) == 0 {
+		return nil, nil
+	}
+	return ev, nil
+}
+
+var placeholder = regexp.MustCompile(`\{([^{}]*)\}`)
+
+// fillTitle replaces each {name} in a title with parameter name's value.
+// A placeholder that names no parameter is an error.
+func fillTitle(title string, params map[string]any) (string, error) {
+	var missing []string
+	out := placeholder.ReplaceAllStringFunc(title, func(m string) string {
+		name := m[1 : len(m)-1]
+		v, ok := params[name]
+		if !ok {
+			missing = append(missing, name)
+			return m
+		}
+		return fmt.Sprint(v)
+	})
+	if len(missing) > 0 {
+		return "", fmt.Errorf("placeholder {%s} names no parameter", strings.Join(missing, "}, {"))
+	}
+	return out, nil
+}
+
+// title is a check's title with the parameters in force filled in.
+func (e *Engine) title(d *checkDef) string {
+	t, err := fillTitle(d.meta.Title, e.paramValues)
+	if err != nil {
+		return d.meta.Title // New validated every title
+	}
+	return t
+}
+
+// paramMap turns the merged parameters back into Go values.
+func paramMap(v ast.Value) (map[string]any, error) {
+	x, err := ast.JSON(v)
+	if err != nil {
+		return nil, fmt.Errorf("parameters: %w", err)
+	}
+	m, ok := x.(map[string]any)
+	if !ok {
+		return nil, errors.New("parameters: not an object")
+	}
+	return m, nil
+}
+
+func (e *Engine) result(d *checkDef, accountID string, status findings.Status, res findings.Resource, msg, detail string, ev *findings.Evidence) findings.Result {
 	return findings.Result{
 		CheckID:     d.meta.ID,
-		Title:       d.meta.Title,
+		Title:       e.title(d),
 		Severity:    d.meta.Severity,
 		Status:      status,
 		Resource:    res,
 		Message:     msg,
 		Detail:      detail,
 		Fingerprint: findings.Fingerprint(d.meta.ID, accountID, res.ARN, detail),
+		Evidence:    ev,
 	}
 }
 

@@ -158,12 +158,23 @@ func parseTime(v string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("not a time: %q", v)
 }
 
-func parseCredentialReport(in *snapshot.CredentialReport) (*CredentialReport, error) {
+// rowProblem is one credential report row that could not be used.
+type rowProblem struct {
+	line int
+	user string // the row's user column, when present
+	arn  string // the row's ARN, when present
+	err  error
+}
+
+// parseCredentialReport parses every row on its own: a row with one
+// unexpected cell is left out and reported, and the other rows are kept.
+func parseCredentialReport(in *snapshot.CredentialReport) (*CredentialReport, []rowProblem) {
 	out := &CredentialReport{Users: map[string]*CredentialRow{}}
 	if !in.GeneratedTime.IsZero() {
 		s := in.GeneratedTime.UTC().Format(time.RFC3339)
 		out.GeneratedTime = &s
 	}
+	var problems []rowProblem
 	for i, raw := range in.Rows {
 		// Header names are matched case-insensitively: AWS writes "user",
 		// some emulators "User".
@@ -172,23 +183,30 @@ func parseCredentialReport(in *snapshot.CredentialReport) (*CredentialReport, er
 			values[strings.ToLower(strings.TrimSpace(k))] = v
 		}
 		r := &rowReader{line: i + 2, values: values}
+		user, _ := r.raw("user")
+		arn, _ := r.raw("arn")
 		row, err := parseRow(r)
 		if err != nil {
-			return nil, err
+			problems = append(problems, rowProblem{line: r.line, user: user, arn: arn, err: err})
+			continue
 		}
 		if row.IsRoot {
 			if out.Root != nil {
-				return nil, fmt.Errorf("credential report line %d: a second %s row", r.line, RootUserName)
+				problems = append(problems, rowProblem{line: r.line, user: user, arn: arn,
+					err: fmt.Errorf("credential report line %d: a second %s row (first on line %d)", r.line, RootUserName, out.Root.Row)})
+				continue
 			}
 			out.Root = row
 			continue
 		}
 		if prev, dup := out.Users[row.ARN]; dup {
-			return nil, fmt.Errorf("credential report line %d (%s): user ARN %s also on line %d", r.line, row.User, row.ARN, prev.Row)
+			problems = append(problems, rowProblem{line: r.line, user: user, arn: arn,
+				err: fmt.Errorf("credential report line %d (%s): user ARN %s also on line %d", r.line, row.User, row.ARN, prev.Row)})
+			continue
 		}
 		out.Users[row.ARN] = row
 	}
-	return out, nil
+	return out, problems
 }
 
 func parseRow(r *rowReader) (*CredentialRow, error) {

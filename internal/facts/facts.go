@@ -5,9 +5,9 @@
 //
 // Missing or unusable data is never turned into a default that looks like a
 // good answer: absent times are null (with the credential report's special
-// value kept beside them), and a source whose data cannot be parsed is
-// reported in Sources with status "error" so that checks depending on it are
-// not assessed.
+// value kept beside them), and an item that cannot be parsed (a report row,
+// a policy) is a Problem whose entities are listed as unknown, so that the
+// checks depending on them are not assessed while the rest is.
 package facts
 
 import (
@@ -52,6 +52,18 @@ type Facts struct {
 
 	AWSConfig *AWSConfig `json:"aws_config"` // null when not collected
 
+	// Problems are the items that could not be used (sorted by source and
+	// item); the rest of each source is. CredentialUnknown are the users
+	// (by ARN) whose credential report row is missing or unreadable;
+	// PolicyUnknown the users, groups and roles (by ARN) whose groups or
+	// policies are not completely known. Checks report them NOT_ASSESSED.
+	Problems          []Problem           `json:"problems"`
+	CredentialUnknown map[string]*Unknown `json:"credential_unknown"`
+	PolicyUnknown     map[string]*Unknown `json:"policy_unknown"`
+	// RootProblem says why the credential report's root row is unusable;
+	// "" when it is fine or absent.
+	RootProblem string `json:"root_problem,omitempty"`
+
 	// IAM is the policy engine's verdicts on every user, group and role;
 	// null when authorization_details is incomplete or does not parse.
 	IAM *access.Analysis `json:"iam"`
@@ -73,7 +85,9 @@ type Source struct {
 	Status       string `json:"status"` // "ok" or "error"
 	ErrorCode    string `json:"error_code,omitempty"`
 	ErrorMessage string `json:"error_message,omitempty"`
-	Partial      bool   `json:"partial,omitempty"`
+	// ErrorAction is the API action that failed, when the snapshot names it.
+	ErrorAction string `json:"error_action,omitempty"`
+	Partial     bool   `json:"partial,omitempty"`
 }
 
 // OK reports whether the source is usable.
@@ -83,8 +97,9 @@ func (f *Facts) OK(source string) bool {
 }
 
 // Build derives the facts from a snapshot. It fails only when the snapshot
-// cannot be evaluated at all (no account ID, no collection time); problems in
-// one source's data mark that source as errored instead.
+// cannot be evaluated at all (no account ID, no collection time); an item of
+// a source that cannot be used is a Problem, and only what depends on it is
+// unknown.
 func Build(snap *snapshot.Snapshot) (*Facts, error) {
 	if snap == nil {
 		return nil, errors.New("facts: no snapshot")
@@ -116,12 +131,15 @@ func Build(snap *snapshot.Snapshot) (*Facts, error) {
 		Groups:            map[string]*Group{},
 		Roles:             map[string]*Role{},
 		Policies:          map[string]*Policy{},
+		Problems:          []Problem{},
+		CredentialUnknown: map[string]*Unknown{},
+		PolicyUnknown:     map[string]*Unknown{},
 	}
 	sort.Strings(f.Account.Aliases)
 	for name, st := range snap.Sources {
 		s := Source{Status: st.Status, Partial: st.Partial}
 		if st.Error != nil {
-			s.ErrorCode, s.ErrorMessage = st.Error.Code, st.Error.Message
+			s.ErrorCode, s.ErrorMessage, s.ErrorAction = st.Error.Code, st.Error.Message, st.Error.Action
 		}
 		if s.Status != snapshot.StatusOK && s.Status != snapshot.StatusError {
 			s = Source{Status: snapshot.StatusError, ErrorCode: ErrorCodeMalformed,
@@ -130,13 +148,9 @@ func Build(snap *snapshot.Snapshot) (*Facts, error) {
 		f.Sources[name] = s
 	}
 
+	var badRows []rowProblem
 	if snap.CredentialReport != nil {
-		rep, err := parseCredentialReport(snap.CredentialReport)
-		if err != nil {
-			f.markMalformed(snapshot.SourceCredentialReport, err)
-		} else {
-			f.CredentialReport = rep
-		}
+		badRows = f.credentialRows(snap)
 	}
 	for _, d := range snap.VirtualMFADevices {
 		v := VirtualMFADevice{SerialNumber: d.SerialNumber, UserARN: d.UserARN, UserName: d.UserName}
@@ -156,9 +170,11 @@ func Build(snap *snapshot.Snapshot) (*Facts, error) {
 	}
 	f.buildIAM(snap)
 	f.buildAccess(snap)
+	f.crossCheck(snap, badRows)
 	if snap.AWSConfig != nil {
 		f.AWSConfig = convertAWSConfig(snap.AWSConfig)
 	}
+	sortProblems(f.Problems)
 	return f, nil
 }
 
@@ -177,7 +193,7 @@ func (f *Facts) markMalformed(source string, err error) {
 	if ok && prev.Status == snapshot.StatusError && prev.ErrorMessage != "" {
 		msg = prev.ErrorCode + ": " + prev.ErrorMessage + "; " + msg
 	}
-	f.Sources[source] = Source{Status: snapshot.StatusError, ErrorCode: ErrorCodeMalformed, ErrorMessage: msg, Partial: prev.Partial}
+	f.Sources[source] = Source{Status: snapshot.StatusError, ErrorCode: ErrorCodeMalformed, ErrorMessage: msg, ErrorAction: prev.ErrorAction, Partial: prev.Partial}
 }
 
 // VirtualMFADevice is one virtual MFA device. IsRoot marks the root user's.
@@ -302,7 +318,12 @@ func convertPasswordPolicy(p *snapshot.PasswordPolicy) *PasswordPolicy {
 
 // AWSConfig is the local AWS CLI configuration.
 type AWSConfig struct {
-	Dir                  string `json:"dir"`
+	Dir string `json:"dir"`
+	// ConfigFile and CredentialsFile are the paths read ("" when the
+	// snapshot does not say); Explicit is true when the directory was named.
+	ConfigFile           string `json:"config_file"`
+	CredentialsFile      string `json:"credentials_file"`
+	Explicit             bool   `json:"explicit"`
 	CredentialsFileFound bool   `json:"credentials_file_found"`
 	CredentialsFileMode  string `json:"credentials_file_mode"` // as collected, e.g. "0600"; "" when unknown
 	// CredentialsFilePerm is the mode's permission bits as a number (0600 =
@@ -329,6 +350,9 @@ type AWSProfile struct {
 func convertAWSConfig(c *snapshot.AWSConfig) *AWSConfig {
 	out := &AWSConfig{
 		Dir:                  c.Dir,
+		ConfigFile:           c.ConfigFile,
+		CredentialsFile:      c.CredentialsFile,
+		Explicit:             c.Explicit,
 		CredentialsFileFound: c.CredentialsFileFound,
 		CredentialsFileMode:  c.CredentialsFileMode,
 		ConfigFileFound:      c.ConfigFileFound,

@@ -117,26 +117,104 @@ func TestCredentialReportHeaderCaseAndExtraColumns(t *testing.T) {
 	}
 }
 
-func TestCredentialReportMalformedValueMarksSource(t *testing.T) {
+func TestCredentialReportMalformedValueIsOneRow(t *testing.T) {
 	bad := strings.Replace(exampleRows[2], "2021-03-01T00:00:00+00:00,N/A,N/A,N/A,false", "2021-03-01T00:00:00+00:00,yesterday,N/A,N/A,false", 1)
 	s := baseSnap()
 	ok(s, snapshot.SourceCredentialReport)
-	s.CredentialReport = report(header, exampleRows[0], exampleRows[1], bad)
+	s.CredentialReport = report(header, exampleRows[0], exampleRows[1], bad, exampleRows[3])
 	f, err := Build(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := f.Sources[snapshot.SourceCredentialReport]
-	if src.Status != snapshot.StatusError || src.ErrorCode != ErrorCodeMalformed {
-		t.Fatalf("source = %+v", src)
+	if !f.OK(snapshot.SourceCredentialReport) {
+		t.Fatalf("one bad row must not mark the whole source: %+v", f.Sources[snapshot.SourceCredentialReport])
+	}
+	if len(f.Problems) != 1 {
+		t.Fatalf("problems = %+v", f.Problems)
+	}
+	p := f.Problems[0]
+	if p.Source != snapshot.SourceCredentialReport || p.Item != "credential report line 4 (bob)" ||
+		len(p.Resources) != 1 || p.Resources[0] != "arn:aws:iam::111122223333:user/bob" {
+		t.Fatalf("problem = %+v", p)
 	}
 	for _, want := range []string{"line 4", "(bob)", "access_key_1_last_used_date", `"yesterday"`} {
-		if !strings.Contains(src.ErrorMessage, want) {
-			t.Errorf("message %q lacks %q", src.ErrorMessage, want)
+		if !strings.Contains(p.Message, want) {
+			t.Errorf("message %q lacks %q", p.Message, want)
 		}
 	}
-	if f.CredentialReport != nil {
-		t.Fatal("a malformed report must not be half-used")
+	if _, kept := f.CredentialReport.Users["arn:aws:iam::111122223333:user/bob"]; kept {
+		t.Fatal("the bad row must not be half-used")
+	}
+	if u := f.CredentialUnknown["arn:aws:iam::111122223333:user/bob"]; u == nil || u.Name != "bob" {
+		t.Fatalf("bob must be credential-unknown: %+v", f.CredentialUnknown)
+	}
+	if len(f.CredentialReport.Users) != 2 || f.Root == nil {
+		t.Fatalf("the other rows must be kept: %d users, root %v", len(f.CredentialReport.Users), f.Root)
+	}
+}
+
+func TestCredentialReportBadRootRow(t *testing.T) {
+	bad := strings.Replace(exampleRows[0], "not_supported,true,false", "not_supported,maybe,false", 1)
+	s := baseSnap()
+	ok(s, snapshot.SourceCredentialReport)
+	s.CredentialReport = report(header, bad, exampleRows[1])
+	f, _ := Build(s)
+	if f.Root != nil || !strings.Contains(f.RootProblem, "mfa_active") {
+		t.Fatalf("root %v, root problem %q", f.Root, f.RootProblem)
+	}
+	if len(f.Problems) != 1 || f.Problems[0].Resources[0] != f.Account.ARN {
+		t.Fatalf("problems = %+v", f.Problems)
+	}
+}
+
+func TestCrossCheckUsersAndReport(t *testing.T) {
+	s := baseSnap()
+	ok(s, snapshot.SourceCredentialReport, snapshot.SourceAuthorizationDetails)
+	// alice is in both; bob only in the report; dave only in the account's users.
+	s.CredentialReport = report(header, exampleRows[0], exampleRows[1], exampleRows[2])
+	s.Users = []snapshot.User{
+		{Name: "alice", ARN: "arn:aws:iam::111122223333:user/alice"},
+		{Name: "dave", ARN: "arn:aws:iam::111122223333:user/dave"},
+	}
+	f, err := Build(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dave := f.CredentialUnknown["arn:aws:iam::111122223333:user/dave"]
+	if dave == nil || !strings.Contains(dave.Reason, "generated at 2026-11-27T06:00:00Z, 1h0m0s before collection") {
+		t.Fatalf("dave: %+v", dave)
+	}
+	bob := f.PolicyUnknown["arn:aws:iam::111122223333:user/bob"]
+	if bob == nil || bob.Type != TypeUser || !strings.Contains(bob.Reason, "not in GetAccountAuthorizationDetails") {
+		t.Fatalf("bob: %+v", bob)
+	}
+	if len(f.CredentialUnknown) != 1 || len(f.PolicyUnknown) != 1 || len(f.Problems) != 2 {
+		t.Fatalf("unknown %v %v problems %+v", f.CredentialUnknown, f.PolicyUnknown, f.Problems)
+	}
+	if f.Problems[0].Source != snapshot.SourceAuthorizationDetails || f.Problems[1].Source != snapshot.SourceCredentialReport {
+		t.Fatalf("problems not sorted: %+v", f.Problems)
+	}
+	// Without authorization details nothing is cross-checked.
+	s.Sources[snapshot.SourceAuthorizationDetails] = snapshot.SourceStatus{Status: snapshot.StatusError}
+	f, _ = Build(s)
+	if len(f.Problems) != 0 {
+		t.Fatalf("problems = %+v", f.Problems)
+	}
+}
+
+func TestUndescribedGroupMakesUserUnknown(t *testing.T) {
+	s := baseSnap()
+	ok(s, snapshot.SourceAuthorizationDetails)
+	s.Users = []snapshot.User{
+		{Name: "alice", ARN: "arn:aws:iam::111122223333:user/alice", Groups: []string{"Ghosts"}},
+		{Name: "bob", ARN: "arn:aws:iam::111122223333:user/bob"},
+	}
+	f, _ := Build(s)
+	if u := f.PolicyUnknown["arn:aws:iam::111122223333:user/alice"]; u == nil || !strings.Contains(u.Reason, `"Ghosts"`) {
+		t.Fatalf("alice: %+v", f.PolicyUnknown)
+	}
+	if f.IAM.Users["arn:aws:iam::111122223333:user/alice"] != nil || f.IAM.Users["arn:aws:iam::111122223333:user/bob"] == nil {
+		t.Fatal("alice must be left out of the analysis, bob kept")
 	}
 }
 
@@ -146,7 +224,7 @@ func TestCredentialReportMissingColumn(t *testing.T) {
 	ok(s, snapshot.SourceCredentialReport)
 	s.CredentialReport = report(cols, exampleRows[1])
 	f, _ := Build(s)
-	if msg := f.Sources[snapshot.SourceCredentialReport].ErrorMessage; !strings.Contains(msg, "access_key_1_active: column missing") {
+	if msg := f.Sources[snapshot.SourceCredentialReport].ErrorMessage; !strings.Contains(msg, "lacks column(s) access_key_1_active") {
 		t.Fatalf("message = %q", msg)
 	}
 }
@@ -312,5 +390,58 @@ func TestRootHasCredentials(t *testing.T) {
 	s.CredentialReport = report(header, strings.Replace(noMFA, "false,false,N/A", "false,true,N/A", 1))
 	if f, _ := Build(s); f.Root.HasCredentials == nil || !*f.Root.HasCredentials {
 		t.Error("an active root key means the root user has credentials")
+	}
+}
+
+func TestCredentialReportDuplicateRowMakesUserUnknown(t *testing.T) {
+	s := baseSnap()
+	ok(s, snapshot.SourceCredentialReport)
+	s.CredentialReport = report(header, exampleRows[0], exampleRows[1], exampleRows[1], exampleRows[2])
+	f, _ := Build(s)
+	alice := "arn:aws:iam::111122223333:user/alice"
+	if _, kept := f.CredentialReport.Users[alice]; kept || f.CredentialUnknown[alice] == nil {
+		t.Fatalf("a user with two rows must be unknown: %+v", f.CredentialUnknown)
+	}
+	if f.CredentialReport.Users["arn:aws:iam::111122223333:user/bob"] == nil || f.Root == nil {
+		t.Fatal("the other rows must be kept")
+	}
+	if len(f.Problems) != 1 || !strings.Contains(f.Problems[0].Message, "also on line 3") || f.Problems[0].Code != ErrorCodeMalformed {
+		t.Fatalf("problems = %+v", f.Problems)
+	}
+}
+
+func TestRejectedTrustPolicyMakesRoleUnknown(t *testing.T) {
+	s := baseSnap()
+	ok(s, snapshot.SourceAuthorizationDetails)
+	s.Roles = []snapshot.Role{{Name: "R", ARN: "arn:aws:iam::111122223333:role/R",
+		AssumeRolePolicyDocument: json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"NoSuchOperator":{"a":"b"}}}]}`)}}
+	f, _ := Build(s)
+	r := f.PolicyUnknown["arn:aws:iam::111122223333:role/R"]
+	if r == nil || r.Type != TypeRole || r.Name != "R" || !strings.Contains(r.Reason, "trust policy") {
+		t.Fatalf("role: %+v", f.PolicyUnknown)
+	}
+	if f.IAM.Roles["arn:aws:iam::111122223333:role/R"] != nil {
+		t.Fatal("an unknown role must not be analysed")
+	}
+	if !f.OK(snapshot.SourceAuthorizationDetails) {
+		t.Fatal("one bad policy must not mark the whole source")
+	}
+}
+
+// A bad row of a user GetAccountAuthorizationDetails does not list leaves
+// both the user's credentials and policies unknown.
+func TestBadOrphanRowIsUnknownBothWays(t *testing.T) {
+	bad := strings.Replace(exampleRows[2], "2021-03-01T00:00:00+00:00,N/A,N/A,N/A,false", "2021-03-01T00:00:00+00:00,yesterday,N/A,N/A,false", 1)
+	s := baseSnap()
+	ok(s, snapshot.SourceCredentialReport, snapshot.SourceAuthorizationDetails)
+	s.CredentialReport = report(header, exampleRows[0], exampleRows[1], bad)
+	s.Users = []snapshot.User{{Name: "alice", ARN: "arn:aws:iam::111122223333:user/alice"}}
+	f, _ := Build(s)
+	bob := "arn:aws:iam::111122223333:user/bob"
+	if f.CredentialUnknown[bob] == nil || f.PolicyUnknown[bob] == nil || !strings.Contains(f.PolicyUnknown[bob].Reason, "(line 4)") {
+		t.Fatalf("credential %+v policy %+v", f.CredentialUnknown, f.PolicyUnknown)
+	}
+	if len(f.Problems) != 2 {
+		t.Fatalf("problems = %+v", f.Problems)
 	}
 }

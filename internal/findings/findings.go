@@ -170,7 +170,8 @@ type Cause struct {
 	Checks    []string `json:"checks"` // check IDs left NOT_ASSESSED, sorted
 }
 
-// String is the cause as one stderr line, e.g.
+// String is the cause as one stderr line, without the message when an error
+// code names the problem, e.g.
 // "authorization_details: iam:GetAccountAuthorizationDetails AccessDenied: 8 checks not assessed".
 func (c Cause) String() string {
 	var b strings.Builder
@@ -185,7 +186,10 @@ func (c Cause) String() string {
 	if c.ErrorCode != "" {
 		b.WriteString(" " + c.ErrorCode)
 	}
-	if c.Message != "" {
+	// A failed source's error code says enough on one line; its message
+	// (an AWS error can run long) is in the JSON report. An item's message
+	// says what is wrong with it.
+	if c.Message != "" && (c.ErrorCode == "" || c.Item != "") {
 		b.WriteString(" (" + c.Message + ")")
 	}
 	n := len(c.Checks)

@@ -22,6 +22,18 @@ const (
 	SourceAWSConfig            = "aws_config" // local ~/.aws files (never secrets)
 )
 
+// SourceActions are the API actions behind each source, named when a
+// source's error does not record the action that failed.
+var SourceActions = map[string]string{
+	SourceAuthorizationDetails: "iam:GetAccountAuthorizationDetails",
+	SourceCredentialReport:     "iam:GetCredentialReport",
+	SourceAccountSummary:       "iam:GetAccountSummary",
+	SourcePasswordPolicy:       "iam:GetAccountPasswordPolicy",
+	SourceVirtualMFADevices:    "iam:ListVirtualMFADevices",
+	SourceAccountAliases:       "iam:ListAccountAliases",
+	SourceCallerIdentity:       "sts:GetCallerIdentity",
+}
+
 // Snapshot is the root document.
 type Snapshot struct {
 	Schema      string    `json:"schema"`

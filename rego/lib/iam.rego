@@ -23,6 +23,20 @@ action_phrase("lockdownprobe:AnyAction") := "any action (\"*\")"
 
 action_phrase(a) := a if a != "lockdownprobe:AnyAction"
 
+# evidence_action is an action as evidence lists it: "*" for any action.
+evidence_action("lockdownprobe:AnyAction") := "*"
+
+evidence_action(a) := a if a != "lockdownprobe:AnyAction"
+
+# grants_evidence is the whole evidence behind a list of grants: every
+# action, resource, statement and request context.
+grants_evidence(grants) := {
+	"actions": [evidence_action(g.action) | some g in grants],
+	"resources": [g.resource | some g in grants],
+	"statements": [grant_source(g) | some g in grants],
+	"contexts": [g.context | some g in grants],
+}
+
 more(n) := "" if n <= 0
 
 more(n) := sprintf(" (%d more)", [n]) if n > 0

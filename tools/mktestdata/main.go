@@ -41,7 +41,7 @@ func render() (map[string][]byte, error) {
 		if _, dup := files[sc.Path]; dup {
 			return nil, fmt.Errorf("scenario %s defined twice", sc.Path)
 		}
-		for _, id := range append(append([]string(nil), sc.Fail...), sc.NotAssessed...) {
+		for _, id := range append(append(append([]string(nil), sc.Fail...), sc.NotAssessed...), sc.NotApplicable...) {
 			if !known(id) {
 				return nil, fmt.Errorf("scenario %s: unknown check ID %s", sc.Path, id)
 			}
@@ -64,6 +64,7 @@ func render() (map[string][]byte, error) {
 	files["README.md"] = topREADME(list)
 	files["variants/README.md"] = tableREADME(list, "variants/", variantsIntro)
 	files["equivalent/README.md"] = tableREADME(list, "equivalent/", equivalentIntro)
+	files["incomplete/README.md"] = incompleteREADME(list)
 	return files, nil
 }
 
@@ -118,6 +119,21 @@ func tableREADME(list []scenario, prefix, intro string) []byte {
 	return b.Bytes()
 }
 
+func incompleteREADME(list []scenario) []byte {
+	var b bytes.Buffer
+	b.WriteString(incompleteIntro)
+	b.WriteString("\n| file | the one change from guide-compliant | expected to fail | not assessed | why |\n")
+	b.WriteString("|------|-------------------------------------|------------------|--------------|-----|\n")
+	for _, sc := range list {
+		if !strings.HasPrefix(sc.Path, "incomplete/") {
+			continue
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", strings.TrimPrefix(sc.Path, "incomplete/"), cell(sc.Change), ids(sc.Fail), ids(sc.NotAssessed), cell(sc.Why))
+	}
+	b.WriteString(generatedNote)
+	return b.Bytes()
+}
+
 func topREADME(list []scenario) []byte {
 	var b bytes.Buffer
 	b.WriteString(topIntro)
@@ -145,8 +161,9 @@ in the canonical form written by ` + "`snapshot.Save`" + `. The account is the o
 
 - ` + "`variants/`" + `: guide-compliant with exactly one thing broken each (see variants/README.md).
 - ` + "`equivalent/`" + `: guide-compliant with one policy written in an equivalent encoding; every check must pass.
-- ` + "`expected.json`" + `: for every file, the check IDs expected to FAIL and to be NOT_ASSESSED. Every other check
-  in its "checks" list must PASS or have nothing to examine. Check tests can iterate over it.
+- ` + "`incomplete/`" + `: guide-compliant with one item missing or unusable; exactly the checks that depend on it are NOT_ASSESSED.
+- ` + "`expected.json`" + `: for every file, the check IDs expected to FAIL, to be NOT_ASSESSED and to be NOT_APPLICABLE.
+  Every other check in its "checks" list must PASS or have nothing to examine. Check tests can iterate over it.
 `
 
 const glossary = `

@@ -149,8 +149,12 @@ func TestSnapshotsLookLikeAWS(t *testing.T) {
 				t.Errorf("%s: row %s has %d fields, want %d", sc.Path, r["user"], len(r), len(cr.Columns))
 			}
 		}
-		// Every IAM user has its credential report row.
+		// Every IAM user has its credential report row (the incomplete
+		// variants break this on purpose).
 		for _, u := range s.Users {
+			if strings.HasPrefix(sc.Path, "incomplete/") {
+				break
+			}
 			found := false
 			for _, r := range cr.Rows {
 				found = found || r["arn"] == u.ARN

@@ -18,7 +18,10 @@ type scenario struct {
 	Why         string // the AWS reasoning behind the expected results
 	Fail        []string
 	NotAssessed []string
-	build       func() *snapshot.Snapshot
+	// NotApplicable lists the checks with nothing to judge (the local AWS
+	// CLI checks on a machine without AWS CLI configuration).
+	NotApplicable []string
+	build         func() *snapshot.Snapshot
 }
 
 // allChecks lists every check ID the expectations refer to.
@@ -134,7 +137,20 @@ func scenarios() []scenario {
 			build:       partialAccessDenied,
 		},
 	}
-	return append(append(top, variants()...), equivalents()...)
+	top = append(top, hostileScenario(), scenario{
+		Path:   "no-local-aws-config.json",
+		Change: "guide-compliant collected on a machine with no AWS CLI configuration (a CI runner): neither ~/.aws/config nor ~/.aws/credentials exists and no --aws-config-dir was named",
+		Why: "LD-CLI-01..03 judge the machine lockdown runs on; here there is nothing local to judge, so they are NOT_APPLICABLE with the reason: " +
+			"neither PASS nor FAIL, and the audit is still complete.",
+		NotApplicable: []string{"LD-CLI-01", "LD-CLI-02", "LD-CLI-03"},
+		build: func() *snapshot.Snapshot {
+			s := guideCompliant()
+			s.AWSConfig = &snapshot.AWSConfig{Dir: "/home/runner/.aws",
+				ConfigFile: "/home/runner/.aws/config", CredentialsFile: "/home/runner/.aws/credentials"}
+			return s
+		},
+	})
+	return append(append(append(top, variants()...), equivalents()...), incompletes()...)
 }
 
 func variants() []scenario {
@@ -453,19 +469,23 @@ func iamUserChangePassword() snapshot.ManagedPolicy {
 
 // expectation is one entry of expected.json.
 type expectation struct {
-	Fail        []string `json:"fail"`
-	NotAssessed []string `json:"not_assessed"`
+	Fail          []string `json:"fail"`
+	NotAssessed   []string `json:"not_assessed"`
+	NotApplicable []string `json:"not_applicable"`
 }
 
 func expectedJSON(list []scenario) ([]byte, error) {
 	m := map[string]expectation{}
 	for _, sc := range list {
-		e := expectation{Fail: sc.Fail, NotAssessed: sc.NotAssessed}
+		e := expectation{Fail: sc.Fail, NotAssessed: sc.NotAssessed, NotApplicable: sc.NotApplicable}
 		if e.Fail == nil {
 			e.Fail = []string{}
 		}
 		if e.NotAssessed == nil {
 			e.NotAssessed = []string{}
+		}
+		if e.NotApplicable == nil {
+			e.NotApplicable = []string{}
 		}
 		m[sc.Path] = e
 	}

@@ -392,8 +392,8 @@ func loadConfig(ctx context.Context, opts Options) (aws.Config, string, error) {
 type collector struct {
 	opts   Options
 	parent context.Context // the caller's context, without Options.Timeout
-	iam  *iam.Client
-	sts  *sts.Client
+	iam    *iam.Client
+	sts    *sts.Client
 
 	mu   sync.Mutex // guards snap.Sources and Progress calls
 	snap *snapshot.Snapshot

@@ -58,6 +58,8 @@ var secretNames = map[string]bool{
 	"xamzsignature":      true,
 	"authorization":      true,
 	"proxyauthorization": true,
+	"bearertoken":        true,
+	"xamzssobearertoken": true,
 }
 
 func isSecretName(name string) bool {
@@ -98,6 +100,7 @@ var colonNames = map[string]bool{
 	"secretaccesskey": true, "awssecretaccesskey": true, "sessiontoken": true, "awssessiontoken": true,
 	"securitytoken": true, "awssecuritytoken": true, "xamzsecuritytoken": true, "password": true,
 	"clientsecret": true, "accesstoken": true, "refreshtoken": true, "secretkey": true, "awssecretkey": true,
+	"bearertoken": true, "xamzssobearertoken": true,
 }
 
 func wordStart(s string, i int) bool {

@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/lockdown-dev/lockdown/internal/redact"
@@ -337,6 +338,8 @@ func loadConfig(ctx context.Context, opts Options) (aws.Config, string, error) {
 		// Every client built from the configuration (lockdown's, and the
 		// SDK's own STS, SSO and SSO OIDC clients) bounds each attempt.
 		config.WithAPIOptions([]func(*middleware.Stack) error{attemptTimeout(opts.RequestTimeout)}),
+		// The SDK's own warnings go to Stderr, redacted.
+		config.WithLogger(sdkLogger{w: opts.Stderr}),
 		config.WithAssumeRoleCredentialOptions(func(o *stscreds.AssumeRoleOptions) {
 			if o.SerialNumber != nil && o.TokenProvider == nil {
 				o.TokenProvider = mfaTokenProvider(ctx, *o.SerialNumber, opts)
@@ -386,6 +389,18 @@ func loadConfig(ctx context.Context, opts Options) (aws.Config, string, error) {
 		return aws.Config{}, "", credErr(err)
 	}
 	return cfg, creds.AccessKeyID, nil
+}
+
+// sdkLogger writes the SDK's log lines (warnings such as a retried
+// checksum or an unread body) to w, or os.Stderr, through redact.
+type sdkLogger struct{ w io.Writer }
+
+func (l sdkLogger) Logf(class logging.Classification, format string, v ...any) {
+	w := l.w
+	if w == nil {
+		w = os.Stderr
+	}
+	fmt.Fprintln(w, redact.String(oneLine(fmt.Sprintf("lockdown: AWS SDK %s: "+format, append([]any{class}, v...)...))))
 }
 
 // collector holds the clients and shared state of one collection.
@@ -595,15 +610,22 @@ func newActionError(action, code, format string, args ...any) error {
 	return &sourceError{code: code, msg: fmt.Sprintf(format, args...), action: action}
 }
 
-// requestTimeoutError is one request attempt that got no complete answer
-// within Options.RequestTimeout. It is retryable; it does not unwrap to
-// the cancellation error, which the SDK would not retry.
+// requestTimeoutError is a request attempt that got no complete answer
+// within Options.RequestTimeout. Within the retries it is retryable (it
+// does not unwrap to the cancellation error, which the SDK would not
+// retry); once the retries are spent, a request of which an attempt timed
+// out and that did not end with an answer from AWS fails with it, counting
+// the attempts.
 type requestTimeoutError struct {
-	timeout time.Duration
+	timeout            time.Duration
+	attempts, timedOut int
 }
 
 func (e *requestTimeoutError) Error() string {
-	return fmt.Sprintf("no complete answer within the request timeout (%s)", e.timeout)
+	if e.attempts == 0 {
+		return fmt.Sprintf("no complete answer within the request timeout (%s)", e.timeout)
+	}
+	return fmt.Sprintf("no complete answer within the request timeout (%s): %d attempts, %d timed out", e.timeout, e.attempts, e.timedOut)
 }
 
 // RetryableError makes the SDK's retryer retry the attempt.
@@ -612,22 +634,52 @@ func (e *requestTimeoutError) RetryableError() bool { return true }
 // Timeout marks it as a timeout for net.Error-style checks.
 func (e *requestTimeoutError) Timeout() bool { return true }
 
-// attemptTimeout bounds each attempt of a request (it runs after the
-// retry middleware, around signing, sending and reading the answer).
+// attempts counts the attempts of one request and those that timed out.
+type attempts struct {
+	n, timedOut atomic.Int32
+}
+
+type attemptsKey struct{}
+
+// attemptTimeout bounds each attempt of a request: a Finalize middleware
+// after the retry middleware (around signing, sending and reading the
+// answer) gives each attempt its own deadline, and an Initialize
+// middleware reports the request as timed out when an attempt did and
+// the last one got no answer from AWS either.
 func attemptTimeout(d time.Duration) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
-		m := middleware.FinalizeMiddlewareFunc("lockdown.AttemptTimeout",
+		perRequest := middleware.InitializeMiddlewareFunc("lockdown.RequestTimeout",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				rec := &attempts{}
+				out, md, err := next.HandleInitialize(context.WithValue(ctx, attemptsKey{}, rec), in)
+				var ae smithy.APIError
+				if err != nil && rec.timedOut.Load() > 0 && ctx.Err() == nil && !errors.As(err, &ae) {
+					err = &requestTimeoutError{timeout: d, attempts: int(rec.n.Load()), timedOut: int(rec.timedOut.Load())}
+				}
+				return out, md, err
+			})
+		perAttempt := middleware.FinalizeMiddlewareFunc("lockdown.AttemptTimeout",
 			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				rec, _ := ctx.Value(attemptsKey{}).(*attempts)
+				if rec != nil {
+					rec.n.Add(1)
+				}
 				actx, cancel := context.WithTimeout(ctx, d)
 				defer cancel()
 				out, md, err := next.HandleFinalize(actx, in)
 				if err != nil && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
+					if rec != nil {
+						rec.timedOut.Add(1)
+					}
 					return out, md, &requestTimeoutError{timeout: d}
 				}
 				return out, md, err
 			})
-		if err := stack.Finalize.Insert(m, "Retry", middleware.After); err != nil {
-			return stack.Finalize.Add(m, middleware.After)
+		if err := stack.Initialize.Add(perRequest, middleware.After); err != nil {
+			return err
+		}
+		if err := stack.Finalize.Insert(perAttempt, "Retry", middleware.After); err != nil {
+			return stack.Finalize.Add(perAttempt, middleware.After)
 		}
 		return nil
 	}
@@ -663,12 +715,7 @@ func classifyRaw(err error) *snapshot.SourceError {
 	}
 	var rt *requestTimeoutError
 	if errors.As(err, &rt) {
-		msg := op + rt.Error()
-		var ma *retry.MaxAttemptsError
-		if errors.As(err, &ma) {
-			msg = fmt.Sprintf("%s, %d attempts", msg, ma.Attempt)
-		}
-		return &snapshot.SourceError{Code: "RequestTimeout", Message: msg}
+		return &snapshot.SourceError{Code: "RequestTimeout", Message: op + rt.Error()}
 	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {

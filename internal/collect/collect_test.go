@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand"
 	"strings"
 	"testing"
@@ -28,6 +29,7 @@ func fastOptions() Options {
 		CredentialReportPoll:    time.Millisecond,
 		CredentialReportTimeout: 10 * time.Second,
 		Now:                     func() time.Time { return fixedNow },
+		Stderr:                  io.Discard, // the SDK's warnings about stalled bodies
 	}
 }
 
@@ -270,7 +272,10 @@ func TestAccessDeniedPerSource(t *testing.T) {
 			srv := startServer(t, acct)
 			srv.DenyAccess(tc.action)
 			snap := mustCollect(t, fastOptions())
-			requireError(t, snap, tc.source, "AccessDenied", tc.action, "not authorized")
+			st := requireError(t, snap, tc.source, "AccessDenied", tc.action, "not authorized")
+			if st.Error.Action != "iam:"+tc.action {
+				t.Errorf("action = %q, want iam:%s", st.Error.Action, tc.action)
+			}
 			var others []string
 			for _, s := range allSources() {
 				if s != tc.source {
@@ -283,7 +288,6 @@ func TestAccessDeniedPerSource(t *testing.T) {
 			}
 			if tc.action == "ListRoles" {
 				// Everything GetAccountAuthorizationDetails gave is kept.
-				st := snap.Sources[tc.source]
 				if !st.Partial || len(snap.Users) != 5 || len(snap.Roles) != 20 {
 					t.Errorf("partial=%v users=%d roles=%d, want partial data kept", st.Partial, len(snap.Users), len(snap.Roles))
 				}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/lockdown-dev/lockdown/internal/collect/iamtest"
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
@@ -244,5 +245,14 @@ func TestMFAPromptRedacted(t *testing.T) {
 	}
 	if strings.Contains(out.String(), leakSecret) || !strings.Contains(out.String(), "Enter MFA code for") {
 		t.Errorf("prompt = %q", out.String())
+	}
+}
+
+// TestSDKLogRedacted: the SDK's own log lines reach stderr through redact.
+func TestSDKLogRedacted(t *testing.T) {
+	var out strings.Builder
+	sdkLogger{w: &out}.Logf(logging.Warn, "retrying request with\nX-Amz-Security-Token: %s", leakToken)
+	if strings.Contains(out.String(), leakToken) || !strings.HasPrefix(out.String(), "lockdown: AWS SDK WARN: retrying request with; ") || strings.Count(out.String(), "\n") != 1 {
+		t.Errorf("log line = %q", out.String())
 	}
 }

@@ -104,10 +104,11 @@ type Options struct {
 	// (default os.Getenv): AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_CONFIG_FILE,
 	// AWS_SHARED_CREDENTIALS_FILE, HOME, AWS_ENDPOINT_URL,
 	// AWS_ENDPOINT_URL_STS and AWS_IGNORE_CONFIGURED_ENDPOINT_URLS. The
-	// SDK reads everything else from the process environment; Collect
-	// hands it the profile and the config and credentials file paths
-	// resolved through Getenv, so the files the SDK authenticates with
-	// are the files source aws_config records.
+	// SDK reads everything else (AWS_PROFILE and the credentials in the
+	// environment included) from the process environment, so Getenv must
+	// describe that environment; Collect hands the SDK the config and
+	// credentials file paths resolved through Getenv, so the files the SDK
+	// authenticates with are the files source aws_config records.
 	Getenv func(string) string
 
 	// AWSConfigDir names the directory whose config and credentials files
@@ -358,9 +359,10 @@ func loadConfig(ctx context.Context, opts Options) (aws.Config, string, error) {
 			}
 		}),
 	}
+	// AWS_PROFILE is left to the SDK: given as an option it would take
+	// precedence over AWS_ACCESS_KEY_ID, which the SDK (like the AWS CLI)
+	// only lets an explicit --profile do.
 	if p := opts.Profile; p != "" {
-		lo = append(lo, config.WithSharedConfigProfile(p))
-	} else if p := getenv("AWS_PROFILE"); p != "" {
 		lo = append(lo, config.WithSharedConfigProfile(p))
 	}
 	if opts.Region != "" {

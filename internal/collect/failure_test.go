@@ -317,16 +317,20 @@ func TestAWSConfigFilesAsTheSDKReadsThem(t *testing.T) {
 }
 
 // TestGetenvPassedIn: collect reads the environment through
-// Options.Getenv, and hands the SDK the profile and files it names.
+// Options.Getenv, and the SDK authenticates from the credentials file it
+// names (the process environment names a file that does not exist).
 func TestGetenvPassedIn(t *testing.T) {
 	startServer(t, iamtest.GenerateAccount(testAccountID, 1))
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
 	dir := t.TempDir()
 	credPath := filepath.Join(dir, "credentials")
-	write(t, credPath, "[ci]\naws_access_key_id = AKIAGETENV0000000001\naws_secret_access_key = "+leakSecret+"\n", 0o600)
+	write(t, credPath, "[default]\naws_access_key_id = AKIAGETENV0000000001\naws_secret_access_key = "+leakSecret+"\n", 0o600)
 	env := map[string]string{
 		"HOME":                        dir,
 		"AWS_SHARED_CREDENTIALS_FILE": credPath,
-		"AWS_PROFILE":                 "ci",
 		"AWS_ENDPOINT_URL":            os.Getenv("AWS_ENDPOINT_URL"),
 	}
 	opts := fastOptions()
@@ -336,11 +340,8 @@ func TestGetenvPassedIn(t *testing.T) {
 	if c.CredentialsFile != credPath || c.ConfigFile != filepath.Join(dir, ".aws", "config") {
 		t.Fatalf("files = %s, %s", c.ConfigFile, c.CredentialsFile)
 	}
-	// The SDK signed with the ci profile's key (AWS_PROFILE from Getenv
-	// wins over the process's AWS_ACCESS_KEY_ID), so that key is the
-	// caller's.
-	if p := profileByName(t, c, "ci"); p.AccessKeyOwnerARN != snap.Caller.ARN {
-		t.Errorf("profile ci = %+v, want its key marked as the caller's", p)
+	if p := profileByName(t, c, "default"); p.AccessKeyOwnerARN != snap.Caller.ARN {
+		t.Errorf("profile default = %+v, want its key marked as the caller's", p)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -214,6 +215,25 @@ func TestNoSecretInErrors(t *testing.T) {
 		_, err = Collect(context.Background(), secretOptions())
 		if err == nil {
 			t.Fatal("no error")
+		}
+		noSecret(t, "Collect's error", err.Error())
+	})
+
+	t.Run("container credentials endpoint", func(t *testing.T) {
+		credEnv(t)
+		// An endpoint that refuses the request quoting the authorization
+		// token it was sent.
+		ep := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprintf(w, `{"code": "InvalidToken", "message": "Authorization: %s is not valid"}`, r.Header.Get("Authorization"))
+		}))
+		t.Cleanup(ep.Close)
+		t.Setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", ep.URL+"/creds")
+		t.Setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", leakSSO)
+		_, err := Collect(context.Background(), secretOptions())
+		if !strings.Contains(rawCause(err), leakSSO) {
+			t.Fatalf("the endpoint's refusal does not quote the token: %v", rawCause(err))
 		}
 		noSecret(t, "Collect's error", err.Error())
 	})

@@ -90,8 +90,9 @@ type Options struct {
 	// resolving credentials (MFA prompt included) and every source
 	// (default DefaultTimeout). Sources still running when it runs out are
 	// recorded with status error, code Timeout, keeping what they got;
-	// Collect then returns the snapshot without an error, unless the
-	// caller identity was not known yet (an *IdentityError).
+	// Collect then returns the snapshot without an error. Before that it
+	// returns a *CredentialsError (credentials still being resolved) or
+	// an *IdentityError (caller identity still being asked for).
 	Timeout time.Duration
 
 	// Stdin and Stderr are used for the MFA prompt. nil: the terminal

@@ -207,6 +207,9 @@ type AWSConfigDirError struct {
 }
 
 func (e *AWSConfigDirError) Error() string {
+	if errors.Is(e.Err, fs.ErrNotExist) {
+		return redact.String(fmt.Sprintf("AWS configuration directory %s does not exist", e.Dir))
+	}
 	return redact.String(fmt.Sprintf("AWS configuration directory %s: %s", e.Dir, oneLine(e.Err.Error())))
 }
 
@@ -261,7 +264,7 @@ func collect(parent context.Context, opts Options) (*snapshot.Snapshot, error) {
 		}
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
-				err = fmt.Errorf("does not exist: %w", fs.ErrNotExist)
+				err = fs.ErrNotExist
 			}
 			return nil, &AWSConfigDirError{Dir: dir, Err: err}
 		}

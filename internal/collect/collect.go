@@ -274,7 +274,7 @@ func collect(parent context.Context, opts Options) (*snapshot.Snapshot, error) {
 	cfg, keyID, err := loadConfig(ctx, opts)
 	if err != nil {
 		if parent.Err() != nil {
-			return nil, parent.Err()
+			return nil, fmt.Errorf("stopped while loading the AWS configuration and credentials: %w", parent.Err())
 		}
 		if ctx.Err() != nil {
 			return nil, &CredentialsError{Profile: opts.Profile, EnvProfile: opts.Getenv("AWS_PROFILE"),
@@ -413,6 +413,9 @@ func (l sdkLogger) Logf(class logging.Classification, format string, v ...any) {
 type collector struct {
 	opts   Options
 	parent context.Context // the caller's context, without Options.Timeout
+	// summary is the account summary when it was collected completely
+	// (nil otherwise); set before the concurrent sources start.
+	summary map[string]int64
 	iam    *iam.Client
 	sts    *sts.Client
 
@@ -494,7 +497,10 @@ func collectWith(ctx, parent context.Context, cfg aws.Config, opts Options, keyI
 	markKeyOwner(c.snap, profileInUse(opts), opts.Getenv("AWS_ACCESS_KEY_ID"), keyID)
 
 	// The account summary next: its counts bound the paginated listings.
-	c.runSource(ctx, snapshot.SourceAccountSummary, c.accountSummary)
+	// The sources below run concurrently and only read c.summary.
+	if c.runSource(ctx, snapshot.SourceAccountSummary, c.accountSummary) == nil {
+		c.summary = c.snap.AccountSummary
+	}
 
 	sources := []struct {
 		name string
@@ -834,13 +840,13 @@ func (c *collector) bound(fixed int64, keys ...string) pageBound {
 	if len(keys) == 0 {
 		return newBound(fixed, fmt.Sprintf("a fixed bound of %d items", fixed))
 	}
-	if !c.snap.OK(snapshot.SourceAccountSummary) || c.snap.AccountSummary == nil {
+	if c.summary == nil {
 		return newBound(noSummaryCount, fmt.Sprintf("no account summary, so a fixed bound of %d items", noSummaryCount))
 	}
 	var n int64
 	var parts []string
 	for _, k := range keys {
-		v, ok := c.snap.AccountSummary[k]
+		v, ok := c.summary[k]
 		if !ok {
 			return newBound(noSummaryCount, fmt.Sprintf("no %s in the account summary, so a fixed bound of %d items", k, noSummaryCount))
 		}

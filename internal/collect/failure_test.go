@@ -225,12 +225,11 @@ func TestEndlessPagination(t *testing.T) {
 }
 
 func TestPageBounds(t *testing.T) {
-	c := &collector{snap: &snapshot.Snapshot{Sources: map[string]snapshot.SourceStatus{}}}
+	c := &collector{}
 	if b := c.bound(noSummaryCount, "Users"); b.maxItems != 2*noSummaryCount+authPageSize || !strings.Contains(b.basis, "no account summary") {
 		t.Errorf("without a summary: %+v", b)
 	}
-	c.snap.Sources[snapshot.SourceAccountSummary] = snapshot.SourceStatus{Status: snapshot.StatusOK}
-	c.snap.AccountSummary = map[string]int64{"Users": 4000, "Roles": 0}
+	c.summary = map[string]int64{"Users": 4000, "Roles": 0}
 	b := c.bound(noSummaryCount, "Users")
 	if b.maxItems != 9000 || b.maxPages != 902 || !strings.Contains(b.basis, "Users=4000") {
 		t.Errorf("4000 users: %+v", b)
@@ -246,10 +245,23 @@ func TestPageBounds(t *testing.T) {
 	if b := c.bound(noSummaryCount, "Roles"); b.maxItems != authPageSize || b.maxPages != authPageSize/minPageFill+2 {
 		t.Errorf("no roles: %+v", b)
 	}
-	c.snap.Sources[snapshot.SourceAccountSummary] = snapshot.SourceStatus{Status: snapshot.StatusError}
-	if b := c.bound(noSummaryCount, "Users"); !strings.Contains(b.basis, "no account summary") {
-		t.Errorf("failed summary: %+v", b)
+}
+
+// TestEndlessPaginationWithoutSummary: when the account summary failed,
+// the listings are bounded by the fixed bound and say so.
+func TestEndlessPaginationWithoutSummary(t *testing.T) {
+	srv := startServer(t, iamtest.GenerateAccount(testAccountID, 5))
+	srv.DenyAccess("GetAccountSummary")
+	srv.BreakPages("ListVirtualMFADevices", iamtest.PageEndless)
+	srv.BreakPages("ListAccountAliases", iamtest.PageEndless)
+	snap, err := collectCtx(t, fastOptions())
+	if err != nil {
+		t.Fatalf("Collect: %v", err)
 	}
+	requireError(t, snap, snapshot.SourceVirtualMFADevices, "PaginationLimit", "no account summary, so a fixed bound of 20000 items")
+	// An account has one alias at most, summary or not.
+	requireError(t, snap, snapshot.SourceAccountAliases, "PaginationLimit", "fixed bound of 1 items")
+	requireOK(t, snap, snapshot.SourceAuthorizationDetails)
 }
 
 // TestLargeAccountWithinBounds: bounds from the summary do not cut a

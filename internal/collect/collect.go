@@ -416,8 +416,8 @@ type collector struct {
 	// summary is the account summary when it was collected completely
 	// (nil otherwise); set before the concurrent sources start.
 	summary map[string]int64
-	iam    *iam.Client
-	sts    *sts.Client
+	iam     *iam.Client
+	sts     *sts.Client
 
 	mu   sync.Mutex // guards snap.Sources and Progress calls
 	snap *snapshot.Snapshot

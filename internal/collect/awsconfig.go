@@ -28,22 +28,6 @@ func (e *AWSConfigError) Error() string {
 	return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
 }
 
-// AWSConfigFiles returns the config and credentials file paths the AWS CLI
-// and SDKs use: AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE, else
-// ~/.aws/config and ~/.aws/credentials.
-func AWSConfigFiles() (configPath, credentialsPath string) {
-	home, _ := os.UserHomeDir()
-	configPath = os.Getenv("AWS_CONFIG_FILE")
-	if configPath == "" {
-		configPath = filepath.Join(home, ".aws", "config")
-	}
-	credentialsPath = os.Getenv("AWS_SHARED_CREDENTIALS_FILE")
-	if credentialsPath == "" {
-		credentialsPath = filepath.Join(home, ".aws", "credentials")
-	}
-	return configPath, credentialsPath
-}
-
 // ReadAWSConfig reads dir/config and dir/credentials.
 func ReadAWSConfig(dir string) (*snapshot.AWSConfig, error) {
 	out, err := ReadAWSConfigFiles(filepath.Join(dir, "config"), filepath.Join(dir, "credentials"))
@@ -53,13 +37,14 @@ func ReadAWSConfig(dir string) (*snapshot.AWSConfig, error) {
 	return out, err
 }
 
-// ReadAWSConfigFiles reads the AWS CLI config and credentials files and
+// ReadAWSConfigFiles reads the AWS CLI config and credentials files (their
+// paths are recorded in ConfigFile and CredentialsFile) and
 // returns, per profile, the settings lockdown checks: never a secret access
 // key or a session token, only whether a token is there. A missing file is
 // not an error (its Found flag is false). On a malformed file it returns
 // what it read from the other one and an *AWSConfigError.
 func ReadAWSConfigFiles(configPath, credentialsPath string) (*snapshot.AWSConfig, error) {
-	out := &snapshot.AWSConfig{Dir: filepath.Dir(credentialsPath)}
+	out := &snapshot.AWSConfig{Dir: filepath.Dir(credentialsPath), ConfigFile: configPath, CredentialsFile: credentialsPath}
 	var errs []error
 
 	cfgSections, found, err := readINI(configPath)

@@ -25,6 +25,32 @@
 //     client, so Collect passes that endpoint to it (unless
 //     AWS_ENDPOINT_URL_STS or AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is set);
 //     otherwise an emulator profile would assume its role at real AWS.
+//   - Nothing is collected without a caller identity: when
+//     sts:GetCallerIdentity fails (no answer, a 5xx past the retries,
+//     AccessDenied) or names an account that is not 12 digits, Collect
+//     returns an *IdentityError (a *CredentialsError when AWS rejected the
+//     credentials) and no snapshot. Sources that fail after it are
+//     recorded with their error and API action; Snapshot.FailedSources
+//     lists them. The snapshot is validated against the schema
+//     (snapshot.Validate) before Collect returns it.
+//   - Every error Collect returns and every source error message has been
+//     through internal/redact; so have the MFA prompt and the SDK's log
+//     lines, which go to Options.Stderr.
+//   - Waits are bounded: each attempt of each request by RequestTimeout
+//     (30s; a timed-out attempt is retried like a dropped connection), the
+//     whole collection by Timeout (10m; sources cut off are recorded as
+//     code Timeout and the snapshot is still returned), the MFA prompt by
+//     Timeout too. The account summary is fetched right after the
+//     identity, and its counts bound each paginated listing: at most
+//     2 × count + 1000 items and a tenth as many pages (+2), a fixed bound
+//     of 20000 items without a summary; a listing past its bound stops
+//     with code PaginationLimit naming the numbers.
+//   - Source aws_config reads the files the SDK reads (AWS_CONFIG_FILE,
+//     AWS_SHARED_CREDENTIALS_FILE, else $HOME/.aws/...), through
+//     Options.Getenv, and Collect hands the SDK those same paths; an
+//     explicit AWSConfigDir must exist. After the identity, the profile
+//     holding the access key the requests were signed with gets
+//     AccessKeyOwnerARN = the caller's ARN.
 //   - ~/.aws files are parsed by hand rather than with a generic INI
 //     library: the AWS format has nested settings ("s3 =" blocks), inline
 //     comments only after whitespace (SSO start URLs contain "#"),

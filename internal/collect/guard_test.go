@@ -92,7 +92,7 @@ func TestGuardRefusesWritesBeforeSending(t *testing.T) {
 // guard (not only clients built for this test).
 func TestCollectorClientsAreGuarded(t *testing.T) {
 	srv := startServer(t, iamtest.GenerateAccount(testAccountID, 1))
-	cfg, err := loadConfig(context.Background(), fastOptions().withDefaults())
+	cfg, _, err := loadConfig(context.Background(), fastOptions().withDefaults())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,18 +142,18 @@ func TestRegionDefault(t *testing.T) {
 	startServer(t, iamtest.NewAccount(testAccountID))
 	t.Setenv("AWS_REGION", "")
 	t.Setenv("AWS_DEFAULT_REGION", "")
-	cfg, err := loadConfig(context.Background(), fastOptions().withDefaults())
+	cfg, _, err := loadConfig(context.Background(), fastOptions().withDefaults())
 	if err != nil || cfg.Region != DefaultRegion {
 		t.Errorf("no region configured: got %q, %v; want %s", cfg.Region, err, DefaultRegion)
 	}
 	t.Setenv("AWS_REGION", "eu-west-1")
-	cfg, _ = loadConfig(context.Background(), fastOptions().withDefaults())
+	cfg, _, _ = loadConfig(context.Background(), fastOptions().withDefaults())
 	if cfg.Region != "eu-west-1" {
 		t.Errorf("AWS_REGION ignored: %q", cfg.Region)
 	}
 	opts := fastOptions()
 	opts.Region = "cn-north-1"
-	cfg, _ = loadConfig(context.Background(), opts.withDefaults())
+	cfg, _, _ = loadConfig(context.Background(), opts.withDefaults())
 	if cfg.Region != "cn-north-1" {
 		t.Errorf("Options.Region ignored: %q", cfg.Region)
 	}

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lockdown-dev/lockdown/internal/collect/iamtest"
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
@@ -90,5 +92,26 @@ func TestMFAPromptNoAnswer(t *testing.T) {
 	}
 	if srv.Count("AssumeRole") != 0 || srv.Count("GetCallerIdentity") != 0 {
 		t.Errorf("requests sent without an MFA code: %v", srv.Counts())
+	}
+}
+
+// TestMFAPromptTimeout: an MFA prompt nobody answers ends with the
+// collection timeout.
+func TestMFAPromptTimeout(t *testing.T) {
+	srv := mfaProfileServer(t)
+	opts := fastOptions()
+	opts.Profile = "admin"
+	pr, pw := io.Pipe() // never written
+	t.Cleanup(func() { pw.Close() })
+	opts.Stdin = pr
+	opts.Stderr = &bytes.Buffer{}
+	opts.Timeout = 200 * time.Millisecond
+	_, err := collectCtx(t, opts)
+	var ce *CredentialsError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "collection timeout") || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want a *CredentialsError naming the collection timeout", err)
+	}
+	if srv.Count("AssumeRole") != 0 {
+		t.Errorf("AssumeRole sent without an MFA code")
 	}
 }

@@ -38,7 +38,7 @@ func (c *collector) passwordPolicy(ctx context.Context, r *run) error {
 	}
 	p := out.PasswordPolicy
 	if p == nil {
-		return newSourceError("MalformedResponse", "GetAccountPasswordPolicy returned no PasswordPolicy element")
+		return newActionError("iam:GetAccountPasswordPolicy", "MalformedResponse", "GetAccountPasswordPolicy returned no PasswordPolicy element")
 	}
 	c.snap.PasswordPolicy = &snapshot.PasswordPolicy{
 		MinimumPasswordLength:      p.MinimumPasswordLength,
@@ -58,13 +58,14 @@ func (c *collector) passwordPolicy(ctx context.Context, r *run) error {
 // accountAliases: iam:ListAccountAliases, every page.
 func (c *collector) accountAliases(ctx context.Context, r *run) error {
 	var aliases []string
-	err := paginate(ctx, "ListAccountAliases", func(ctx context.Context, marker *string) (*string, bool, error) {
+	// An account has at most one alias.
+	err := paginate(ctx, "ListAccountAliases", c.bound(1), func(ctx context.Context, marker *string) (*string, bool, int, error) {
 		out, err := c.iam.ListAccountAliases(ctx, &iam.ListAccountAliasesInput{Marker: marker, MaxItems: aws.Int32(1000)})
 		if err != nil {
-			return nil, false, err
+			return nil, false, 0, err
 		}
 		aliases = append(aliases, out.AccountAliases...)
-		return out.Marker, out.IsTruncated, nil
+		return out.Marker, out.IsTruncated, len(out.AccountAliases), nil
 	})
 	c.snap.Account.Aliases = aliases
 	if err != nil && len(aliases) > 0 {
@@ -77,14 +78,16 @@ func (c *collector) accountAliases(ctx context.Context, r *run) error {
 // every page. The seed and QR code are never copied.
 func (c *collector) virtualMFADevices(ctx context.Context, r *run) error {
 	devices := []snapshot.VirtualMFADevice{}
-	err := paginate(ctx, "ListVirtualMFADevices", func(ctx context.Context, marker *string) (*string, bool, error) {
+	// MFADevices counts the account's MFA devices; Users bounds the
+	// assigned ones should it leave some virtual devices out.
+	err := paginate(ctx, "ListVirtualMFADevices", c.bound(noSummaryCount, "MFADevices", "Users"), func(ctx context.Context, marker *string) (*string, bool, int, error) {
 		out, err := c.iam.ListVirtualMFADevices(ctx, &iam.ListVirtualMFADevicesInput{
 			AssignmentStatus: types.AssignmentStatusTypeAny,
 			Marker:           marker,
 			MaxItems:         aws.Int32(1000),
 		})
 		if err != nil {
-			return nil, false, err
+			return nil, false, 0, err
 		}
 		for _, d := range out.VirtualMFADevices {
 			v := snapshot.VirtualMFADevice{SerialNumber: str(d.SerialNumber), EnableDate: utcPtr(d.EnableDate)}
@@ -94,7 +97,7 @@ func (c *collector) virtualMFADevices(ctx context.Context, r *run) error {
 			}
 			devices = append(devices, v)
 		}
-		return out.Marker, out.IsTruncated, nil
+		return out.Marker, out.IsTruncated, len(out.VirtualMFADevices), nil
 	})
 	if len(devices) > 0 {
 		c.snap.VirtualMFADevices = devices

@@ -13,6 +13,8 @@ import (
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
 )
 
+const gaad = "iam:GetAccountAuthorizationDetails"
+
 // authPageSize is the largest MaxItems IAM accepts.
 const authPageSize = 1000
 
@@ -101,7 +103,7 @@ func (c *collector) authorizationDetails(ctx context.Context, r *run) error {
 	if n := len(all.errs) - 1; n > 0 {
 		msg = fmt.Sprintf("%s (and %d more problem(s))", msg, n)
 	}
-	return newSourceError(first.Code, "%s", msg)
+	return newActionError(first.Action, first.Code, "%s", msg)
 }
 
 // dedupe keeps the first entity per key: a page boundary that shifts
@@ -120,16 +122,33 @@ func dedupe[T any](in []T, key func(T) string) []T {
 	return out
 }
 
+// streamBound is the paging bound of one GetAccountAuthorizationDetails
+// stream, from the account summary's count of its entities.
+func (c *collector) streamBound(filter types.EntityType) pageBound {
+	switch filter {
+	case types.EntityTypeUser:
+		return c.bound(noSummaryCount, "Users")
+	case types.EntityTypeGroup:
+		return c.bound(noSummaryCount, "Groups")
+	case types.EntityTypeRole:
+		return c.bound(noSummaryCount, "Roles")
+	case types.EntityTypeLocalManagedPolicy:
+		return c.bound(noSummaryCount, "Policies")
+	}
+	// The summary does not count the AWS managed policies in use.
+	return c.bound(awsManagedCount)
+}
+
 func (c *collector) authStream(ctx context.Context, filter types.EntityType) *authResult {
 	res := &authResult{}
-	err := paginate(ctx, "GetAccountAuthorizationDetails (Filter "+string(filter)+")", func(ctx context.Context, marker *string) (*string, bool, error) {
+	err := paginate(ctx, "GetAccountAuthorizationDetails (Filter "+string(filter)+")", c.streamBound(filter), func(ctx context.Context, marker *string) (*string, bool, int, error) {
 		out, err := c.iam.GetAccountAuthorizationDetails(ctx, &iam.GetAccountAuthorizationDetailsInput{
 			Filter:   []types.EntityType{filter},
 			Marker:   marker,
 			MaxItems: aws.Int32(authPageSize),
 		})
 		if err != nil {
-			return nil, false, err
+			return nil, false, 0, err
 		}
 		for _, u := range out.UserDetailList {
 			res.users = append(res.users, convertUser(u, res))
@@ -143,7 +162,8 @@ func (c *collector) authStream(ctx context.Context, filter types.EntityType) *au
 		for _, p := range out.Policies {
 			res.policies = append(res.policies, convertPolicy(p, res))
 		}
-		return out.Marker, out.IsTruncated, nil
+		n := len(out.UserDetailList) + len(out.GroupDetailList) + len(out.RoleDetailList) + len(out.Policies)
+		return out.Marker, out.IsTruncated, n, nil
 	})
 	if err != nil {
 		res.add(err)
@@ -153,15 +173,15 @@ func (c *collector) authStream(ctx context.Context, filter types.EntityType) *au
 
 func (c *collector) listRoles(ctx context.Context) *authResult {
 	res := &authResult{roleInfo: map[string]types.Role{}}
-	err := paginate(ctx, "ListRoles", func(ctx context.Context, marker *string) (*string, bool, error) {
+	err := paginate(ctx, "ListRoles", c.bound(noSummaryCount, "Roles"), func(ctx context.Context, marker *string) (*string, bool, int, error) {
 		out, err := c.iam.ListRoles(ctx, &iam.ListRolesInput{Marker: marker, MaxItems: aws.Int32(authPageSize)})
 		if err != nil {
-			return nil, false, err
+			return nil, false, 0, err
 		}
 		for _, role := range out.Roles {
 			res.roleInfo[str(role.Arn)] = role
 		}
-		return out.Marker, out.IsTruncated, nil
+		return out.Marker, out.IsTruncated, len(out.Roles), nil
 	})
 	if err != nil {
 		res.add(err)
@@ -175,7 +195,7 @@ func (c *collector) listRoles(ctx context.Context) *authResult {
 // snapshot stays loadable and the source reports what is missing.
 func document(raw *string, res *authResult, entity, what string) (json.RawMessage, bool) {
 	if raw == nil {
-		res.add(newSourceError("MalformedPolicyDocument", "%s: %s: AWS returned no policy document", entity, what))
+		res.add(newActionError(gaad, "MalformedPolicyDocument", "%s: %s: AWS returned no policy document", entity, what))
 		return nil, false
 	}
 	doc, err := snapshot.NormalizeDocument(*raw)
@@ -183,7 +203,7 @@ func document(raw *string, res *authResult, entity, what string) (json.RawMessag
 		err = fmt.Errorf("policy document is JSON but not an object")
 	}
 	if err != nil {
-		res.add(newSourceError("MalformedPolicyDocument", "%s: %s: %v (left out of the snapshot)", entity, what, err))
+		res.add(newActionError(gaad, "MalformedPolicyDocument", "%s: %s: %v (left out of the snapshot)", entity, what, err))
 		return nil, false
 	}
 	return doc, true
@@ -315,7 +335,7 @@ func convertPolicy(p types.ManagedPolicyDetail, res *authResult) snapshot.Manage
 		})
 	}
 	if len(p.PolicyVersionList) == 0 {
-		res.add(newSourceError("MissingPolicyVersions", "%s: AWS returned no policy versions", entity))
+		res.add(newActionError(gaad, "MissingPolicyVersions", "%s: AWS returned no policy versions", entity))
 	}
 	return out
 }

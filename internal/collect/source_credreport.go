@@ -29,7 +29,7 @@ func (c *collector) credentialReport(ctx context.Context, r *run) error {
 
 	sleep := func(state string) error {
 		if time.Now().Add(wait).After(deadline) {
-			return newSourceError("CredentialReportTimeout", "the credential report was still %s after %s (GenerateCredentialReport polled %d times)", state, timeout, r.requests.Load())
+			return newActionError("iam:GenerateCredentialReport", "CredentialReportTimeout", "the credential report was still %s after %s (GenerateCredentialReport polled %d times)", state, timeout, r.requests.Load())
 		}
 		t := time.NewTimer(wait)
 		defer t.Stop()
@@ -72,7 +72,7 @@ func (c *collector) credentialReport(ctx context.Context, r *run) error {
 			return err
 		}
 		if out.ReportFormat != "" && out.ReportFormat != types.ReportFormatTypeTextCsv {
-			return newSourceError("MalformedCredentialReport", "GetCredentialReport returned format %q, expected text/csv", out.ReportFormat)
+			return newActionError("iam:GetCredentialReport", "MalformedCredentialReport", "GetCredentialReport returned format %q, expected text/csv", out.ReportFormat)
 		}
 		rep, perr := parseCredentialReport(out.Content)
 		if rep != nil {
@@ -100,7 +100,7 @@ func (c *collector) credentialReport(ctx context.Context, r *run) error {
 // naming the line.
 func parseCredentialReport(content []byte) (*snapshot.CredentialReport, error) {
 	malformed := func(format string, args ...any) error {
-		return newSourceError("MalformedCredentialReport", "credential report: "+format, args...)
+		return newActionError("iam:GetCredentialReport", "MalformedCredentialReport", "credential report: "+format, args...)
 	}
 	if len(bytes.TrimSpace(content)) == 0 {
 		return nil, malformed("the report is empty, expected a CSV header line")

@@ -3,6 +3,7 @@ package snapshot
 import (
 	"bytes"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -78,4 +79,39 @@ func deepestCause(ve *jsonschema.ValidationError) *jsonschema.ValidationError {
 		ve = ve.Causes[0]
 	}
 	return ve
+}
+
+// ValidationError says where a snapshot built in memory breaks the schema:
+// Place is the JSON pointer of the offending value (e.g. /account/id).
+type ValidationError struct {
+	Place string
+	Msg   string
+}
+
+func (e *ValidationError) Error() string {
+	if e.Place == "" {
+		return "snapshot " + e.Msg
+	}
+	return "snapshot " + e.Place + ": " + e.Msg
+}
+
+// Validate marshals s in its canonical form and checks it against the
+// snapshot schema, as Decode would when the snapshot is read back. It
+// returns nil or a *ValidationError naming the first violation's place.
+// (Marshal normalises s: entity lists are sorted in place.)
+func Validate(s *Snapshot) error {
+	data, err := Marshal(s)
+	if err != nil {
+		return &ValidationError{Msg: "cannot be written as JSON: " + err.Error()}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return &ValidationError{Msg: "is not valid JSON: " + err.Error()}
+	}
+	if sv := validateSchema(v); sv != nil {
+		return &ValidationError{Place: sv.place, Msg: sv.msg}
+	}
+	return nil
 }

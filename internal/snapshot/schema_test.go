@@ -373,3 +373,31 @@ func asList(v any) []string {
 	}
 	return out
 }
+
+func TestValidateInMemory(t *testing.T) {
+	s := &snapshot.Snapshot{
+		Schema:      snapshot.SchemaV1,
+		Generator:   snapshot.Generator{Name: "lockdown", Version: "test"},
+		CollectedAt: time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC),
+		Account:     snapshot.Account{ID: "111122223333", Partition: "aws"},
+		Sources:     map[string]snapshot.SourceStatus{snapshot.SourceCallerIdentity: {Status: snapshot.StatusOK}},
+	}
+	if err := snapshot.Validate(s); err != nil {
+		t.Fatalf("valid snapshot rejected: %v", err)
+	}
+	s.Account.ID = ""
+	err := snapshot.Validate(s)
+	var ve *snapshot.ValidationError
+	if !errors.As(err, &ve) || ve.Place != "/account/id" {
+		t.Fatalf("empty account ID: err = %v, want a *snapshot.ValidationError at /account/id", err)
+	}
+	s.Account.ID = "111122223333"
+	s.Sources[snapshot.SourceAccountSummary] = snapshot.SourceStatus{Status: snapshot.StatusError, Error: &snapshot.SourceError{Code: "AccessDenied", Message: "x", Action: "iam:GetAccountSummary"}}
+	s.Sources[snapshot.SourceAWSConfig] = snapshot.SourceStatus{Status: snapshot.StatusError, Error: &snapshot.SourceError{Code: "MalformedAWSConfig", Message: "x"}}
+	if err := snapshot.Validate(s); err != nil {
+		t.Fatalf("snapshot with failed sources rejected: %v", err)
+	}
+	if got := s.FailedSources(); len(got) != 2 || got[0] != snapshot.SourceAccountSummary || got[1] != snapshot.SourceAWSConfig {
+		t.Errorf("FailedSources() = %v", got)
+	}
+}

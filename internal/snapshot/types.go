@@ -4,6 +4,7 @@ package snapshot
 
 import (
 	"encoding/json"
+	"sort"
 	"time"
 )
 
@@ -106,6 +107,19 @@ type SourceError struct {
 func (s *Snapshot) OK(source string) bool {
 	st, ok := s.Sources[source]
 	return ok && st.Status == StatusOK
+}
+
+// FailedSources lists, sorted, the sources that were attempted and did not
+// complete (status other than ok).
+func (s *Snapshot) FailedSources() []string {
+	var out []string
+	for name, st := range s.Sources {
+		if st.Status != StatusOK {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // CredentialReport keeps the IAM credential report as AWS delivered it:

@@ -2,6 +2,7 @@ package iamtest
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -28,6 +29,23 @@ const (
 	// PageBadMarker answers a truncated page with a Marker that the next
 	// request is refused for (ValidationError, HTTP 400).
 	PageBadMarker
+	// PageEndless never ends the listing: every page is truncated and
+	// carries a Marker never seen before (after the last item the pages
+	// start again from the first).
+	PageEndless
+)
+
+// Stall is how the server fails to answer a request.
+type Stall int
+
+const (
+	// NoStall answers normally.
+	NoStall Stall = iota
+	// StallNoAnswer reads the request and never answers it.
+	StallNoAnswer
+	// StallBody sends the status line, the headers and the first part of
+	// the body, then nothing more.
+	StallBody
 )
 
 const badMarker = "aWFtdGVzdDpiYWQ="
@@ -57,6 +75,10 @@ type Server struct {
 	requests   map[string][]url.Values
 	faults     map[string]*fault
 	pageFaults map[string]PageFault
+	stalls     map[string]Stall
+	echo       map[string]bool
+	stop       chan struct{} // closed when the test ends: stalled handlers return
+	endless    int           // markers handed out by PageEndless
 
 	latency     time.Duration
 	inFlight    int
@@ -77,11 +99,17 @@ func NewServer(t testing.TB, acct *Account) *Server {
 		requests:       map[string][]url.Values{},
 		faults:         map[string]*fault{},
 		pageFaults:     map[string]PageFault{},
+		stalls:         map[string]Stall{},
+		echo:           map[string]bool{},
+		stop:           make(chan struct{}),
 		reportComplete: true, // a fresh report exists unless ReportGenerating says otherwise
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	t.Cleanup(s.srv.Close)
+	// Cleanups run last-in first-out: stalled handlers are released
+	// before Close waits for them.
+	t.Cleanup(func() { close(s.stop) })
 	return s
 }
 
@@ -132,6 +160,26 @@ func (s *Server) DenyAccess(action string) {
 // Throttle makes the next n requests for action fail with Throttling.
 func (s *Server) Throttle(action string, n int) {
 	s.Fail(action, "Throttling", "Rate exceeded", n)
+}
+
+// SetStall makes every request for action stall as st says. A stalled
+// handler returns when the client gives up on the request or the test
+// ends.
+func (s *Server) SetStall(action string, st Stall) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stalls[action] = st
+}
+
+// EchoCredentials makes every request for action fail (HTTP 400,
+// InvalidRequest) with a message that quotes the credentials the request
+// carried: its Authorization and X-Amz-Security-Token headers, and a
+// WebIdentityToken parameter. It stands for an endpoint (or a proxy) that
+// repeats secrets in its errors.
+func (s *Server) EchoCredentials(action string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.echo[action] = true
 }
 
 // ReportGenerating makes the credential report take polls
@@ -211,6 +259,10 @@ func errorStatus(code string) int {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/federation/credentials" {
+		s.serveSSO(w, r)
+		return
+	}
 	if err := r.ParseForm(); err != nil {
 		s.writeError(w, iamNS, "MalformedQueryString", err.Error())
 		return
@@ -233,6 +285,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	s.counts[action]++
 	s.requests[action] = append(s.requests[action], r.Form)
+	if st := s.stalls[action]; st != NoStall {
+		s.mu.Unlock()
+		s.stall(w, r, st, action, ns)
+		s.mu.Lock() // for the deferred Unlock
+		return
+	}
+	if s.echo[action] {
+		msg := fmt.Sprintf("request rejected: Authorization: %s, X-Amz-Security-Token: %s, WebIdentityToken=%s",
+			r.Header.Get("Authorization"), r.Header.Get("X-Amz-Security-Token"), r.Form.Get("WebIdentityToken"))
+		s.writeError(w, ns, "InvalidRequest", msg)
+		return
+	}
 	if f := s.faults[action]; f != nil && f.times != 0 {
 		if f.times > 0 {
 			f.times--
@@ -245,6 +309,43 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.serveIAM(w, action, r.Form)
+}
+
+// serveSSO answers the SSO portal's GetRoleCredentials (REST JSON), which
+// the SDK calls for a profile with an SSO session. It always fails: with
+// EchoCredentials("GetRoleCredentials") quoting the bearer token, else
+// with UnauthorizedException.
+func (s *Server) serveSSO(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.counts["GetRoleCredentials"]++
+	echo := s.echo["GetRoleCredentials"]
+	s.mu.Unlock()
+	msg := "Session token not found or invalid"
+	if echo {
+		msg = "request rejected: x-amz-sso_bearer_token: " + r.Header.Get("x-amz-sso_bearer_token")
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Amzn-Errortype", "UnauthorizedException")
+	w.WriteHeader(http.StatusUnauthorized)
+	b, _ := json.Marshal(map[string]string{"message": msg})
+	_, _ = w.Write(b)
+}
+
+// stall holds a request without a (complete) answer until the client
+// goes away or the test ends.
+func (s *Server) stall(w http.ResponseWriter, r *http.Request, st Stall, action, ns string) {
+	if st == StallBody {
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(`<` + action + `Response xmlns="` + ns + `"><` + action + `Result><IsTruncated>false</IsTruncated>`))
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+	}
+	select {
+	case <-r.Context().Done():
+	case <-s.stop:
+	}
 }
 
 func (s *Server) requestID() string {
@@ -327,19 +428,27 @@ func (s *Server) page(action string, form url.Values, n int) (start, end int, ne
 	}
 	if mk := form.Get("Marker"); mk != "" {
 		raw, err := base64.StdEncoding.DecodeString(mk)
-		off, err2 := strconv.Atoi(strings.TrimPrefix(string(raw), "iamtest:"))
+		offText, _, _ := strings.Cut(strings.TrimPrefix(string(raw), "iamtest:"), ":")
+		off, err2 := strconv.Atoi(offText)
 		if mk == badMarker || err != nil || err2 != nil || !strings.HasPrefix(string(raw), "iamtest:") || off < 0 || off > n {
 			return 0, 0, "", false, "ValidationError", "Invalid Marker: " + mk
 		}
 		start = off
 	}
 	end = min(start+max, n)
+	if end >= n && s.pageFaults[action] == PageEndless {
+		s.endless++
+		return start, end, base64.StdEncoding.EncodeToString([]byte("iamtest:0:" + strconv.Itoa(s.endless))), true, "", ""
+	}
 	if end < n {
 		truncated = true
 		switch s.pageFaults[action] {
 		case PageNoMarker:
 		case PageBadMarker:
 			next = badMarker
+		case PageEndless:
+			s.endless++
+			next = base64.StdEncoding.EncodeToString([]byte("iamtest:" + strconv.Itoa(end) + ":" + strconv.Itoa(s.endless)))
 		default:
 			next = base64.StdEncoding.EncodeToString([]byte("iamtest:" + strconv.Itoa(end)))
 		}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
 )
@@ -191,5 +192,76 @@ func TestSTS(t *testing.T) {
 	status, body := post(t, s, url.Values{"Action": {"GetCallerIdentity"}, "Version": {"2011-06-15"}})
 	if status != 200 || !strings.Contains(body, `xmlns="https://sts.amazonaws.com/doc/2011-06-15/"`) || !strings.Contains(body, "<Arn>"+a.CallerARN+"</Arn>") {
 		t.Errorf("GetCallerIdentity: %d %s", status, body)
+	}
+}
+
+func TestStalls(t *testing.T) {
+	s := NewServer(t, GenerateAccount("111122223333", 2))
+	s.SetStall("GetAccountSummary", StallNoAnswer)
+	s.SetStall("ListRoles", StallBody)
+	client := &http.Client{Timeout: 100 * time.Millisecond}
+	form := url.Values{"Version": {"2010-05-08"}, "Action": {"GetAccountSummary"}}
+	if resp, err := client.PostForm(s.URL, form); err == nil {
+		resp.Body.Close()
+		t.Fatalf("StallNoAnswer answered: %s", resp.Status)
+	}
+	form.Set("Action", "ListRoles")
+	resp, err := client.PostForm(s.URL, form)
+	if err != nil {
+		t.Fatalf("StallBody sent no headers: %v", err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err == nil || resp.StatusCode != 200 || !strings.HasPrefix(string(body), "<ListRolesResponse") {
+		t.Errorf("StallBody: status %d, body %q, read error %v; want the start of a body, then a stalled read", resp.StatusCode, body, err)
+	}
+	if s.Count("GetAccountSummary") != 1 || s.Count("ListRoles") != 1 {
+		t.Errorf("counts = %v", s.Counts())
+	}
+	// Other actions still answer.
+	if status, _ := post(t, s, url.Values{"Action": {"ListAccountAliases"}}); status != 200 {
+		t.Errorf("ListAccountAliases: %d", status)
+	}
+}
+
+func TestPageEndless(t *testing.T) {
+	s := NewServer(t, GenerateAccount("111122223333", 3))
+	s.BreakPages("ListRoles", PageEndless)
+	seen := map[string]bool{}
+	form := url.Values{"Action": {"ListRoles"}, "MaxItems": {"8"}}
+	for i := 0; i < 6; i++ { // 20 roles: pages of 8, 8, 4, then again
+		status, body := post(t, s, form)
+		var r struct {
+			IsTruncated bool   `xml:"ListRolesResult>IsTruncated"`
+			Marker      string `xml:"ListRolesResult>Marker"`
+		}
+		if err := xml.Unmarshal([]byte(body), &r); err != nil || status != 200 {
+			t.Fatalf("page %d: %d %v %s", i, status, err, body)
+		}
+		if !r.IsTruncated || r.Marker == "" || seen[r.Marker] {
+			t.Fatalf("page %d: truncated=%v marker=%q (seen before: %v); want a new marker on every page", i, r.IsTruncated, r.Marker, seen[r.Marker])
+		}
+		seen[r.Marker] = true
+		form.Set("Marker", r.Marker)
+	}
+}
+
+func TestEchoCredentials(t *testing.T) {
+	s := NewServer(t, NewAccount("111122223333"))
+	s.EchoCredentials("GetCallerIdentity")
+	req, _ := http.NewRequest("POST", s.URL, strings.NewReader("Action=GetCallerIdentity&Version=2011-06-15&WebIdentityToken=tok"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Signature=abc")
+	req.Header.Set("X-Amz-Security-Token", "sess")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"Signature=abc", "X-Amz-Security-Token: sess", "WebIdentityToken=tok", "InvalidRequest"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("body %s does not quote %q", body, want)
+		}
 	}
 }

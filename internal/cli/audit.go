@@ -3,9 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -215,49 +215,16 @@ func collectLive(ctx context.Context, f *awsFlags, streams *term.IO) (*snapshot.
 	opts := f.collectOptions()
 	opts.Progress = progress.Update
 	opts.Stderr = streams.Err
-	opts.AWSConfigDir = f.AWSConfigDir
-	if opts.AWSConfigDir == "" {
-		if home, err := os.UserHomeDir(); err == nil {
-			opts.AWSConfigDir = filepath.Join(home, ".aws")
-		}
-	}
 	snap, err := collect.Collect(ctx, opts)
 	progress.Done()
-	if err != nil {
+	var dirErr *collect.AWSConfigDirError
+	switch {
+	case errors.As(err, &dirErr):
+		return nil, asInput(err)
+	case err != nil:
 		return nil, asRuntime(err)
 	}
-	markKeyOwner(snap, f.Profile, os.Getenv("AWS_PROFILE"), os.Getenv("AWS_ACCESS_KEY_ID"))
 	return snap, nil
-}
-
-// markKeyOwner records whose access key a profile holds when this audit
-// itself authenticated with that key: sts:GetCallerIdentity then names the
-// owner (for example the root user, which LD-CLI-02 looks for). Keys from
-// the environment match the profile holding the same key ID; otherwise the
-// profile in use is --profile, AWS_PROFILE or "default", as the SDK picks it.
-func markKeyOwner(snap *snapshot.Snapshot, flagProfile, envProfile, envKeyID string) {
-	if snap.AWSConfig == nil || snap.Caller == nil || snap.Caller.ARN == "" {
-		return
-	}
-	used := flagProfile
-	if used == "" {
-		used = envProfile
-	}
-	if used == "" {
-		used = "default"
-	}
-	for i := range snap.AWSConfig.Profiles {
-		p := &snap.AWSConfig.Profiles[i]
-		if p.AccessKeyID == "" {
-			continue
-		}
-		switch {
-		case envKeyID != "" && p.AccessKeyID == envKeyID:
-			p.AccessKeyOwnerARN = snap.Caller.ARN
-		case envKeyID == "" && p.Name == used && p.RoleARN == "" && p.SSOStartURL == "":
-			p.AccessKeyOwnerARN = snap.Caller.ARN
-		}
-	}
 }
 
 func needsSnapshotFile(stdoutFormat string, outputs []outputSpec) bool {

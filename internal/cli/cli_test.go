@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lockdown-dev/lockdown/internal/snapshot"
 	"github.com/lockdown-dev/lockdown/internal/term"
 )
 
@@ -126,39 +125,6 @@ func TestOutputFiles(t *testing.T) {
 	for _, p := range []string{sarif, js} {
 		if st, err := os.Stat(p); err != nil || st.Size() == 0 {
 			t.Fatalf("%s not written: %v", p, err)
-		}
-	}
-}
-
-func TestMarkKeyOwner(t *testing.T) {
-	mk := func() *snapshot.Snapshot {
-		return &snapshot.Snapshot{
-			Caller: &snapshot.Caller{ARN: "arn:aws:iam::123456789012:root"},
-			AWSConfig: &snapshot.AWSConfig{Profiles: []snapshot.AWSProfile{
-				{Name: "admin", RoleARN: "arn:aws:iam::123456789012:role/AdminRole", SourceProfile: "default"},
-				{Name: "default", AccessKeyID: "AKIAIOSFODNN7EXAMPLE"},
-				{Name: "other", AccessKeyID: "AKIAOTHEREXAMPLE0001"},
-			}},
-		}
-	}
-	s := mk()
-	markKeyOwner(s, "", "", "")
-	if got := s.AWSConfig.Profiles[1].AccessKeyOwnerARN; got != "arn:aws:iam::123456789012:root" {
-		t.Fatalf("default profile owner %q", got)
-	}
-	if s.AWSConfig.Profiles[2].AccessKeyOwnerARN != "" {
-		t.Fatal("a profile not used by this audit was given an owner")
-	}
-	s = mk()
-	markKeyOwner(s, "", "", "AKIAOTHEREXAMPLE0001")
-	if s.AWSConfig.Profiles[2].AccessKeyOwnerARN == "" || s.AWSConfig.Profiles[1].AccessKeyOwnerARN != "" {
-		t.Fatalf("environment key: %+v", s.AWSConfig.Profiles)
-	}
-	s = mk()
-	markKeyOwner(s, "admin", "", "")
-	for _, p := range s.AWSConfig.Profiles {
-		if p.AccessKeyOwnerARN != "" {
-			t.Fatalf("role profile: the caller is the role session, not the key's owner: %+v", p)
 		}
 	}
 }

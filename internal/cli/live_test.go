@@ -28,8 +28,17 @@ func TestLiveAuditAgainstEndpoint(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(sarif), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	awsDir := filepath.Join(dir, "aws")
+	if err := os.Mkdir(awsDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// A named --aws-config-dir must exist: usage error, nothing sent.
+	if _, stderr, code := run(t, "audit", "--format", "json", "--aws-config-dir", filepath.Join(dir, "no-aws-dir")); code != ExitInput ||
+		!strings.Contains(stderr, "no-aws-dir") || srv.Count("GetCallerIdentity") != 0 {
+		t.Fatalf("missing --aws-config-dir: exit %d, %d identity requests: %s", code, srv.Count("GetCallerIdentity"), stderr)
+	}
 	stdout, stderr, code := run(t, "audit", "--format", "json", "--save-snapshot", saved, "-o", "sarif="+sarif,
-		"--aws-config-dir", filepath.Join(dir, "no-aws-dir"))
+		"--aws-config-dir", awsDir)
 	if code != ExitFindings {
 		t.Fatalf("exit %d, want %d (the guide as written has failures); stderr: %s", code, ExitFindings, stderr)
 	}
@@ -68,7 +77,7 @@ func TestLiveAuditAgainstEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, stderr, code := run(t, "audit", "--format", "json", "-o", "sarif="+sarif2, "--fail-on", "none",
-		"--aws-config-dir", filepath.Join(dir, "no-aws-dir")); code != ExitOK {
+		"--aws-config-dir", awsDir); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	beside := filepath.Join(dir, "ci", "lockdown-snapshot-123456789012.json")

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -20,6 +21,8 @@ type awsFlags struct {
 	MFAToken                string
 	CredentialReportTimeout time.Duration
 	AWSConfigDir            string
+	Timeout                 time.Duration
+	RequestTimeout          time.Duration
 }
 
 func (f *awsFlags) register(fs *pflag.FlagSet) {
@@ -27,7 +30,9 @@ func (f *awsFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Region, "region", "", "AWS region for the API calls (IAM is global; default us-east-1)")
 	fs.StringVar(&f.MFAToken, "mfa-token", "", "MFA code for a profile with mfa_serial, instead of prompting")
 	fs.DurationVar(&f.CredentialReportTimeout, "credential-report-timeout", 2*time.Minute, "how long to wait for IAM to generate the credential report")
-	fs.StringVar(&f.AWSConfigDir, "aws-config-dir", "", "directory with the AWS CLI config and credentials files to check (default ~/.aws)")
+	fs.StringVar(&f.AWSConfigDir, "aws-config-dir", "", "directory with the AWS CLI config and credentials files to check; must exist (default: the files the SDK reads: AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, ~/.aws)")
+	fs.DurationVar(&f.Timeout, "timeout", collect.DefaultTimeout, "bound on the whole collection; sources still running then are NOT_ASSESSED")
+	fs.DurationVar(&f.RequestTimeout, "request-timeout", collect.DefaultRequestTimeout, "bound on each attempt of each AWS request (retried within the retry budget)")
 }
 
 func (f *awsFlags) collectOptions() collect.Options {
@@ -36,6 +41,10 @@ func (f *awsFlags) collectOptions() collect.Options {
 		Region:                  f.Region,
 		MFAToken:                f.MFAToken,
 		CredentialReportTimeout: f.CredentialReportTimeout,
+		AWSConfigDir:            f.AWSConfigDir,
+		Timeout:                 f.Timeout,
+		RequestTimeout:          f.RequestTimeout,
+		Getenv:                  os.Getenv,
 		ToolVersion:             Version,
 	}
 }

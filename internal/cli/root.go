@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lockdown-dev/lockdown/internal/engine"
+	"github.com/lockdown-dev/lockdown/internal/redact"
 	"github.com/lockdown-dev/lockdown/internal/term"
 )
 
@@ -50,7 +51,7 @@ func printErr(w io.Writer, msg string) {
 
 // redactLine removes secrets from a line before it is printed.
 // TODO(merge): internal/redact.String.
-func redactLine(s string) string { return s }
+func redactLine(s string) string { return redact.String(s) }
 
 // inert shows control characters and bidirectional overrides escaped, so a
 // message quoting hostile names cannot drive the terminal or a CI log.

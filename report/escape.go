@@ -103,12 +103,17 @@ func termText(s string) string { return escapeControls(s) }
 // jsonUnicodeEscape rewrites encoded JSON so that no character isControl
 // names appears raw: outside ASCII they can only occur inside strings, where
 // \uXXXX (a surrogate pair above U+FFFF) is the same value. The data is
-// unchanged for a JSON reader; the bytes hold no C1, bidi or invisible
-// character for a terminal or an editor to act on. encoding/json already
-// escapes C0 controls and replaces invalid UTF-8 with U+FFFD.
+// unchanged for a JSON reader; the bytes hold no DEL, C1, bidi or invisible
+// character for a terminal or an editor to act on (DEL, ASCII, can also
+// only be inside a string). encoding/json already escapes C0 controls and
+// replaces invalid UTF-8 with U+FFFD.
 func jsonUnicodeEscape(data []byte) []byte {
 	clean := true
 	for i := 0; i < len(data); {
+		if data[i] == 0x7f {
+			clean = false
+			break
+		}
 		if data[i] < utf8.RuneSelf {
 			i++
 			continue
@@ -125,6 +130,11 @@ func jsonUnicodeEscape(data []byte) []byte {
 	}
 	out := make([]byte, 0, len(data)+64)
 	for i := 0; i < len(data); {
+		if data[i] == 0x7f { // DEL, which encoding/json leaves raw
+			out = append(out, `\u007f`...)
+			i++
+			continue
+		}
 		if data[i] < utf8.RuneSelf {
 			out = append(out, data[i])
 			i++

@@ -212,7 +212,7 @@ func writeFailingCheck(d *mdDoc, g checkGroup) bool {
 		rem = remediationMarkdown(c.Remediation)
 	}
 	link := ""
-	if isAbsoluteURL(c.DocsURL) && len(c.DocsURL) <= maxNameBytes {
+	if docsLink(c.DocsURL) && len(c.DocsURL) <= maxNameBytes {
 		link = fmt.Sprintf("\n[Documentation](%s)\n", markdownURL(c.DocsURL))
 	}
 	if !d.soft(len(rem) + len(link) + tail) {
@@ -408,21 +408,28 @@ func escapeParagraph(s string) string {
 	return s
 }
 
-// markdownURL percent-encodes what would end a link destination or hide
-// in it: spaces, parentheses, angle brackets, controls and every non-ASCII
-// byte (bidi and invisible characters included).
-func markdownURL(u string) string {
+// uriReference percent-encodes every byte RFC 3986 does not allow in a URI
+// reference (spaces, controls, quotes, angle brackets, backticks, braces,
+// non-ASCII bytes including bidi and invisible characters), so a check's
+// documentation link is a valid URI and cannot hide what it points to.
+func uriReference(u string) string {
 	var b strings.Builder
 	for i := 0; i < len(u); i++ {
 		c := u[i]
-		switch {
-		case c <= ' ' || c >= 0x7f || c == '(' || c == ')' || c == '<' || c == '>' || c == '`' || c == '\\':
-			fmt.Fprintf(&b, "%%%02X", c)
-		default:
+		if c < 0x80 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			strings.IndexByte("-._~:/?#[]@!$&'()*+,;=%", c) >= 0) {
 			b.WriteByte(c)
+			continue
 		}
+		fmt.Fprintf(&b, "%%%02X", c)
 	}
 	return b.String()
+}
+
+// markdownURL is uriReference with the parentheses that would end a
+// Markdown link destination encoded too.
+func markdownURL(u string) string {
+	return strings.NewReplacer("(", "%28", ")", "%29").Replace(uriReference(u))
 }
 
 // remediationMarkdown renders remediation text: runs of command lines (an

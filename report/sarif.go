@@ -295,8 +295,8 @@ func sarifRule(c findings.Check) *sarif.ReportingDescriptor {
 	rule.Help.Markdown = &helpMD
 
 	help := toolInfoURI
-	if isAbsoluteURL(c.DocsURL) {
-		help = c.DocsURL
+	if docsLink(c.DocsURL) {
+		help = markdownURL(c.DocsURL)
 	}
 	rule.HelpURI = &help
 
@@ -386,9 +386,9 @@ func ruleHelp(c findings.Check) (string, string) {
 		t.WriteString("\nRemediation: none documented for this check.\n")
 		m.WriteString("\n### Remediation\n\nNone documented for this check.\n")
 	}
-	if isAbsoluteURL(c.DocsURL) {
-		fmt.Fprintf(&t, "\nMore: %s\n", c.DocsURL)
-		fmt.Fprintf(&m, "\n[Documentation](%s)\n", c.DocsURL)
+	if docsLink(c.DocsURL) {
+		fmt.Fprintf(&t, "\nMore: %s\n", uriReference(c.DocsURL))
+		fmt.Fprintf(&m, "\n[Documentation](%s)\n", markdownURL(c.DocsURL))
 	}
 	return t.String(), m.String()
 }
@@ -897,4 +897,11 @@ func pruneSARIF(v any) any {
 var minusOneDefaults = map[string]bool{
 	"index": true, "parentIndex": true, "byteOffset": true, "charOffset": true,
 	"rank": true, "ruleIndex": true, "id": true, "length": true,
+}
+
+// docsLink reports whether a check's documentation URL is linked: an
+// absolute URL with no control, bidi or invisible character (a link whose
+// text could hide where it points is not offered at all).
+func docsLink(u string) bool {
+	return isAbsoluteURL(u) && !needsEscape(u)
 }

@@ -13,10 +13,11 @@ import (
 //
 // The shared rule, escapeControls, writes every character that could change
 // how a viewer displays text, rather than being displayed, as a visible
-// escape: "\n", "\r" and "\t" for line breaks and tabs, "\x1b" for ESC, "\u202e" for RIGHT-TO-LEFT OVERRIDE, "\xff" for a
-// byte that is not UTF-8. A backslash is not doubled, so a name that holds
-// the four characters `\x1b` reads the same as one holding ESC; both are
-// inert, and the JSON report keeps the exact value.
+// escape: "\n", "\r" and "\t" for line breaks and tabs, "\x1b" for ESC,
+// "\u202e" for RIGHT-TO-LEFT OVERRIDE, "\xff" for a byte that is not
+// UTF-8. A backslash is not doubled, so a name that holds the four
+// characters `\x1b` reads the same as one holding ESC; both are inert, and
+// the JSON report keeps the exact value.
 
 // escapeControls returns s with every invisible or display-changing
 // character (see isControl) and every byte that is not valid UTF-8 written

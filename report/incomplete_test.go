@@ -137,6 +137,9 @@ func TestIncompletenessIsVisibleEverywhere(t *testing.T) {
 		if !strings.Contains(strings.Join(strings.Fields(outs["table"]), " "), cause) {
 			t.Errorf("table lacks the cause:\n%s", outs["table"])
 		}
+		if opts.Quiet && (!strings.Contains(outs["table"], "No failing checks, but the audit is incomplete") || strings.Contains(outs["table"], "No failing checks.\n")) {
+			t.Errorf("quiet table reads as clean:\n%s", outs["table"])
+		}
 		if !strings.Contains(outs["markdown"], strings.ReplaceAll(cause, "_", `\_`)) {
 			t.Errorf("markdown lacks the cause")
 		}

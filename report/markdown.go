@@ -98,7 +98,10 @@ func renderMarkdown(w io.Writer, rep *findings.Report, opts Options) error {
 	// Failing checks, grouped by check in section order, most severe first.
 	groups := groupByCheck(rep, findings.Fail)
 	d.WriteString("## Failing checks\n\n")
-	if len(groups) == 0 {
+	switch {
+	case len(groups) == 0 && incomplete(rep):
+		d.WriteString("No check failed, but the audit is incomplete (see above): this is not a clean result.\n\n")
+	case len(groups) == 0:
 		d.WriteString("No check failed.\n\n")
 	}
 	for gi, g := range groups {

@@ -116,9 +116,13 @@ func renderTable(w io.Writer, rep *findings.Report, opts Options) error {
 		}
 	}
 	if shown == 0 {
-		if opts.Quiet {
+		switch {
+		case opts.Quiet && incomplete(rep):
+			// Never a clean bill of health for an audit that is not whole.
+			b.WriteString("\nNo failing checks, but the audit is incomplete (see above).\n")
+		case opts.Quiet:
 			b.WriteString("\nNo failing checks.\n")
-		} else {
+		default:
 			b.WriteString("\nNo results.\n")
 		}
 	}

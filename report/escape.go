@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -240,6 +241,11 @@ func neutraliseCommandLines(out []byte, markdown bool) []byte {
 	return b
 }
 
+// oneLine collapses every run of white space into one space.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
 // Markdown.
 
 // markdownEscaper backslash-escapes the characters that GFM gives meaning
@@ -288,6 +294,44 @@ func breakLinks(s string) string {
 // Runs of spaces collapse to one.
 func escapeMarkdown(s string) string {
 	return breakLinks(markdownEscaper.Replace(oneLine(escapeControls(s))))
+}
+
+// lineStartRE matches what would start a block (list item, heading, quote,
+// thematic break, ordered list) at the beginning of a line.
+var lineStartRE = regexp.MustCompile(`^([-+=]|\d+[.)])`)
+
+// escapeParagraph is escapeMarkdown for text that starts a line, where "-",
+// "+", "=" or "1." would otherwise begin a list or a heading.
+func escapeParagraph(s string) string {
+	s = escapeMarkdown(s)
+	if m := lineStartRE.FindStringIndex(s); m != nil {
+		s = s[:m[1]-1] + "\\" + s[m[1]-1:]
+	}
+	return s
+}
+
+// uriReference percent-encodes every byte RFC 3986 does not allow in a URI
+// reference (spaces, controls, quotes, angle brackets, backticks, braces,
+// non-ASCII bytes including bidi and invisible characters), so a check's
+// documentation link is a valid URI and cannot hide what it points to.
+func uriReference(u string) string {
+	var b strings.Builder
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		if c < 0x80 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			strings.IndexByte("-._~:/?#[]@!$&'()*+,;=%", c) >= 0) {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
+}
+
+// markdownURL is uriReference with the parentheses that would end a
+// Markdown link destination encoded too.
+func markdownURL(u string) string {
+	return strings.NewReplacer("(", "%28", ")", "%29").Replace(uriReference(u))
 }
 
 // codeSpan wraps s in a code span, using a backtick fence longer than any

@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	"github.com/lockdown-dev/lockdown/internal/findings"
@@ -395,44 +394,6 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// lineStartRE matches what would start a block (list item, heading, quote,
-// thematic break, ordered list) at the beginning of a line.
-var lineStartRE = regexp.MustCompile(`^([-+=]|\d+[.)])`)
-
-// escapeParagraph is escapeMarkdown for text that starts a line, where "-",
-// "+", "=" or "1." would otherwise begin a list or a heading.
-func escapeParagraph(s string) string {
-	s = escapeMarkdown(s)
-	if m := lineStartRE.FindStringIndex(s); m != nil {
-		s = s[:m[1]-1] + "\\" + s[m[1]-1:]
-	}
-	return s
-}
-
-// uriReference percent-encodes every byte RFC 3986 does not allow in a URI
-// reference (spaces, controls, quotes, angle brackets, backticks, braces,
-// non-ASCII bytes including bidi and invisible characters), so a check's
-// documentation link is a valid URI and cannot hide what it points to.
-func uriReference(u string) string {
-	var b strings.Builder
-	for i := 0; i < len(u); i++ {
-		c := u[i]
-		if c < 0x80 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-			strings.IndexByte("-._~:/?#[]@!$&'()*+,;=%", c) >= 0) {
-			b.WriteByte(c)
-			continue
-		}
-		fmt.Fprintf(&b, "%%%02X", c)
-	}
-	return b.String()
-}
-
-// markdownURL is uriReference with the parentheses that would end a
-// Markdown link destination encoded too.
-func markdownURL(u string) string {
-	return strings.NewReplacer("(", "%28", ")", "%29").Replace(uriReference(u))
 }
 
 // remediationMarkdown renders remediation text: runs of command lines (an

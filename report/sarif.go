@@ -846,10 +846,6 @@ func unwrap(s string) string {
 	return strings.Join(paras, "\n\n")
 }
 
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
-
 // pruneSARIF removes what the SARIF library always writes but that says
 // nothing: nulls, empty arrays and property bags, and -1 "not given" indexes
 // and offsets (the schema's defaults). "results" and "rules" stay even when

@@ -269,7 +269,8 @@ func checkHostileMarkdown(t *testing.T, rep *findings.Report, out string) {
 	if n := len(out); n > markdownLimit {
 		t.Errorf("markdown: %d bytes, over GitHub's limit", n)
 	}
-	inFence := ""
+	inFence, prev := "", ""
+	cols, rows := 0, 0
 	for i, line := range strings.Split(out, "\n") {
 		// Fenced blocks: the fence we open closes only where we close it.
 		if inFence != "" {
@@ -305,13 +306,26 @@ func checkHostileMarkdown(t *testing.T, rep *findings.Report, out string) {
 				t.Errorf("markdown line %d: a www autolink: %.60q", i+1, text[j:])
 			}
 		}
-		// Table rows keep their columns: every unescaped pipe is ours.
-		if strings.HasPrefix(line, "| ") {
-			want := map[int]bool{3: true, 4: true, 5: true} // 2-, 3- and header 2-column tables
-			if n := countUnescapedPipes(text); !want[n] {
-				t.Errorf("markdown line %d: %d cell separators: %.120q", i+1, n, line)
+		// Table rows keep their columns: every unescaped pipe is ours, so
+		// each row has as many as its table's delimiter row.
+		switch {
+		case delimiterRow.MatchString(line):
+			cols = countUnescapedPipes(line)
+			if n := countUnescapedPipes(stripCodeSpans(prev)); n != cols {
+				t.Errorf("markdown line %d: header has %d cell separators, want %d: %.120q", i, n, cols, prev)
 			}
+		case strings.HasPrefix(line, "|") && cols > 0:
+			if n := countUnescapedPipes(text); n != cols {
+				t.Errorf("markdown line %d: %d cell separators, want %d: %.120q", i+1, n, cols, line)
+			}
+			rows++
+		default:
+			cols = 0
 		}
+		prev = line
+	}
+	if rows < 8 {
+		t.Errorf("markdown: only %d table rows checked", rows)
 	}
 	if inFence != "" {
 		t.Errorf("markdown: fence %q never closed", inFence)
@@ -370,6 +384,8 @@ func stripCodeSpans(line string) string {
 	}
 	return b.String()
 }
+
+var delimiterRow = regexp.MustCompile(`^\|(:?-+:?\|)+$`)
 
 func countUnescapedPipes(s string) int {
 	n := 0

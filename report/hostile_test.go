@@ -21,6 +21,8 @@ import (
 // isolates, NUL and other XML-forbidden characters, C1 controls, invalid
 // UTF-8, HTML, mentions, autolinks, table pipes and code fences.
 var hostileParts = []string{
+	// First, so that names clipped to 300 bytes still carry them.
+	"| a | b |", "`tick`", "@octocat", "https://evil.example/x", "<b>",
 	"\x1b[2J\x1b[H", "\x1b]0;pwned\x07", "\a", "over\rwrite",
 	"\n::error::x", "::add-mask::secret", "\n  ::stop-commands::tok",
 	"\n##vso[task.setvariable variable=x]1", "\n##[group]g", "\n##teamcity[message text='x']",
@@ -311,11 +313,13 @@ func checkHostileMarkdown(t *testing.T, rep *findings.Report, out string) {
 		switch {
 		case delimiterRow.MatchString(line):
 			cols = countUnescapedPipes(line)
-			if n := countUnescapedPipes(stripCodeSpans(prev)); n != cols {
+			if n := countUnescapedPipes(prev); n != cols {
 				t.Errorf("markdown line %d: header has %d cell separators, want %d: %.120q", i, n, cols, prev)
 			}
 		case strings.HasPrefix(line, "|") && cols > 0:
-			if n := countUnescapedPipes(text); n != cols {
+			// GFM splits cells before inline parsing: a pipe inside a code
+			// span splits too unless it is backslash-escaped.
+			if n := countUnescapedPipes(line); n != cols {
 				t.Errorf("markdown line %d: %d cell separators, want %d: %.120q", i+1, n, cols, line)
 			}
 			rows++

@@ -57,10 +57,20 @@ var goldens = []golden{
 	{"minimal.txt", "minimal", "table", noOpts},
 	{"minimal.md", "minimal", "markdown", noOpts},
 	{"minimal.junit.xml", "minimal", "junit", noOpts},
+	// hostile is hostileReport(false) (hostile_test.go): every field carries
+	// terminal escapes, CI commands, bidi controls, markup and mentions.
+	{"hostile.txt", "hostile", "table", noOpts},
+	{"hostile.color.txt", "hostile", "table", func(*testing.T) Options { return Options{Color: true, Width: 100} }},
+	{"hostile.md", "hostile", "markdown", noOpts},
+	{"hostile.sarif", "hostile", "sarif", noOpts},
+	{"hostile.junit.xml", "hostile", "junit", noOpts},
 }
 
 func loadFixture(t *testing.T, name string) *findings.Report {
 	t.Helper()
+	if name == "hostile" {
+		return hostileReport(false)
+	}
 	data, err := os.ReadFile(filepath.Join("testdata", name+".input.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 
@@ -24,9 +25,6 @@ func renderJSON(w io.Writer, rep *findings.Report, _ Options) error {
 			out.Checks[i].Requires = []string{}
 		}
 	}
-	if out.Results == nil {
-		out.Results = []findings.Result{}
-	}
 	if out.Parameters == nil {
 		out.Parameters = map[string]any{}
 	}
@@ -35,16 +33,30 @@ func renderJSON(w io.Writer, rep *findings.Report, _ Options) error {
 			*l = []string{}
 		}
 	}
-	if out.Incomplete == nil {
-		out.Incomplete = []findings.Cause{}
+	// Message text is for people: its controls are escaped visibly, so even
+	// a decoded message (jq -r) holds none. Names, ARNs and evidence keep
+	// their exact values; in the bytes, C1, bidi and invisible characters
+	// are written as \u escapes (jsonUnicodeEscape).
+	out.Results = make([]findings.Result, len(rep.Results))
+	copy(out.Results, rep.Results)
+	for i := range out.Results {
+		out.Results[i].Message = escapeControls(out.Results[i].Message)
 	}
+	out.Incomplete = make([]findings.Cause, len(rep.Incomplete))
+	copy(out.Incomplete, rep.Incomplete)
 	for i := range out.Incomplete {
+		out.Incomplete[i].Message = escapeControls(out.Incomplete[i].Message)
 		if out.Incomplete[i].Checks == nil {
 			out.Incomplete[i].Checks = []string{}
 		}
 	}
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(&out)
+	if err := enc.Encode(&out); err != nil {
+		return err
+	}
+	_, err := w.Write(jsonUnicodeEscape(buf.Bytes()))
+	return err
 }

@@ -56,13 +56,21 @@ type junitCase struct {
 type junitFailure struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr"`
-	Body    string `xml:",cdata"`
+	// Body is character data, not CDATA: encoding/xml writes its line
+	// breaks as &#xA;, so no line of the document starts with text.
+	Body string `xml:",chardata"`
 }
 
 type junitSkipped struct {
 	Message string `xml:"message,attr"`
 }
 
+// renderJUnit writes the JUnit XML. Every string from the account or from
+// check metadata goes through xmlText (controls and XML-forbidden
+// characters escaped visibly), and line breaks inside attribute values and
+// failure bodies are written as character references, so every line of the
+// output starts with markup: no CI runner can read a line of it as a
+// command, whatever the account holds.
 func renderJUnit(w io.Writer, rep *findings.Report, _ Options) error {
 	checks := rep.CheckByID()
 	host := "aws-account-" + orDash(rep.AccountID)
@@ -77,33 +85,50 @@ func renderJUnit(w io.Writer, rep *findings.Report, _ Options) error {
 			Name: sec.Name, Time: "0", Timestamp: ts, Hostname: host, ID: i,
 			Package: "lockdown." + orDash(rep.AccountID),
 			Properties: []junitProperty{
-				{"account_id", rep.AccountID},
-				{"snapshot_digest", rep.SnapshotDigest},
-				{"tool_version", rep.ToolVersion},
+				{"account_id", xmlText(rep.AccountID)},
+				{"snapshot_digest", xmlText(rep.SnapshotDigest)},
+				{"tool_version", xmlText(rep.ToolVersion)},
 			},
+		}
+		suite.Name = xmlText(suite.Name)
+		suite.Package = xmlText(suite.Package)
+		suite.Hostname = xmlText(suite.Hostname)
+		if head, causes := incompleteSummary(rep); head != "" {
+			suite.Properties = append(suite.Properties, junitProperty{"complete", "false"}, junitProperty{"incomplete", head})
+			for _, c := range causes {
+				suite.Properties = append(suite.Properties, junitProperty{"incomplete_cause", xmlText(c)})
+			}
 		}
 		names := map[string]int{}
 		for _, r := range sec.Results {
-			tc := junitCase{Name: caseName(r, names), Classname: r.CheckID, Time: "0"}
+			tc := junitCase{Name: xmlText(caseName(r, names)), Classname: xmlText(r.CheckID), Time: "0"}
 			switch r.Status {
 			case findings.Fail:
 				sev := string(r.Severity)
 				if sev == "" {
 					sev = "unrated"
 				}
-				tc.Failure = &junitFailure{Message: oneLine(r.Message), Type: sev, Body: xmlSafe(failureBody(r, checks[r.CheckID]))}
+				tc.Failure = &junitFailure{Message: oneLine(xmlText(r.Message)), Type: xmlText(sev), Body: failureBody(r, checks[r.CheckID])}
 				suite.Failures++
 			case findings.NotAssessed:
-				reason := oneLine(r.Message)
+				reason := oneLine(xmlText(r.Message))
 				if reason == "" {
 					reason = "not assessed"
+				}
+				tc.Skipped = &junitSkipped{Message: reason}
+				suite.Skipped++
+			case findings.NotApplicable:
+				// Skipped, never a pass; the message says why.
+				reason := "not applicable"
+				if m := oneLine(xmlText(r.Message)); m != "" {
+					reason += ": " + m
 				}
 				tc.Skipped = &junitSkipped{Message: reason}
 				suite.Skipped++
 			case findings.Pass:
 			default:
 				// An unknown status is not a pass: report it as an error.
-				tc.Error = &junitFailure{Message: fmt.Sprintf("unknown status %q", r.Status), Type: "lockdown.UnknownStatus", Body: xmlSafe(oneLine(r.Message))}
+				tc.Error = &junitFailure{Message: xmlText(fmt.Sprintf("unknown status %q", r.Status)), Type: "lockdown.UnknownStatus", Body: "Message: " + oneLine(xmlText(r.Message))}
 				suite.Errors++
 			}
 			suite.Tests++
@@ -142,39 +167,48 @@ func caseName(r findings.Result, seen map[string]int) string {
 	return name
 }
 
+// failureBody is the failure's text. Every line starts with a label of
+// ours ("Message:", "Check:", ...) or, for remediation lines, with two
+// spaces and text whose controls are escaped; account text never starts a
+// line.
 func failureBody(r findings.Result, c findings.Check) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\nCheck: %s", r.Message, r.CheckID)
+	x := func(s string) string { return oneLine(xmlText(s)) }
+	fmt.Fprintf(&b, "Message: %s\nCheck: %s", x(r.Message), x(r.CheckID))
 	if title := orDash(r.Title); title != "-" {
-		fmt.Fprintf(&b, " (%s)", title)
+		fmt.Fprintf(&b, " (%s)", x(title))
 	}
-	fmt.Fprintf(&b, "\nSeverity: %s\nResource: %s", r.Severity, resourceLabel(r.Resource))
+	fmt.Fprintf(&b, "\nSeverity: %s\nResource: %s", x(string(r.Severity)), x(resourceLabel(r.Resource)))
 	if r.Resource.Type != "" {
-		fmt.Fprintf(&b, " (%s)", r.Resource.Type)
+		fmt.Fprintf(&b, " (%s)", x(r.Resource.Type))
 	}
 	if r.Detail != "" {
-		fmt.Fprintf(&b, "\nDetail: %s", r.Detail)
+		fmt.Fprintf(&b, "\nDetail: %s", x(r.Detail))
 	}
-	fmt.Fprintf(&b, "\nFingerprint: %s", r.Fingerprint)
+	fmt.Fprintf(&b, "\nFingerprint: %s", x(r.Fingerprint))
+	if e := r.Evidence; e != nil {
+		for _, f := range []struct {
+			label string
+			items []string
+		}{{"Actions", e.Actions}, {"Resources", e.Resources}, {"Statements", e.Statements},
+			{"Contexts", e.Contexts}, {"Principals", e.Principals}, {"Items", e.Items}} {
+			if len(f.items) > 0 {
+				parts := make([]string, len(f.items))
+				for i, it := range f.items {
+					parts[i] = x(it)
+				}
+				fmt.Fprintf(&b, "\nEvidence %s: %s", strings.ToLower(f.label), strings.Join(parts, ", "))
+			}
+		}
+	}
 	if strings.TrimSpace(c.Remediation) != "" {
-		fmt.Fprintf(&b, "\n\nRemediation:\n%s", strings.TrimSpace(c.Remediation))
+		b.WriteString("\n\nRemediation:")
+		for _, line := range strings.Split(strings.TrimSpace(c.Remediation), "\n") {
+			b.WriteString("\n  " + xmlText(strings.TrimRight(line, "\r")))
+		}
 	}
 	if c.DocsURL != "" {
-		fmt.Fprintf(&b, "\n\nMore: %s", c.DocsURL)
+		fmt.Fprintf(&b, "\n\nMore: %s", x(c.DocsURL))
 	}
 	return b.String() + "\n"
-}
-
-// xmlSafe replaces the characters XML 1.0 does not allow (most C0 controls,
-// surrogates, U+FFFE/U+FFFF) with U+FFFD; CDATA sections are not escaped.
-func xmlSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-			return r
-		case r < 0x20, r >= 0xD800 && r <= 0xDFFF, r == 0xFFFE, r == 0xFFFF:
-			return '\uFFFD'
-		}
-		return r
-	}, s)
 }

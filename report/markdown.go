@@ -3,119 +3,322 @@ package report
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	"github.com/lockdown-dev/lockdown/internal/findings"
 )
 
 // maxMarkdownResources caps the resources listed per failing check, and
-// markdownBudget the size after which no more resource rows are listed, so
-// a PR comment stays under GitHub's 65,536-character limit on large
-// accounts. Every failing check still gets its heading and remediation; the
-// rows left out are counted, and the JSON report has them all.
+// markdownBudget the size after which no more resource rows, evidence or
+// remediation blocks are listed. markdownLimit is GitHub's limit of 65,536
+// characters per comment; the whole document, header included, stays
+// within it for any input (sizes are counted in bytes, which are never
+// fewer than characters), and a closing note says what was cut. Every
+// piece of account text is clipped before it is escaped, so one huge name
+// cannot take the whole budget.
 const (
 	maxMarkdownResources = 50
 	markdownBudget       = 48000
+	markdownLimit        = 65536
+	// markdownReserve is kept free for closing tags and the cut note.
+	markdownReserve = 2048
+	// maxNameBytes and maxTextBytes clip names (IDs, ARNs, titles) and
+	// free text (messages, causes, evidence lines) before escaping.
+	maxNameBytes = 300
+	maxTextBytes = 1000
+	// maxListedResources are named per NOT_ASSESSED / NOT_APPLICABLE row.
+	maxListedResources = 3
 )
+
+// mdDoc is the Markdown being built and what had to be left out of it.
+type mdDoc struct {
+	strings.Builder
+	cut map[string]int
+}
+
+// room reports whether n more bytes fit under the hard limit.
+func (d *mdDoc) room(n int) bool { return d.Len()+n <= markdownLimit-markdownReserve }
+
+// soft reports whether n more bytes fit under the soft budget (and so the
+// hard limit).
+func (d *mdDoc) soft(n int) bool { return d.Len()+n <= markdownBudget && d.room(n) }
+
+func (d *mdDoc) drop(what string, n int) {
+	if n > 0 {
+		d.cut[what] += n
+	}
+}
+
+// mdName and mdText escape account data for inline Markdown after clipping
+// it; mdCode makes a clipped code span.
+func mdName(s string) string { return escapeMarkdown(clip(s, maxNameBytes)) }
+func mdText(s string) string { return escapeMarkdown(clip(s, maxTextBytes)) }
+func mdCode(s string) string { return codeSpan(clip(s, maxNameBytes)) }
 
 // renderMarkdown writes a GitHub-flavoured Markdown summary for PR comments
 // and job summaries. Data from the account is escaped; remediation commands
-// go into fenced code blocks verbatim.
+// go into fenced code blocks verbatim (controls escaped).
 func renderMarkdown(w io.Writer, rep *findings.Report, opts Options) error {
-	var b strings.Builder
+	d := &mdDoc{cut: map[string]int{}}
 	s := findings.Summarize(rep.Results)
-	b.WriteString("# lockdown report\n\n")
-	fmt.Fprintf(&b, "| | |\n|---|---|\n")
-	fmt.Fprintf(&b, "| Account | %s |\n", cell(codeSpan(orDash(rep.AccountID))+partitionSuffix(rep.Partition)))
-	fmt.Fprintf(&b, "| Snapshot | %s |\n", cell(codeSpan(orDash(rep.SnapshotDigest))))
+	d.WriteString("# lockdown report\n\n")
+	d.WriteString("| | |\n|---|---|\n")
+	partition := ""
+	if rep.Partition != "" {
+		partition = " (" + mdName(rep.Partition) + ")"
+	}
+	fmt.Fprintf(d, "| Account | %s |\n", cell(mdCode(orDash(rep.AccountID))+partition))
+	fmt.Fprintf(d, "| Snapshot | %s |\n", cell(mdCode(orDash(rep.SnapshotDigest))))
 	if !rep.CollectedAt.IsZero() {
-		fmt.Fprintf(&b, "| Collected | %s |\n", rep.CollectedAt.UTC().Format("2006-01-02 15:04:05 UTC"))
+		fmt.Fprintf(d, "| Collected | %s |\n", rep.CollectedAt.UTC().Format("2006-01-02 15:04:05 UTC"))
 	}
 	if rep.ToolVersion != "" {
-		fmt.Fprintf(&b, "| lockdown | %s |\n", cell(escapeMarkdown(rep.ToolVersion)))
+		fmt.Fprintf(d, "| lockdown | %s |\n", cell(mdName(rep.ToolVersion)))
 	}
-	fmt.Fprintf(&b, "\n**%s**\n\n", escapeMarkdown(summaryLine(rep)))
+	if head, causes := incompleteSummary(rep); head != "" {
+		fmt.Fprintf(d, "\n**%s**\n\n", escapeMarkdown(head))
+		for i, c := range causes {
+			line := "- " + mdText(c) + "\n"
+			if !d.room(len(line)) || d.Len() > markdownBudget/4 {
+				d.drop("incompleteness causes", len(causes)-i)
+				break
+			}
+			d.WriteString(line)
+		}
+	}
+	fmt.Fprintf(d, "\n**%s**\n\n", mdText(summaryLine(rep)))
 
-	b.WriteString("| Severity | Failing |\n|---|---:|\n")
+	d.WriteString("| Severity | Failing |\n|---|---:|\n")
 	for _, sev := range severities {
-		fmt.Fprintf(&b, "| %s | %d |\n", severityTitle(sev), s.FailBySev[string(sev)])
+		fmt.Fprintf(d, "| %s | %d |\n", severityTitle(sev), s.FailBySev[string(sev)])
 	}
-	fmt.Fprintf(&b, "| **Total** | **%d** |\n\n", s.Fail)
+	fmt.Fprintf(d, "| **Total** | **%d** |\n\n", s.Fail)
 
 	// Failing checks, grouped by check in section order, most severe first.
 	groups := groupByCheck(rep, findings.Fail)
-	b.WriteString("## Failing checks\n\n")
-	if len(groups) == 0 {
-		b.WriteString("No check failed.\n\n")
+	d.WriteString("## Failing checks\n\n")
+	switch {
+	case len(groups) == 0 && incomplete(rep):
+		d.WriteString("No check failed, but the audit is incomplete (see above): this is not a clean result.\n\n")
+	case len(groups) == 0:
+		d.WriteString("No check failed.\n\n")
 	}
-	for _, g := range groups {
-		c := g.check
-		fmt.Fprintf(&b, "### %s %s: %s\n\n", severityTitle(c.Severity), codeSpan(c.ID), escapeMarkdown(orDash(c.Title)))
-		if c.Section != "" {
-			fmt.Fprintf(&b, "Guide section: %s", escapeMarkdown(c.Section))
-			if ids := controlIDs(c); ids != "" {
-				fmt.Fprintf(&b, " · %s", escapeMarkdown(ids))
+	for gi, g := range groups {
+		if !writeFailingCheck(d, g) {
+			n := 0
+			for _, g := range groups[gi:] {
+				n += len(g.results)
 			}
-			b.WriteString("\n\n")
+			d.drop("failing checks", len(groups)-gi)
+			d.drop("failing results", n)
+			break
 		}
-		b.WriteString("| Resource | Finding |\n|---|---|\n")
-		for i, r := range g.results {
-			if i == maxMarkdownResources || (i > 0 && b.Len() > markdownBudget) {
-				fmt.Fprintf(&b, "| … | %d more in the JSON report |\n", len(g.results)-i)
-				break
-			}
-			fmt.Fprintf(&b, "| %s | %s |\n", cell(codeSpan(resourceLabel(r.Resource))), cell(escapeMarkdown(r.Message)))
-		}
-		b.WriteString("\n<details><summary>Remediation</summary>\n\n")
-		switch {
-		case b.Len() > markdownBudget:
-			b.WriteString("Left out to keep this summary within GitHub's size limits; see the documentation link, the SARIF rule help or `lockdown checks`.\n")
-		case strings.TrimSpace(c.Remediation) != "":
-			b.WriteString(remediationMarkdown(c.Remediation))
-		default:
-			b.WriteString("None documented for this check.\n")
-		}
-		if isAbsoluteURL(c.DocsURL) {
-			fmt.Fprintf(&b, "\n[Documentation](%s)\n", markdownURL(c.DocsURL))
-		}
-		b.WriteString("\n</details>\n\n")
 	}
 
 	// Results with an unknown status are listed with these: they are not
 	// passes either.
 	na := groupByCheck(rep, findings.NotAssessed)
 	for _, r := range rep.Results {
-		if statusRank(r.Status) == 3 {
+		if !knownStatus(r.Status) {
 			r.Message = fmt.Sprintf("unknown status %q: %s", r.Status, r.Message)
 			na = append(na, checkGroup{check: findings.Check{ID: r.CheckID}, results: []findings.Result{r}})
 		}
 	}
 	if len(na) > 0 {
-		b.WriteString("## Not assessed\n\n")
-		b.WriteString("These checks could not be evaluated; they are not passes.\n\n")
-		b.WriteString("| Check | Resource | Reason |\n|---|---|---|\n")
-		for _, g := range na {
-			for _, r := range g.results {
-				fmt.Fprintf(&b, "| %s | %s | %s |\n", cell(codeSpan(g.check.ID)), cell(codeSpan(resourceLabel(r.Resource))), cell(escapeMarkdown(orDash(r.Message))))
-			}
-		}
-		b.WriteString("\n")
+		writeReasonSection(d, "Not assessed", "These checks could not be evaluated; they are not passes.", "not-assessed rows", na)
 	}
-
 	if !opts.Quiet {
+		if nap := groupByCheck(rep, findings.NotApplicable); len(nap) > 0 {
+			writeReasonSection(d, "Not applicable", "These checks had nothing to judge here; they are neither passes nor failures.", "not-applicable rows", nap)
+		}
 		passed := groupByCheck(rep, findings.Pass)
 		if len(passed) > 0 {
-			fmt.Fprintf(&b, "<details><summary>Passing checks (%d)</summary>\n\n", len(passed))
-			b.WriteString("| Check | Title | Resources |\n|---|---|---:|\n")
-			for _, g := range passed {
-				fmt.Fprintf(&b, "| %s | %s | %d |\n", cell(codeSpan(g.check.ID)), cell(escapeMarkdown(orDash(g.check.Title))), len(g.results))
+			fmt.Fprintf(d, "<details><summary>Passing checks (%d)</summary>\n\n", len(passed))
+			d.WriteString("| Check | Title | Resources |\n|---|---|---:|\n")
+			for i, g := range passed {
+				row := fmt.Sprintf("| %s | %s | %d |\n", cell(mdCode(g.check.ID)), cell(mdName(orDash(g.check.Title))), len(g.results))
+				if !d.room(len(row)) {
+					d.drop("passing checks", len(passed)-i)
+					break
+				}
+				d.WriteString(row)
 			}
-			b.WriteString("\n</details>\n")
+			d.WriteString("\n</details>\n")
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	writeCutNote(d)
+	_, err := io.WriteString(w, d.String())
 	return err
+}
+
+// writeFailingCheck writes one failing check: heading, resource rows, the
+// evidence and the remediation, each as far as the budget allows. It
+// returns false, writing nothing, when not even the heading fits.
+func writeFailingCheck(d *mdDoc, g checkGroup) bool {
+	c := g.check
+	var head strings.Builder
+	fmt.Fprintf(&head, "### %s %s: %s\n\n", escapeMarkdown(clip(severityTitle(c.Severity), 40)), mdCode(c.ID), mdName(orDash(c.Title)))
+	if c.Section != "" {
+		fmt.Fprintf(&head, "Guide section: %s", mdName(c.Section))
+		if ids := controlIDs(c); ids != "" {
+			fmt.Fprintf(&head, " · %s", mdText(ids))
+		}
+		head.WriteString("\n\n")
+	}
+	head.WriteString("| Resource | Finding |\n|---|---|\n")
+	// The heading, one "more" row and the closed remediation pointer.
+	const tail = 600
+	if !d.room(head.Len() + tail) {
+		return false
+	}
+	d.WriteString(head.String())
+	for i, r := range g.results {
+		row := fmt.Sprintf("| %s | %s |\n", cell(mdCode(resourceLabel(r.Resource))), cell(mdText(r.Message)))
+		if i == maxMarkdownResources || !d.soft(len(row)) || !d.room(len(row)+tail) {
+			fmt.Fprintf(d, "| … | %d more in the JSON report |\n", len(g.results)-i)
+			d.drop("resource rows", len(g.results)-i)
+			break
+		}
+		d.WriteString(row)
+	}
+	d.WriteString("\n")
+
+	var withEvidence []findings.Result
+	for _, r := range g.results {
+		if r.Evidence != nil {
+			withEvidence = append(withEvidence, r)
+		}
+	}
+	if len(withEvidence) > 0 {
+		open := fmt.Sprintf("<details><summary>Evidence (%s)</summary>\n\n", plural(len(withEvidence), "result"))
+		if !d.soft(len(open) + tail) {
+			d.drop("evidence blocks", len(withEvidence))
+		} else {
+			d.WriteString(open)
+			for i, r := range withEvidence {
+				block := evidenceMarkdown(r)
+				if !d.soft(len(block) + tail) {
+					fmt.Fprintf(d, "Evidence of %s left out; the JSON report has it.\n\n", plural(len(withEvidence)-i, "more result"))
+					d.drop("evidence blocks", len(withEvidence)-i)
+					break
+				}
+				d.WriteString(block)
+			}
+			d.WriteString("</details>\n\n")
+		}
+	}
+
+	d.WriteString("<details><summary>Remediation</summary>\n\n")
+	rem := "None documented for this check.\n"
+	if strings.TrimSpace(c.Remediation) != "" {
+		rem = remediationMarkdown(c.Remediation)
+	}
+	link := ""
+	if docsLink(c.DocsURL) && len(c.DocsURL) <= maxNameBytes {
+		link = fmt.Sprintf("\n[Documentation](%s)\n", markdownURL(c.DocsURL))
+	}
+	if !d.soft(len(rem) + len(link) + tail) {
+		d.WriteString("Left out for size; see `lockdown checks` or the SARIF rule help.\n")
+		d.drop("remediation blocks", 1)
+	} else {
+		d.WriteString(rem)
+	}
+	if d.room(len(link) + tail) {
+		d.WriteString(link)
+	}
+	d.WriteString("\n</details>\n\n")
+	return true
+}
+
+// evidenceMarkdown is one result's evidence: its resource, then one line
+// per evidence kind in a fenced block (every line starts with its label).
+func evidenceMarkdown(r findings.Result) string {
+	e := r.Evidence
+	var body strings.Builder
+	for _, f := range []struct {
+		label string
+		items []string
+	}{
+		{"actions", e.Actions}, {"resources", e.Resources}, {"statements", e.Statements},
+		{"contexts", e.Contexts}, {"principals", e.Principals}, {"items", e.Items},
+	} {
+		if len(f.items) == 0 {
+			continue
+		}
+		parts := make([]string, len(f.items))
+		for i, it := range f.items {
+			parts[i] = oneLine(escapeControls(it))
+		}
+		fmt.Fprintf(&body, "%s: %s\n", f.label, strings.Join(parts, ", "))
+	}
+	text := body.String()
+	if text == "" {
+		text = "(no evidence recorded)\n"
+	}
+	who := resourceLabel(r.Resource)
+	if r.Detail != "" {
+		who += " (" + r.Detail + ")"
+	}
+	fence := codeFence(text)
+	return mdCode(who) + "\n\n" + fence + "text\n" + text + fence + "\n\n"
+}
+
+// writeReasonSection lists NOT_ASSESSED (or NOT_APPLICABLE) results once
+// per check and reason, with the number of resources and the first few.
+func writeReasonSection(d *mdDoc, title, intro, what string, groups []checkGroup) {
+	fmt.Fprintf(d, "## %s\n\n%s\n\n", title, intro)
+	d.WriteString("| Check | Reason | Resources |\n|---|---|---|\n")
+	type row struct {
+		check, reason string
+		resources     []findings.Resource
+	}
+	var rows []row
+	for _, g := range groups {
+		pos := map[string]int{}
+		for _, r := range g.results {
+			i, ok := pos[r.Message]
+			if !ok {
+				i = len(rows)
+				pos[r.Message] = i
+				rows = append(rows, row{check: g.check.ID, reason: r.Message})
+			}
+			rows[i].resources = append(rows[i].resources, r.Resource)
+		}
+	}
+	for i, r := range rows {
+		var names []string
+		for j, res := range r.resources {
+			if j == maxListedResources {
+				names = append(names, fmt.Sprintf("and %d more", len(r.resources)-j))
+				break
+			}
+			names = append(names, mdCode(resourceLabel(res)))
+		}
+		line := fmt.Sprintf("| %s | %s | %s: %s |\n", cell(mdCode(r.check)), cell(mdText(orDash(r.reason))),
+			plural(len(r.resources), "resource"), cell(strings.Join(names, ", ")))
+		if !d.room(len(line)) {
+			d.drop(what, len(rows)-i)
+			break
+		}
+		d.WriteString(line)
+	}
+	d.WriteString("\n")
+}
+
+// writeCutNote says what the size budget left out, if anything.
+func writeCutNote(d *mdDoc) {
+	if len(d.cut) == 0 {
+		return
+	}
+	var parts []string
+	for _, what := range []string{"incompleteness causes", "failing checks", "failing results", "resource rows", "evidence blocks",
+		"remediation blocks", "not-assessed rows", "not-applicable rows", "passing checks"} {
+		if n := d.cut[what]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, what))
+		}
+	}
+	fmt.Fprintf(d, "\n---\n\n**Cut to stay within GitHub's limit of %d characters per comment:** %s left out. The JSON report has everything.\n",
+		markdownLimit, strings.Join(parts, ", "))
 }
 
 type checkGroup struct {
@@ -193,77 +396,6 @@ func orDash(s string) string {
 	return s
 }
 
-func partitionSuffix(p string) string {
-	if p == "" {
-		return ""
-	}
-	return " (" + escapeMarkdown(p) + ")"
-}
-
-// markdownEscaper backslash-escapes the characters that GFM gives meaning
-// to anywhere in a line, and neutralises raw HTML and entities.
-var markdownEscaper = strings.NewReplacer(
-	"\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]",
-	"|", "\\|", "~", "\\~", "!", "\\!", "#", "\\#", "@", "\\@",
-	"<", "&lt;", ">", "&gt;", "&", "&amp;",
-)
-
-// lineStartRE matches what would start a block (list item, heading, quote,
-// thematic break, ordered list) at the beginning of a line.
-var lineStartRE = regexp.MustCompile(`^([-+=]|\d+[.)])`)
-
-// escapeMarkdown makes text render literally inside a line of GitHub
-// Markdown (a table cell, a heading, after other text). Line breaks become
-// spaces so the text cannot start a new block.
-func escapeMarkdown(s string) string {
-	return markdownEscaper.Replace(oneLine(s))
-}
-
-// escapeParagraph is escapeMarkdown for text that starts a line, where "-",
-// "+", "=" or "1." would otherwise begin a list or a heading.
-func escapeParagraph(s string) string {
-	s = escapeMarkdown(s)
-	if m := lineStartRE.FindStringIndex(s); m != nil {
-		s = s[:m[1]-1] + "\\" + s[m[1]-1:]
-	}
-	return s
-}
-
-// codeSpan wraps s in a code span, using a backtick fence longer than any
-// backtick run inside it.
-func codeSpan(s string) string {
-	s = oneLine(s)
-	fence := "`"
-	for strings.Contains(s, fence) {
-		fence += "`"
-	}
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || len(fence) > 1 {
-		return fence + " " + s + " " + fence
-	}
-	return fence + s + fence
-}
-
-// cell makes Markdown safe inside a GFM table cell: pipes are escaped even
-// inside code spans, as GFM requires.
-func cell(s string) string {
-	var b strings.Builder
-	prev := rune(0)
-	for _, r := range s {
-		if r == '|' && prev != '\\' {
-			b.WriteString("\\|")
-		} else {
-			b.WriteRune(r)
-		}
-		prev = r
-	}
-	return b.String()
-}
-
-// markdownURL escapes the characters that would end a link destination.
-func markdownURL(u string) string {
-	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(u)
-}
-
 // remediationMarkdown renders remediation text: runs of command lines (an
 // "aws ..." or "$ ..." line and its backslash continuations) become fenced
 // shell blocks kept verbatim; other lines become escaped paragraphs.
@@ -279,10 +411,7 @@ func remediationMarkdown(text string) string {
 	flushCmd := func() {
 		if len(cmd) > 0 {
 			body := strings.Join(cmd, "\n")
-			fence := "```"
-			for strings.Contains(body, fence) {
-				fence += "`"
-			}
+			fence := codeFence(body)
 			b.WriteString(fence + "sh\n" + body + "\n" + fence + "\n\n")
 			cmd = nil
 		}
@@ -293,7 +422,7 @@ func remediationMarkdown(text string) string {
 		switch {
 		case continued || isCommandLine(trimmed):
 			flushPara()
-			cmd = append(cmd, strings.TrimPrefix(strings.TrimRight(line, " \t"), "$ "))
+			cmd = append(cmd, escapeControls(strings.TrimPrefix(strings.TrimRight(line, " \t"), "$ ")))
 			continued = strings.HasSuffix(trimmed, "\\")
 		case trimmed == "":
 			flushPara()

@@ -10,13 +10,15 @@ import (
 
 func TestEscapeMarkdown(t *testing.T) {
 	for in, want := range map[string]string{
-		"plain text":          "plain text",
-		"*bold* _it_ `c`":     `\*bold\* \_it\_ \` + "`c\\`",
-		"<script>&amp;":       "&lt;script&gt;&amp;amp;",
-		"[x](http://y) | z":   `\[x\](http://y) \| z`,
-		"line\nbreak":         "line break",
-		"#1 @team ~~s~~ !img": `\#1 \@team \~\~s\~\~ \!img`,
-		`back\slash`:          `back\\slash`,
+		"plain text":                      "plain text",
+		"*bold* _it_ `c`":                 `\*bold\* \_it\_ \` + "`c\\`",
+		"<script>&amp;":                   "&lt;script&gt;&amp;amp;",
+		"[x](http://y) | z":               "\\[x\\](http:\u200d//y) \\| z",
+		"line\nbreak":                     `line\\nbreak`,
+		"#1 @team ~~s~~ !img":             "\\#1 @\u200dteam \\~\\~s\\~\\~ \\!img",
+		"a@b.example www.x.example WWW.y": "a@\u200db.example www\u200d.x.example WWW\u200d.y",
+		"esc\x1b[2J bidi\u202e":           `esc\\x1b\[2J bidi\\u202e`,
+		`back\slash`:                      `back\\slash`,
 	} {
 		if got := escapeMarkdown(in); got != want {
 			t.Errorf("escapeMarkdown(%q) = %q, want %q", in, got, want)

@@ -4,6 +4,7 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"sort"
@@ -21,6 +22,11 @@ type Options struct {
 	SnapshotPath string // path of the evaluated snapshot file as SARIF should reference it
 	SnapshotData []byte // its bytes, to compute line ranges of entities
 	SARIFRoot    string // if set, SARIF URIs are relative to this directory (uriBaseId)
+	// Baseline holds the failing results of a previous report. SARIF keeps
+	// a baseline FAIL that this run could not judge (its check or resource
+	// is NOT_ASSESSED here) as a result with the same fingerprint, so code
+	// scanning does not close its alert as fixed. Other formats ignore it.
+	Baseline []findings.Result
 }
 
 type renderFunc func(w io.Writer, rep *findings.Report, opts Options) error
@@ -47,7 +53,14 @@ func Render(w io.Writer, format string, rep *findings.Report, opts Options) erro
 	if rep == nil {
 		return fmt.Errorf("render %s: no report", format)
 	}
-	return fn(w, rep, opts)
+	var buf bytes.Buffer
+	if err := fn(&buf, rep, opts); err != nil {
+		return err
+	}
+	// The last line of defence for CI logs: no line of any format starts
+	// like a runner command (see neutraliseCommandLines).
+	_, err := w.Write(neutraliseCommandLines(buf.Bytes(), format == "markdown"))
+	return err
 }
 
 // otherSection holds results whose check is not in the report's catalogue.
@@ -128,8 +141,68 @@ func statusRank(s findings.Status) int {
 		return 1
 	case findings.Pass:
 		return 2
+	case findings.NotApplicable:
+		return 4
 	}
-	return 3
+	return 3 // unknown: after the passes, never hidden as one
+}
+
+// knownStatus reports the statuses renderers understand.
+func knownStatus(s findings.Status) bool {
+	switch s {
+	case findings.Fail, findings.NotAssessed, findings.Pass, findings.NotApplicable:
+		return true
+	}
+	return false
+}
+
+// maxListedCauses caps the incompleteness causes listed in human-facing
+// headers; the JSON report has all of them.
+const maxListedCauses = 20
+
+// incomplete reports whether the audit behind rep is incomplete: it says
+// so (Complete false), it names a cause, or a result is NOT_ASSESSED. A
+// report that does not say it is complete is not taken as complete.
+func incomplete(rep *findings.Report) bool {
+	if !rep.Complete || len(rep.Incomplete) > 0 {
+		return true
+	}
+	for _, r := range rep.Results {
+		if r.Status == findings.NotAssessed {
+			return true
+		}
+	}
+	return false
+}
+
+// incompleteSummary is the headline and cause lines the table, Markdown and
+// JUnit show for an incomplete audit (nothing for a complete one). Causes
+// are unescaped; each renderer escapes them for its medium.
+func incompleteSummary(rep *findings.Report) (string, []string) {
+	if !incomplete(rep) {
+		return "", nil
+	}
+	s := findings.Summarize(rep.Results)
+	head := "INCOMPLETE AUDIT: "
+	switch {
+	case len(rep.Incomplete) > 0 && s.NotAssessed > 0:
+		head += fmt.Sprintf("%s not assessed, because of %s:", plural(s.NotAssessed, "result"), plural(len(rep.Incomplete), "cause"))
+	case len(rep.Incomplete) > 0:
+		head += fmt.Sprintf("%s:", plural(len(rep.Incomplete), "cause"))
+	case s.NotAssessed > 0:
+		head += fmt.Sprintf("%s not assessed; no cause recorded.", plural(s.NotAssessed, "result"))
+	default:
+		head += "the report does not say the audit was complete."
+	}
+	var causes []string
+	for i, c := range rep.Incomplete {
+		if i == maxListedCauses {
+			causes = append(causes, fmt.Sprintf("(%d more in the JSON report)", len(rep.Incomplete)-i))
+			break
+		}
+		causes = append(causes, clip(c.String(), 1000))
+	}
+	return head, causes
 }
 
 // severities lists severities from most to least severe.
@@ -147,6 +220,9 @@ func summaryLine(rep *findings.Report) string {
 		b.WriteString(")")
 	}
 	fmt.Fprintf(&b, ", %d not assessed", s.NotAssessed)
+	if s.NotApplicable > 0 {
+		fmt.Fprintf(&b, ", %d not applicable", s.NotApplicable)
+	}
 	return b.String()
 }
 
@@ -205,6 +281,8 @@ func statusLabel(s findings.Status) string {
 		return "PASS"
 	case findings.NotAssessed:
 		return "NOT ASSESSED"
+	case findings.NotApplicable:
+		return "NOT APPLICABLE"
 	}
 	if s == "" {
 		return "UNKNOWN"

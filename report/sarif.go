@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -94,7 +95,7 @@ func renderSARIF(w io.Writer, rep *findings.Report, opts Options) error {
 	org := "lockdown-dev"
 	driver.Organization = &org
 
-	rules, ruleIndex := sarifRules(rep)
+	rules, ruleIndex := sarifRules(rep, opts.Baseline)
 	driver.Rules = rules
 
 	account := rep.AccountID
@@ -106,8 +107,18 @@ func renderSARIF(w io.Writer, rep *findings.Report, opts Options) error {
 	run.AutomationDetails.ID = &automationID
 
 	invocation := sarif.NewInvocation()
-	ok := true
+	// An incomplete audit is not a successful execution, and each of its
+	// causes is an error notification (see README, "SARIF of an incomplete
+	// audit").
+	ok := !incomplete(rep)
 	invocation.ExecutionSuccessful = &ok
+	for _, c := range rep.Incomplete {
+		invocation.ToolExecutionNotifications = append(invocation.ToolExecutionNotifications, causeNotification(c))
+	}
+	if !ok && len(rep.Incomplete) == 0 {
+		invocation.ToolExecutionNotifications = append(invocation.ToolExecutionNotifications,
+			notification(sarif.LevelError, "The audit is incomplete: the report does not say it is complete or some results were not assessed; no cause was recorded."))
+	}
 
 	// The snapshot artifact every result points into.
 	loc, err := sarifArtifactLocation(rep, opts)
@@ -154,7 +165,7 @@ func renderSARIF(w io.Writer, rep *findings.Report, opts Options) error {
 	var failing []findings.Result
 	for _, r := range rep.Results {
 		switch r.Status {
-		case findings.Fail:
+		case findings.Fail, findings.NotApplicable:
 			failing = append(failing, r)
 		case findings.NotAssessed:
 			invocation.ToolExecutionNotifications = append(invocation.ToolExecutionNotifications,
@@ -166,6 +177,8 @@ func renderSARIF(w io.Writer, rep *findings.Report, opts Options) error {
 				notification(sarif.LevelError, fmt.Sprintf("%s on %s has unknown status %q; it is neither a pass nor a failure.", r.CheckID, resourceLabel(r.Resource), r.Status)))
 		}
 	}
+	keptBaseline := baselineNotAssessed(rep, opts.Baseline)
+	failing = append(failing, keptBaseline...)
 	kept := keepMostSevere(failing, maxSARIFResults)
 
 	props := sarif.NewPropertyBag()
@@ -178,14 +191,30 @@ func renderSARIF(w io.Writer, rep *findings.Report, opts Options) error {
 	props.Add("collectedAt", rep.CollectedAt.UTC().Format("2006-01-02T15:04:05Z07:00"))
 	props.Add("summary", summary)
 	props.Add("truncated", len(kept) < len(failing))
-	props.Add("failingResults", len(failing))
+	props.Add("failingResults", summary.Fail)
 	props.Add("reportedResults", len(kept))
+	props.Add("complete", ok)
+	if len(opts.Baseline) > 0 {
+		props.Add("baselineResultsKept", len(keptBaseline))
+	}
 	run.Properties = props
 	if len(kept) < len(failing) {
+		nFail, nNA := 0, 0
+		for _, r := range failing {
+			if r.Status == findings.NotApplicable {
+				nNA++
+			} else {
+				nFail++
+			}
+		}
+		also := ""
+		if nNA > 0 {
+			also = fmt.Sprintf(" with %d not-applicable results", nNA)
+		}
 		invocation.ToolExecutionNotifications = append(invocation.ToolExecutionNotifications,
 			notification(sarif.LevelWarning, fmt.Sprintf(
-				"%d failing results exceed GitHub's limit of %d per run; only the %d most severe are included. The JSON report has all of them.",
-				len(failing), maxSARIFResults, len(kept))))
+				"%d failing results exceed GitHub's limit of %d per run%s; only the %d most severe are included. The JSON report has all of them.",
+				nFail, maxSARIFResults, also, len(kept))))
 	}
 	run.Invocations = []*sarif.Invocation{invocation}
 
@@ -206,15 +235,20 @@ func renderSARIF(w io.Writer, rep *findings.Report, opts Options) error {
 	if err := dec.Decode(&doc); err != nil {
 		return fmt.Errorf("sarif: %w", err)
 	}
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(pruneSARIF(doc))
+	if err := enc.Encode(pruneSARIF(doc)); err != nil {
+		return err
+	}
+	_, err = w.Write(jsonUnicodeEscape(buf.Bytes()))
+	return err
 }
 
 // sarifRules builds one rule per check in catalogue order, then one minimal
 // rule for each check that only appears in the results.
-func sarifRules(rep *findings.Report) ([]*sarif.ReportingDescriptor, map[string]int) {
+func sarifRules(rep *findings.Report, baseline []findings.Result) ([]*sarif.ReportingDescriptor, map[string]int) {
 	index := map[string]int{}
 	var rules []*sarif.ReportingDescriptor
 	for _, c := range rep.Checks {
@@ -224,7 +258,7 @@ func sarifRules(rep *findings.Report) ([]*sarif.ReportingDescriptor, map[string]
 		index[c.ID] = len(rules)
 		rules = append(rules, sarifRule(c))
 	}
-	for _, r := range rep.Results {
+	for _, r := range append(append([]findings.Result(nil), rep.Results...), baseline...) {
 		if _, ok := index[r.CheckID]; ok {
 			continue
 		}
@@ -255,13 +289,14 @@ func sarifRule(c findings.Check) *sarif.ReportingDescriptor {
 	rule.FullDescription = multiformat(sentence(full))
 
 	helpText, helpMD := ruleHelp(c)
+	helpText = textBlock(helpText)
 	rule.Help = sarif.NewMultiformatMessageString()
 	rule.Help.Text = &helpText
 	rule.Help.Markdown = &helpMD
 
 	help := toolInfoURI
-	if isAbsoluteURL(c.DocsURL) {
-		help = c.DocsURL
+	if docsLink(c.DocsURL) {
+		help = markdownURL(c.DocsURL)
 	}
 	rule.HelpURI = &help
 
@@ -351,9 +386,9 @@ func ruleHelp(c findings.Check) (string, string) {
 		t.WriteString("\nRemediation: none documented for this check.\n")
 		m.WriteString("\n### Remediation\n\nNone documented for this check.\n")
 	}
-	if isAbsoluteURL(c.DocsURL) {
-		fmt.Fprintf(&t, "\nMore: %s\n", c.DocsURL)
-		fmt.Fprintf(&m, "\n[Documentation](%s)\n", c.DocsURL)
+	if docsLink(c.DocsURL) {
+		fmt.Fprintf(&t, "\nMore: %s\n", uriReference(c.DocsURL))
+		fmt.Fprintf(&m, "\n[Documentation](%s)\n", markdownURL(c.DocsURL))
 	}
 	return t.String(), m.String()
 }
@@ -365,6 +400,11 @@ func sarifResult(r findings.Result, rep *findings.Report, checks map[string]find
 	res.RuleIndex = ruleIndex[r.CheckID]
 	res.Level = sarifLevel(r.Severity)
 	res.Kind = "fail"
+	if r.Status == findings.NotApplicable {
+		// Never an alert, never a pass: SARIF's own "nothing to judge".
+		res.Kind = "notApplicable"
+		res.Level = "none"
+	}
 
 	who := r.Resource.ARN
 	if who == "" {
@@ -377,6 +417,12 @@ func sarifResult(r findings.Result, rep *findings.Report, checks map[string]find
 	}
 	if msg == "" {
 		msg = r.CheckID + " failed."
+		if r.Status == findings.NotApplicable {
+			msg = r.CheckID + " is not applicable."
+		}
+	}
+	if r.Status == findings.NotApplicable {
+		msg = "Not applicable: " + msg
 	}
 	if who != "" {
 		msg = who + ": " + msg
@@ -426,11 +472,122 @@ func sarifResult(r findings.Result, rep *findings.Report, checks map[string]find
 	if r.Detail != "" {
 		props.Add("detail", r.Detail)
 	}
+	props.Add("status", string(r.Status))
+	if r.Evidence != nil {
+		props.Add("evidence", r.Evidence)
+	}
+	if r.Status == baselineStatus {
+		props.Add("status", string(findings.NotAssessed))
+		props.Add("baseline", "failed in the baseline; not assessed in this run")
+	}
 	res.Properties = props
 	return res
 }
 
-// keepMostSevere returns at most n results, preferring higher severities;
+// baselineStatus marks, inside the SARIF renderer only, a baseline FAIL
+// kept because this run could not judge it.
+const baselineStatus findings.Status = "lockdown-baseline-not-assessed"
+
+// baselineNotAssessed returns the baseline FAILs this run could not judge:
+// no FAIL, PASS or NOT_APPLICABLE result for their (check, resource ARN,
+// detail), and their check or resource NOT_ASSESSED here. Each comes back
+// with its fingerprint and severity (so its level) and a message that says
+// why it was not assessed and that it failed in the baseline. A baseline
+// FAIL whose check was assessed but no longer reports it is left out: it
+// was fixed or its resource is gone, and its alert may close.
+func baselineNotAssessed(rep *findings.Report, baseline []findings.Result) []findings.Result {
+	if len(baseline) == 0 {
+		return nil
+	}
+	type key struct{ check, arn, detail string }
+	judged := map[key]bool{}
+	naPair := map[key]string{} // (check, arn, "") -> reason
+	naCheck := map[string]string{}
+	for _, r := range rep.Results {
+		switch r.Status {
+		case findings.Fail, findings.Pass, findings.NotApplicable:
+			judged[key{r.CheckID, r.Resource.ARN, r.Detail}] = true
+		case findings.NotAssessed:
+			reason := strings.TrimSpace(r.Message)
+			if reason == "" {
+				reason = "no reason given"
+			}
+			k := key{r.CheckID, r.Resource.ARN, ""}
+			if _, ok := naPair[k]; !ok {
+				naPair[k] = reason
+			}
+			if _, ok := naCheck[r.CheckID]; !ok {
+				naCheck[r.CheckID] = reason
+			}
+		}
+	}
+	causeOf := map[string]string{}
+	for _, c := range rep.Incomplete {
+		for _, id := range c.Checks {
+			if _, ok := causeOf[id]; !ok {
+				causeOf[id] = c.String()
+			}
+		}
+	}
+	var out []findings.Result
+	seen := map[key]bool{}
+	for _, b := range baseline {
+		k := key{b.CheckID, b.Resource.ARN, b.Detail}
+		if b.Status != findings.Fail || judged[k] || seen[k] {
+			continue
+		}
+		reason, ok := naPair[key{b.CheckID, b.Resource.ARN, ""}]
+		if !ok {
+			reason, ok = causeOf[b.CheckID]
+		}
+		if !ok {
+			reason, ok = naCheck[b.CheckID]
+		}
+		if !ok {
+			continue
+		}
+		seen[k] = true
+		kept := b
+		if kept.Fingerprint == "" {
+			kept.Fingerprint = findings.Fingerprint(b.CheckID, rep.AccountID, b.Resource.ARN, b.Detail)
+		}
+		kept.Status = baselineStatus
+		was := strings.TrimSpace(b.Message)
+		if was == "" {
+			was = "no message"
+		}
+		kept.Message = fmt.Sprintf("Not assessed in this run (%s); it failed in the baseline: %s", strings.TrimSuffix(reason, "."), sentence(was))
+		out = append(out, kept)
+	}
+	return out
+}
+
+// causeNotification is one incompleteness cause as an error notification,
+// with its source, API action, item, error code and checks as properties.
+func causeNotification(c findings.Cause) *sarif.Notification {
+	n := notification(sarif.LevelError, c.String())
+	props := sarif.NewPropertyBag()
+	props.Add("source", c.Source)
+	if c.Action != "" {
+		props.Add("action", c.Action)
+	}
+	if c.Item != "" {
+		props.Add("item", c.Item)
+	}
+	if c.ErrorCode != "" {
+		props.Add("errorCode", c.ErrorCode)
+	}
+	checks := c.Checks
+	if checks == nil {
+		checks = []string{}
+	}
+	props.Add("checks", checks)
+	n.Properties = props
+	return n
+}
+
+// keepMostSevere returns at most n results, preferring failures to
+// NOT_APPLICABLE results and then higher severities;
 // the kept results stay in the report's order.
 func keepMostSevere(results []findings.Result, n int) []findings.Result {
 	if len(results) <= n {
@@ -440,7 +597,13 @@ func keepMostSevere(results []findings.Result, n int) []findings.Result {
 	for i := range idx {
 		idx[i] = i
 	}
+	// Failures (baseline ones included) before NOT_APPLICABLE results,
+	// then the most severe.
+	na := func(i int) bool { return results[i].Status == findings.NotApplicable }
 	sort.SliceStable(idx, func(a, b int) bool {
+		if na(idx[a]) != na(idx[b]) {
+			return !na(idx[a])
+		}
 		return results[idx[a]].Severity.Rank() > results[idx[b]].Severity.Rank()
 	})
 	idx = idx[:n]
@@ -477,16 +640,30 @@ func notification(level, text string) *sarif.Notification {
 	return n
 }
 
+// multiformat and textMessage escape controls visibly: message text holds
+// no raw control, bidi or invisible character (line breaks of multi-line
+// text of ours are kept by textBlock).
 func multiformat(text string) *sarif.MultiformatMessageString {
 	m := sarif.NewMultiformatMessageString()
+	text = escapeControls(text)
 	m.Text = &text
 	return m
 }
 
 func textMessage(text string) *sarif.Message {
 	m := sarif.NewMessage()
+	text = escapeControls(text)
 	m.Text = &text
 	return m
+}
+
+// textBlock escapes controls in multi-line text, keeping its line breaks.
+func textBlock(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = escapeControls(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func newArtifactLocation(loc artifactLoc, index int) *sarif.ArtifactLocation {
@@ -669,10 +846,6 @@ func unwrap(s string) string {
 	return strings.Join(paras, "\n\n")
 }
 
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
-
 // pruneSARIF removes what the SARIF library always writes but that says
 // nothing: nulls, empty arrays and property bags, and -1 "not given" indexes
 // and offsets (the schema's defaults). "results" and "rules" stay even when
@@ -720,4 +893,11 @@ func pruneSARIF(v any) any {
 var minusOneDefaults = map[string]bool{
 	"index": true, "parentIndex": true, "byteOffset": true, "charOffset": true,
 	"rank": true, "ruleIndex": true, "id": true, "length": true,
+}
+
+// docsLink reports whether a check's documentation URL is linked: an
+// absolute URL with no control, bidi or invisible character (a link whose
+// text could hide where it points is not offered at all).
+func docsLink(u string) bool {
+	return isAbsoluteURL(u) && !needsEscape(u)
 }

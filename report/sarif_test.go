@@ -41,8 +41,9 @@ type sarifLog struct {
 		Invocations []struct {
 			ExecutionSuccessful bool `json:"executionSuccessful"`
 			Notifications       []struct {
-				Level   string `json:"level"`
-				Message struct{ Text string }
+				Level      string `json:"level"`
+				Message    struct{ Text string }
+				Properties map[string]any `json:"properties"`
 			} `json:"toolExecutionNotifications"`
 		} `json:"invocations"`
 		Properties map[string]any `json:"properties"`
@@ -54,6 +55,7 @@ type sarifRes struct {
 	RuleID    string `json:"ruleId"`
 	RuleIndex *int   `json:"ruleIndex"`
 	Level     string `json:"level"`
+	Kind      string `json:"kind"`
 	Message   struct{ Text string }
 	Locations []struct {
 		PhysicalLocation struct {
@@ -138,15 +140,15 @@ func TestSARIFContent(t *testing.T) {
 		}
 	}
 
-	// FAIL results only, each pointing at its entity.
+	// FAIL and NOT_APPLICABLE results only, each pointing at its entity.
 	var fails []findings.Result
 	for _, r := range rep.Results {
-		if r.Status == findings.Fail {
+		if r.Status == findings.Fail || r.Status == findings.NotApplicable {
 			fails = append(fails, r)
 		}
 	}
 	if len(run.Results) != len(fails) {
-		t.Fatalf("%d results, want %d FAILs", len(run.Results), len(fails))
+		t.Fatalf("%d results, want %d FAILs and NOT_APPLICABLEs", len(run.Results), len(fails))
 	}
 	wantLines := map[string]lineRange{
 		"arn:aws:iam::123456789012:root":                            {63, 69},
@@ -163,8 +165,14 @@ func TestSARIFContent(t *testing.T) {
 		if res.RuleID != f.CheckID || res.RuleIndex == nil || d.Rules[*res.RuleIndex].ID != f.CheckID {
 			t.Errorf("result %d: ruleId %q / ruleIndex %v for %s", i, res.RuleID, res.RuleIndex, f.CheckID)
 		}
-		if want := wantLevelFor(f.Severity); res.Level != want {
-			t.Errorf("result %d: level %q, want %q", i, res.Level, want)
+		if f.Status == findings.NotApplicable {
+			if res.Level != "none" || res.Kind != "notApplicable" {
+				t.Errorf("result %d: NOT_APPLICABLE as level %q kind %q", i, res.Level, res.Kind)
+			}
+			continue
+		}
+		if want := wantLevelFor(f.Severity); res.Level != want || res.Kind != "fail" {
+			t.Errorf("result %d: level %q kind %q, want %q fail", i, res.Level, res.Kind, want)
 		}
 		if res.PartialFingerprints[fingerprintKey] != f.Fingerprint {
 			t.Errorf("result %d: fingerprint %v", i, res.PartialFingerprints)
@@ -187,9 +195,22 @@ func TestSARIFContent(t *testing.T) {
 	if run.Properties["truncated"] != false {
 		t.Errorf("truncated = %v", run.Properties["truncated"])
 	}
-	// Two NOT_ASSESSED results become warnings, not results.
-	if n := len(run.Invocations[0].Notifications); n != 2 {
-		t.Errorf("%d notifications, want 2", n)
+	// Three causes become errors, four NOT_ASSESSED results warnings, not
+	// results; the run is not a successful execution.
+	var errs, warns int
+	for _, n := range run.Invocations[0].Notifications {
+		switch n.Level {
+		case "error":
+			errs++
+		case "warning":
+			warns++
+		}
+	}
+	if errs != 3 || warns != 4 {
+		t.Errorf("%d error and %d warning notifications, want 3 and 4", errs, warns)
+	}
+	if run.Invocations[0].ExecutionSuccessful {
+		t.Error("an incomplete audit is a successful execution")
 	}
 }
 
@@ -257,8 +278,12 @@ func TestSARIFWithoutUsableSnapshot(t *testing.T) {
 				t.Errorf("%s: region %d-%d, want line 1", name, reg.StartLine, reg.EndLine)
 			}
 		}
-		if n := run.Invocations[0].Notifications; len(n) == 0 || !strings.Contains(n[0].Message.Text, "s.json") {
-			t.Errorf("%s: no notification naming the snapshot: %v", name, n)
+		named := false
+		for _, n := range run.Invocations[0].Notifications {
+			named = named || strings.Contains(n.Message.Text, "s.json")
+		}
+		if !named {
+			t.Errorf("%s: no notification naming the snapshot: %v", name, run.Invocations[0].Notifications)
 		}
 		if err := validateBytes(sarifSchema(t), raw); err != nil {
 			t.Errorf("%s: %v", name, err)

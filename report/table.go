@@ -44,15 +44,19 @@ var severityColor = map[findings.Severity]string{
 }
 
 var statusColor = map[findings.Status]string{
-	findings.Fail:        ansiRed,
-	findings.Pass:        ansiGreen,
-	findings.NotAssessed: ansiYellow,
+	findings.Fail:          ansiRed,
+	findings.Pass:          ansiGreen,
+	findings.NotAssessed:   ansiYellow,
+	findings.NotApplicable: ansiDim,
 }
 
 // renderTable writes one table per guide section (failing results first)
 // and a summary line. Columns are sized to fit opts.Width: messages wrap on
 // word boundaries, resources are shortened to their ARN resource part and, if
-// still too long, keep their tail.
+// still too long, keep their tail. NOT_ASSESSED and NOT_APPLICABLE results
+// with the same check and message share one row that counts the resources.
+// Every piece of account data is passed through termText, so the only
+// escape sequences written are the colours.
 func renderTable(w io.Writer, rep *findings.Report, opts Options) error {
 	width := opts.Width
 	if width <= 0 {
@@ -69,60 +73,117 @@ func renderTable(w io.Writer, rep *findings.Report, opts Options) error {
 	if !rep.CollectedAt.IsZero() {
 		header += ", collected " + rep.CollectedAt.UTC().Format("2006-01-02 15:04 UTC")
 	}
-	b.WriteString(wrapText(header, width) + "\n")
+	b.WriteString(wrapText(termText(header), width) + "\n")
 	if rep.SnapshotDigest != "" {
-		b.WriteString(wrapText("Snapshot "+rep.SnapshotDigest, width) + "\n")
+		b.WriteString(wrapText(termText("Snapshot "+rep.SnapshotDigest), width) + "\n")
+	}
+	if head, causes := incompleteSummary(rep); head != "" {
+		b.WriteString(paint(opts.Color, ansiYellow, wrapText(head, width)) + "\n")
+		for _, c := range causes {
+			b.WriteString(indent(wrapText(termText(c), width-2), "  ") + "\n")
+		}
 	}
 
 	// Columns are sized over all shown rows so the section tables line up.
-	var sections []section
+	type shownSection struct {
+		name string
+		rows []tableRow
+	}
+	var sections []shownSection
 	var cells [][5]string
 	shown := 0
 	for _, sec := range groupBySection(rep) {
-		var rows []findings.Result
-		for _, r := range sec.Results {
-			// Quiet hides passes and NOT ASSESSED, never an unknown status.
-			if opts.Quiet && (r.Status == findings.Pass || r.Status == findings.NotAssessed) {
+		var rows []tableRow
+		for _, row := range tableRows(sec.Results) {
+			// Quiet hides passes, NOT ASSESSED and NOT APPLICABLE, never an
+			// unknown status.
+			if opts.Quiet && (row.status == findings.Pass || row.status == findings.NotAssessed || row.status == findings.NotApplicable) {
 				continue
 			}
-			rows = append(rows, r)
-			cells = append(cells, tableCells(r))
+			rows = append(rows, row)
+			cells = append(cells, row.cells)
 		}
 		if len(rows) > 0 {
-			sections = append(sections, section{Name: sec.Name, Results: rows})
+			sections = append(sections, shownSection{name: sec.Name, rows: rows})
 			shown += len(rows)
 		}
 	}
 	widths := columnWidths(cells, width-tableOverhead)
 	for _, sec := range sections {
-		b.WriteString("\n" + paint(opts.Color, ansiBold, wrapText(sec.Name, width)) + "\n")
-		if err := writeSectionTable(&b, sec.Results, widths, opts.Color); err != nil {
+		b.WriteString("\n" + paint(opts.Color, ansiBold, wrapText(termText(sec.name), width)) + "\n")
+		if err := writeSectionTable(&b, sec.rows, widths, opts.Color); err != nil {
 			return err
 		}
 	}
 	if shown == 0 {
-		if opts.Quiet {
+		switch {
+		case opts.Quiet && incomplete(rep):
+			// Never a clean bill of health for an audit that is not whole.
+			b.WriteString("\nNo failing checks, but the audit is incomplete (see above).\n")
+		case opts.Quiet:
 			b.WriteString("\nNo failing checks.\n")
-		} else {
+		default:
 			b.WriteString("\nNo results.\n")
 		}
 	}
-	b.WriteString("\n" + wrapText(summaryLine(rep), width) + "\n")
+	b.WriteString("\n" + wrapText(termText(summaryLine(rep)), width) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
 var tableHeader = [5]string{"STATUS", "CHECK", "SEVERITY", "RESOURCE", "MESSAGE"}
+
+// tableRow is one row: one result, or the NOT_ASSESSED / NOT_APPLICABLE
+// results of one check that share a message.
+type tableRow struct {
+	status   findings.Status
+	severity findings.Severity
+	cells    [5]string // escaped, unwrapped
+}
+
+// tableRows turns a section's results into rows, folding NOT_ASSESSED and
+// NOT_APPLICABLE results of one check with one message into a row at the
+// first one's place whose resource reads "N resources".
+func tableRows(results []findings.Result) []tableRow {
+	type key struct {
+		status        findings.Status
+		check, reason string
+	}
+	var rows []tableRow
+	counts := map[key]int{}
+	first := map[key]int{}
+	for _, r := range results {
+		row := tableRow{status: r.Status, severity: r.Severity, cells: tableCells(r)}
+		if r.Status == findings.NotAssessed || r.Status == findings.NotApplicable {
+			k := key{r.Status, r.CheckID, r.Message}
+			counts[k]++
+			if i, ok := first[k]; ok {
+				rows[i].cells[3] = fmt.Sprintf("%d resources", counts[k])
+				continue
+			}
+			first[k] = len(rows)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
 
 func tableCells(r findings.Result) [5]string {
 	sev := string(r.Severity)
 	if sev == "" {
 		sev = "-"
 	}
-	return [5]string{statusLabel(r.Status), r.CheckID, sev, shortResource(r.Resource), oneLine(r.Message)}
+	return [5]string{
+		termText(statusLabel(r.Status)), termText(r.CheckID), termText(sev),
+		termText(shortResource(r.Resource)), oneLine(termText(r.Message)),
+	}
 }
 
-func writeSectionTable(w io.Writer, rows []findings.Result, widths [5]int, color bool) error {
+func writeSectionTable(w io.Writer, rows []tableRow, widths [5]int, color bool) error {
 
 	table := tablewriter.NewTable(w,
 		tablewriter.WithRenderer(renderer.NewBlueprint()),
@@ -142,13 +203,13 @@ func writeSectionTable(w io.Writer, rows []findings.Result, widths [5]int, color
 	}
 	table.Header(head)
 	for _, r := range rows {
-		c := tableCells(r)
+		c := r.cells
 		row := []string{
-			paint(color, statusColor[r.Status], wrapText(c[0], widths[0])),
+			paint(color, statusColor[r.status], wrapText(c[0], widths[0])),
 			breakText(c[1], widths[1]),
-			paint(color, severityColor[r.Severity], c[2]),
+			paint(color, severityColor[r.severity], breakText(c[2], widths[2])),
 			fitResource(c[3], widths[3]),
-			wrapText(c[4], widths[4]),
+			paint(color && r.status == findings.NotApplicable, ansiDim, wrapText(c[4], widths[4])),
 		}
 		if err := table.Append(row); err != nil {
 			return fmt.Errorf("table: %w", err)
@@ -179,14 +240,26 @@ func columnWidths(cells [][5]string, avail int) [5]int {
 		}
 	}
 	if natural[0] > 8 && avail < 100 {
-		natural[0] = 8 // "NOT ASSESSED" becomes two lines
+		// "NOT ASSESSED" becomes two lines, "NOT APPLICABLE" too.
+		longest := 8
+		for _, row := range cells {
+			for _, word := range strings.Fields(row[0]) {
+				longest = max(longest, min(textWidth(word), 14))
+			}
+		}
+		natural[0] = min(natural[0], longest)
 	}
+	// Severities of custom checks are free text; keep them from taking
+	// the message's room.
+	natural[2] = min(natural[2], 12)
 	w := natural
 	rest := avail - w[0] - w[2]
 	// The minimums (8, 10, 10) fit exactly at minWidth.
 	w[1] = min(natural[1], max(8, rest/4))
 	w[3] = min(natural[3], max(10, (rest-w[1])*2/5))
-	w[4] = max(10, rest-w[1]-w[3])
+	// A status column wider than 8 ("NOT APPLICABLE" needs 10) comes out of
+	// the message's minimum, so the minimums still fit at minWidth.
+	w[4] = max(10-max(0, w[0]-8), rest-w[1]-w[3])
 	if spare := w[4] - natural[4]; spare > 0 {
 		w[4] = natural[4]
 		give := min(spare, natural[3]-w[3])
@@ -202,71 +275,124 @@ func textWidth(s string) int {
 }
 
 // wrapText word-wraps s to lines of at most width columns, breaking words
-// that are longer than a line.
+// that are longer than a line (preferably after '-', '_', '.', ':' or
+// '/'). It is linear in the length of s.
 func wrapText(s string, width int) string {
-	if width <= 0 || textWidth(s) <= width {
-		return s
-	}
-	var lines []string
-	line := ""
-	for _, word := range strings.Fields(s) {
-		for textWidth(word) > width {
-			if line != "" {
-				lines = append(lines, line)
-				line = ""
-			}
-			head, tail := splitAtWidth(word, width)
-			if i := strings.LastIndexAny(head, "-_.:/"); i > 0 && i < len(head)-1 {
-				head, tail = head[:i+1], head[i+1:]+tail
-			}
-			lines = append(lines, head)
-			word = tail
-		}
-		switch {
-		case line == "":
-			line = word
-		case textWidth(line)+1+textWidth(word) <= width:
-			line += " " + word
-		default:
-			lines = append(lines, line)
-			line = word
-		}
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return strings.Join(lines, "\n")
+	return strings.Join(wrapLines(s, width, true, nil), "\n")
 }
 
 // breakText splits an identifier across lines of width columns, preferring
-// to break after '-', '_', '.', ':' or '/'.
+// to break after '-', '_', '.', ':' or '/'. Spaces are kept.
 func breakText(s string, width int) string {
-	if width <= 0 || textWidth(s) <= width {
-		return s
-	}
-	var lines []string
-	for textWidth(s) > width {
-		head, tail := splitAtWidth(s, width)
-		if i := strings.LastIndexAny(head, "-_.:/"); i > 0 && i < len(head)-1 {
-			head, tail = head[:i+1], head[i+1:]+tail
-		}
-		lines = append(lines, head)
-		s = tail
-	}
-	return strings.Join(append(lines, s), "\n")
+	return strings.Join(wrapLines(s, width, false, nil), "\n")
 }
 
-// splitAtWidth splits s after at most width columns (at least one rune).
-func splitAtWidth(s string, width int) (string, string) {
+// wrapLines does the work of wrapText (words true) and breakText. It
+// visits each byte of s a bounded number of times: every rune's width is
+// computed once, and a long word is cut in chunks that each consume at
+// least a third of a line, so a 300 KB cell costs a few passes over it,
+// not one pass per line. work, when not nil, counts the bytes visited.
+func wrapLines(s string, width int, words bool, work *int) []string {
+	count := func(n int) {
+		if work != nil {
+			*work += n
+		}
+	}
+	if width <= 0 {
+		return []string{s}
+	}
+	if w := textWidth(s); w <= width {
+		count(len(s))
+		return []string{s}
+	}
+	count(len(s))
+	var tokens []string
+	if words {
+		tokens = strings.Fields(s)
+		count(len(s))
+	} else {
+		tokens = []string{s}
+	}
+	var lines []string
+	var line strings.Builder
+	lineWidth := 0
+	flush := func() {
+		if line.Len() > 0 {
+			lines = append(lines, line.String())
+			line.Reset()
+			lineWidth = 0
+		}
+	}
+	for _, word := range tokens {
+		ww := sumWidth(word)
+		count(len(word))
+		for ww > width {
+			flush()
+			head, headWidth := prefixWithin(word, width, work)
+			if i := strings.LastIndexAny(head, "-_.:/"); i >= len(head)/3 && i > 0 && i < len(head)-1 {
+				count(len(head))
+				headWidth -= sumWidth(head[i+1:])
+				head = head[:i+1]
+			}
+			lines = append(lines, head)
+			word = word[len(head):]
+			ww -= headWidth
+		}
+		switch {
+		case word == "":
+		case line.Len() == 0:
+			line.WriteString(word)
+			lineWidth = ww
+		case lineWidth+1+ww <= width:
+			line.WriteString(" ")
+			line.WriteString(word)
+			lineWidth += 1 + ww
+		default:
+			flush()
+			line.WriteString(word)
+			lineWidth = ww
+		}
+	}
+	flush()
+	if len(lines) == 0 {
+		return []string{""}
+	}
+	return lines
+}
+
+// prefixWithin returns the longest prefix of s at most width columns wide
+// (at least one rune) and its width, visiting only that prefix.
+func prefixWithin(s string, width int, work *int) (string, int) {
 	used := 0
 	for i, r := range s {
-		rw := textWidth(string(r))
+		rw := runeWidth(r)
 		if used+rw > width && i > 0 {
-			return s[:i], s[i:]
+			if work != nil {
+				*work += i
+			}
+			return s[:i], used
 		}
 		used += rw
 	}
-	return s, ""
+	if work != nil {
+		*work += len(s)
+	}
+	return s, used
+}
+
+func sumWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeWidth(r)
+	}
+	return n
+}
+
+func runeWidth(r rune) int {
+	if r >= 0x20 && r < 0x7f {
+		return 1
+	}
+	return textWidth(string(r))
 }
 
 // fitResource shortens a resource to width: "user/engineering/alice" becomes

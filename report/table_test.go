@@ -56,7 +56,7 @@ func TestTableQuietAndSummary(t *testing.T) {
 	if strings.Contains(out, "AWS CLI") {
 		t.Error("quiet output shows a section without failures")
 	}
-	want := "9 checks, 15 results: 4 pass, 9 fail (1 critical, 2 high, 2 medium, 2 low, 1 info, 1 unrated), 2 not assessed"
+	want := "10 checks, 18 results: 4 pass, 9 fail (1 critical, 2 high, 2 medium, 2 low, 1 info, 1 unrated), 4 not assessed, 1 not applicable"
 	if !strings.Contains(out, want) {
 		t.Errorf("summary missing; want %q in:\n%s", want, out)
 	}

@@ -35,6 +35,7 @@ type auditOptions struct {
 	Quiet           bool
 	SARIFRoot       string
 	AllowIncomplete bool
+	BaselinePath    string
 }
 
 func newAuditCmd(streams *term.IO) *cobra.Command {
@@ -75,6 +76,7 @@ cause is printed on stderr and, unless a check fails, the exit code is 4.
 	fs.BoolVar(&o.NoColor, "no-color", false, "never colour the table (NO_COLOR is honoured too)")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "table and markdown: show failing results only")
 	fs.StringVar(&o.SARIFRoot, "sarif-root", "", "make SARIF artifact URIs relative to this directory (a repository root)")
+	fs.StringVar(&o.BaselinePath, "baseline", "", "a previous JSON report of this account: SARIF keeps its failures that this run could not assess, so code scanning does not close them as fixed")
 	fs.BoolVar(&o.AllowIncomplete, "allow-incomplete", false, "exit 0 instead of 4 when some check could not be assessed (the causes are still printed)")
 	o.aws.register(fs)
 	return cmd
@@ -107,6 +109,10 @@ func runAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatSet 
 		return engineErr(err, len(o.RulesDirs) > 0)
 	}
 	selected, skipped, err := selectChecks(eng, o.Checks, o.SkipChecks)
+	if err != nil {
+		return err
+	}
+	baseline, err := loadBaseline(o.BaselinePath)
 	if err != nil {
 		return err
 	}
@@ -165,6 +171,9 @@ func runAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatSet 
 	}
 	rep := buildReport(snap, snapData, snapPath, eng, selected, skipped, outcome)
 	rep.CatalogVersion = catalog
+	if baseline != nil && baseline.AccountID != rep.AccountID {
+		return inputErr("--baseline %s: a report of account %s, not of %s", o.BaselinePath, baseline.AccountID, rep.AccountID)
+	}
 
 	ropts := report.Options{
 		Width:        streams.Width(),
@@ -172,6 +181,7 @@ func runAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatSet 
 		SnapshotPath: snapPath,
 		SnapshotData: snapData,
 		SARIFRoot:    o.SARIFRoot,
+		Baseline:     baselineFailures(baseline),
 	}
 	// A report that cannot be written is reported, and the other reports
 	// are still written; the findings' exit code wins over the write error.

@@ -176,6 +176,12 @@ func secretShaped(run string) bool {
 	if n := len(core); n != 40 && n < 100 {
 		return false
 	}
+	// An absolute path (a leading "/" and another "/" further on) is the
+	// user's own text, not a credential; a secret of that shape is rare
+	// enough (under 1 in 100) that hiding every path would cost more.
+	if strings.HasPrefix(core, "/") && strings.Contains(core[1:], "/") {
+		return false
+	}
 	var upper, lower, other bool
 	for i := 0; i < len(core); i++ {
 		switch c := core[i]; {

@@ -38,6 +38,8 @@ func TestStringRemovesSecrets(t *testing.T) {
 			[]string{"deadbeef", "querytoken"}, []string{keyID, "x=1"}},
 		{"bare secret key", "failed with key " + secretKey + ".", []string{secretKey}, []string{"failed with key [REDACTED]."}},
 		{"bare session token", "token " + sessionToken + " expired", []string{sessionToken, "IQoJb3JpZ2lu"}, []string{"expired"}},
+		{"absolute paths are the user's text", "rules directory /tmp/TestBadRulesNameTheFile12294860/003: no .rego files; /home/runner/work/Repo/Repo/testdata/snapshots/AccountSnapshots2026/Production/Region1/Latest/Verified/Full/ok",
+			nil, []string{"/tmp/TestBadRulesNameTheFile12294860/003", "/home/runner/work/Repo/Repo/testdata/snapshots/AccountSnapshots2026/Production/Region1/Latest/Verified/Full/ok"}},
 		{"jwt", "web identity token " + jwtToken + " rejected", []string{jwtToken, "eyJ"}, []string{"rejected"}},
 		{"sso cache", `{"accessToken": "aoaAAAAAGexample", "clientSecret": "cs", "refreshToken": "rt", "startUrl": "https://x.awsapps.com/start#/"}`,
 			[]string{"aoaAAAAAGexample", `"cs"`, `"rt"`}, []string{"https://x.awsapps.com/start#/"}},

@@ -379,12 +379,10 @@ func TestCredentialReportTimeout(t *testing.T) {
 	opts := fastOptions()
 	opts.CredentialReportTimeout = 200 * time.Millisecond
 	opts.CredentialReportPoll = 20 * time.Millisecond
-	start := time.Now()
 	snap := mustCollect(t, opts)
 	requireError(t, snap, snapshot.SourceCredentialReport, "CredentialReportTimeout", "200ms")
-	if time.Since(start) > 5*time.Second {
-		t.Errorf("timeout not honoured: took %v", time.Since(start))
-	}
+	// The poll count, not the wall time, shows the timeout was honoured:
+	// the server would answer "in progress" forever.
 	if n := srv.Count("GenerateCredentialReport"); n < 2 || n > 8 {
 		t.Errorf("polled %d times; backoff should give a handful of polls in 200ms", n)
 	}
@@ -623,7 +621,6 @@ func TestContextDeadline(t *testing.T) {
 	srv.SetLatency(300 * time.Millisecond)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	start := time.Now()
 	snap, err := Collect(ctx, fastOptions())
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want the context's deadline", err)
@@ -638,8 +635,11 @@ func TestContextDeadline(t *testing.T) {
 	} else if !strings.Contains(err.Error(), "loading the AWS configuration") {
 		t.Errorf("err = %v, want it to say what was stopped", err)
 	}
-	if time.Since(start) > 2*time.Second {
-		t.Errorf("Collect ignored the deadline for %v", time.Since(start))
+	// Had the deadline been ignored, collection would have gone on past
+	// the caller identity (each request takes 300 ms here); counting
+	// requests proves it stopped without timing the test.
+	if n := srv.Total() - srv.Count("GetCallerIdentity"); n != 0 {
+		t.Errorf("Collect ignored the deadline: %d requests after the caller identity (%v)", n, srv.Counts())
 	}
 	if snap != nil {
 		t.Errorf("a snapshot without a caller identity was returned: %+v", snap.Account)

@@ -282,23 +282,23 @@ func (m *globMatcher) kmpFind(needle, t string) int {
 		return -1
 	}
 	// border[i]: length of the longest proper border of needle[:i+1].
-	border := make([]int, len(needle))
+	border := make([]int32, len(needle))
 	k := 0
 	for i := 1; i < len(needle); i++ {
 		for k > 0 && !m.eq(needle[i], needle[k]) {
-			k = border[k-1]
+			k = int(border[k-1])
 			m.steps++
 		}
 		if m.eq(needle[i], needle[k]) {
 			k++
 		}
-		border[i] = k
+		border[i] = int32(k)
 		m.steps++
 	}
 	k = 0
 	for i := 0; i < len(t); i++ {
 		for k > 0 && !m.eq(t[i], needle[k]) {
-			k = border[k-1]
+			k = int(border[k-1])
 			m.steps++
 		}
 		m.steps++
@@ -400,29 +400,34 @@ func (m *globMatcher) shiftAndFind(c []seg, t string) int {
 			id = v
 		}
 		i += w
-		carry := uint64(1) // a match may start at this character
-		for x, d := range state {
-			shifted[x] = d<<1 | carry
-			carry = d >> 63
-		}
-		for x := range state {
-			state[x] = shifted[x] & qmask[x]
-		}
-		m.steps += 2 * words
-		if id >= 0 {
-			if mask := dense[id]; mask != nil {
-				for x := range state {
-					state[x] |= shifted[x] & mask[x]
-				}
-				m.steps += words
-			} else {
-				for _, p := range positions[id] {
-					if shifted[p>>6]&(1<<(p&63)) != 0 {
-						state[p>>6] |= 1 << (p & 63)
-					}
-				}
-				m.steps += len(positions[id])
+		// state = (state<<1 | 1) & (the masks of ? and of this character);
+		// the 1 lets a match start at this character.
+		carry := uint64(1)
+		m.steps += words
+		switch {
+		case id < 0:
+			for x, d := range state {
+				state[x] = (d<<1 | carry) & qmask[x]
+				carry = d >> 63
 			}
+		case dense[id] != nil:
+			mask := dense[id]
+			for x, d := range state {
+				state[x] = (d<<1 | carry) & (qmask[x] | mask[x])
+				carry = d >> 63
+			}
+		default:
+			for x, d := range state {
+				shifted[x] = d<<1 | carry
+				state[x] = shifted[x] & qmask[x]
+				carry = d >> 63
+			}
+			for _, p := range positions[id] {
+				if shifted[p>>6]&(1<<(p&63)) != 0 {
+					state[p>>6] |= 1 << (p & 63)
+				}
+			}
+			m.steps += len(positions[id])
 		}
 		if state[lastWord]&lastBit != 0 {
 			return i

@@ -20,8 +20,9 @@ type env struct {
 	missingFold map[string]bool
 }
 
-// indexFrom is the size from which the indexes above replace scans.
-const indexFrom = 8
+// indexFrom is the size from which the indexes above replace scans (below
+// it a scan per lookup is cheaper than building an index per request).
+const indexFrom = 32
 
 // lookup returns the request context values for a condition key, matching
 // the key name case-insensitively (an exact match first, then the smallest

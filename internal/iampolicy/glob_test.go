@@ -118,7 +118,8 @@ func segsString(p []seg) string {
 
 // stepBound is the work the matcher may do on p and s: linear in
 // len(pattern)+len(text), times the Shift-And words of its longest middle
-// chunk with ?, plus the direct-scan budget per such chunk.
+// chunk with ?, plus the direct-scan budget per middle chunk of several
+// pieces.
 func stepBound(p []seg, s string) int {
 	size := 1 + len(s)
 	for _, sg := range p {
@@ -135,19 +136,21 @@ func stepBound(p []seg, s string) int {
 	}
 	words, qchunks := 1, 0
 	if first >= 0 {
-		chars, hasQ := 0, false
+		chars, pieces, hasQ := 0, 0, false
 		for _, sg := range p[first : last+1] {
 			switch sg.kind {
 			case tokStar:
 				if hasQ {
 					words = max(words, (chars+63)/64)
+				}
+				if hasQ || pieces > 1 {
 					qchunks++
 				}
-				chars, hasQ = 0, false
+				chars, pieces, hasQ = 0, 0, false
 			case tokQmark:
-				chars, hasQ = chars+1, true
+				chars, pieces, hasQ = chars+1, pieces+1, true
 			default:
-				chars += utf8.RuneCountInString(sg.text)
+				chars, pieces = chars+utf8.RuneCountInString(sg.text), pieces+1
 			}
 		}
 	}

@@ -24,10 +24,12 @@ import (
 //     or a scan comparing ASCII case-insensitively when folding;
 //   - a longer literal: Knuth-Morris-Pratt, at most two comparisons per byte
 //     after a table built in time linear in the literal;
-//   - a chunk containing ?: a direct scan when window and chunk are both
-//     small, otherwise the bit-parallel Shift-And automaton, which spends
-//     ceil(c/64) word operations per character of text for a chunk of c
-//     characters (linear for chunks of up to 64 characters).
+//   - a chunk of several pieces (? or adjacent literals) when window and
+//     chunk are both small: a direct scan at every character boundary;
+//   - a larger chunk containing ?: the bit-parallel Shift-And automaton,
+//     which spends ceil(c/64) word operations per character of text for a
+//     chunk of c characters (linear for chunks of up to 64 characters);
+//     a larger chunk of adjacent literals is joined into one literal.
 //
 // So a pattern without ? in its middle chunks is matched in time linear in
 // len(pattern)+len(text), and one with ? in time linear in the text times
@@ -212,11 +214,15 @@ func (m *globMatcher) find(c []seg, t string, minLen int) int {
 			break
 		}
 	}
-	if hasQ {
+	if hasQ || len(c) > 1 {
+		// Several pieces (? or literals split by resolved variables):
+		// small inputs are scanned directly, without building anything.
 		if len(t)*minLen <= directBudget {
 			return m.directFind(c, t)
 		}
-		return m.shiftAndFind(c, t)
+		if hasQ {
+			return m.shiftAndFind(c, t)
+		}
 	}
 	needle := c[0].text
 	if len(c) > 1 {

@@ -257,6 +257,7 @@ func TestGlobWorkIsLinear(t *testing.T) {
 		{"star-literal-end", []seg{star, lit(as[:n/2] + "b")}, as, false, true},
 		{"qmarks-at-ends", []seg{q, q, lit("a"), star, lit(as[:1000] + "b"), star, q, lit("a"), q}, as, false, true},
 		{"qmark-chunk", []seg{star, lit(as[:40]), q, lit("b"), star}, as, false, true},
+		{"empty-literals", []seg{lit("a"), star, lit(""), lit(""), star, lit("")}, "ab", true, true},
 		{"long-qmark-chunk", append(append([]seg{star}, repeatSegs([]seg{lit("a"), q}, 500)...), lit("b"), star), as, false, false},
 	}
 	for _, c := range cases {

@@ -207,6 +207,9 @@ func asciiEqualFold(a, b string) bool {
 // find returns the end of the earliest occurrence of chunk c (no stars) in
 // t, or -1. minLen is the fewest bytes c can match.
 func (m *globMatcher) find(c []seg, t string, minLen int) int {
+	if minLen == 0 {
+		return 0 // only empty literals (parsing and substitution make none)
+	}
 	hasQ := false
 	for i := range c {
 		if c[i].kind == tokQmark {

@@ -2,6 +2,7 @@ package iampolicy
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -66,5 +67,37 @@ func BenchmarkParseGuide(b *testing.B) {
 		if _, err := Parse("p", doc); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkManyAbsentKeys: one statement with n distinct absent condition
+// keys and n tag conditions, for a principal with n tags.
+func BenchmarkManyAbsentKeys(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		var cond strings.Builder
+		cond.WriteString(`{"StringEqualsIfExists":{"aws:PrincipalTag/t0":"v0"`)
+		for i := range n {
+			fmt.Fprintf(&cond, `,"aws:PrincipalTag/T%d":"v%d"`, i, i)
+		}
+		cond.WriteString(`},"StringEquals":{"x:absent":"a"`)
+		for i := range n {
+			fmt.Fprintf(&cond, `,"x:absent%d":"a"`, i)
+		}
+		cond.WriteString(`}}`)
+		p := mustParse(b, "big", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":`+cond.String()+`}}`)
+		u := user("bob")
+		u.Tags = map[string]string{}
+		for i := range n {
+			u.Tags[fmt.Sprintf("t%d", i)] = fmt.Sprintf("v%d", i)
+		}
+		set := PolicySet{Identity: []PolicyRef{{Kind: "user-inline", Name: "big", Policy: p}}}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if Evaluate(set, Request{Principal: u, Action: "s3:GetObject", Resource: "*"}).Allowed {
+					b.Fatal("allowed")
+				}
+			}
+		})
 	}
 }

@@ -3,7 +3,6 @@ package iampolicy
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -110,13 +109,18 @@ func EvaluateInContext(set PolicySet, req Request, contextName string, opts Cont
 	if err != nil {
 		return Decision{}, err
 	}
+	byFold := make(map[string][]string, len(ctx))
+	for k := range ctx {
+		fk := foldKey(k)
+		byFold[fk] = append(byFold[fk], k)
+	}
 	for k, v := range req.Context {
-		for nk := range ctx {
-			if strings.EqualFold(nk, k) {
-				delete(ctx, nk)
-			}
+		fk := foldKey(k)
+		for _, nk := range byFold[fk] {
+			delete(ctx, nk)
 		}
 		ctx[k] = v
+		byFold[fk] = []string{k}
 	}
 	req.Context = ctx
 	return Evaluate(set, req), nil

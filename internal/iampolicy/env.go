@@ -2,6 +2,8 @@ package iampolicy
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // env is the per-request view used by matching and conditions.
@@ -9,24 +11,42 @@ type env struct {
 	req     *Request
 	missing []string
 	track   bool // record absent keys in missing
+
+	// Case-insensitive indexes, built on first use when a linear scan per
+	// lookup would make evaluation quadratic (many condition keys against a
+	// large context, many principal tags, many absent keys).
+	ctxFold     map[string][]string
+	tagFold     map[string]string
+	missingFold map[string]bool
 }
 
+// indexFrom is the size from which the indexes above replace scans (below
+// it a scan per lookup is cheaper than building an index per request).
+const indexFrom = 32
+
 // lookup returns the request context values for a condition key, matching
-// the key name case-insensitively. Principal keys that AWS always sets
-// (aws:username, aws:userid, aws:PrincipalArn, aws:PrincipalAccount,
-// aws:PrincipalType, aws:PrincipalTag/*) fall back to Request.Principal
-// when the context does not carry them.
+// the key name case-insensitively (an exact match first, then the smallest
+// key that folds to the same name, so the answer does not depend on map
+// order). Principal keys that AWS always sets (aws:username, aws:userid,
+// aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
+// aws:PrincipalTag/*) fall back to Request.Principal when the context does
+// not carry them.
 func (e *env) lookup(key string) ([]string, bool) {
 	ctx := e.req.Context
 	if v, ok := ctx[key]; ok {
 		return v, true
 	}
-	for k, v := range ctx {
-		if strings.EqualFold(k, key) {
+	if len(ctx) >= indexFrom {
+		if e.ctxFold == nil {
+			e.ctxFold = foldIndex(ctx)
+		}
+		if v, ok := e.ctxFold[foldKey(key)]; ok {
 			return v, true
 		}
+	} else if k, ok := smallestFoldMatch(ctx, key); ok {
+		return ctx[k], true
 	}
-	if s, ok := principalKey(&e.req.Principal, key); ok {
+	if s, ok := e.principalKey(key); ok {
 		return []string{s}, true
 	}
 	return nil, false
@@ -45,12 +65,100 @@ func (e *env) noteMissing(key string) {
 	if !e.track {
 		return
 	}
+	if e.missingFold != nil {
+		fk := foldKey(key)
+		if !e.missingFold[fk] {
+			e.missingFold[fk] = true
+			e.missing = append(e.missing, key)
+		}
+		return
+	}
 	for _, m := range e.missing {
 		if strings.EqualFold(m, key) {
 			return
 		}
 	}
 	e.missing = append(e.missing, key)
+	if len(e.missing) >= indexFrom {
+		e.missingFold = make(map[string]bool, 2*len(e.missing))
+		for _, m := range e.missing {
+			e.missingFold[foldKey(m)] = true
+		}
+	}
+}
+
+// principalKey is principalKey for the request's principal, with tag names
+// matched through an index when there are many tags.
+func (e *env) principalKey(key string) (string, bool) {
+	p := &e.req.Principal
+	const tagPrefix = "aws:PrincipalTag/"
+	if len(p.Tags) >= indexFrom && len(key) > len(tagPrefix) && strings.EqualFold(key[:len(tagPrefix)], tagPrefix) && (p.ARN != "" || p.Type != "") {
+		tk := key[len(tagPrefix):]
+		if v, ok := p.Tags[tk]; ok {
+			return v, true
+		}
+		if e.tagFold == nil {
+			e.tagFold = foldIndex(p.Tags)
+		}
+		v, ok := e.tagFold[foldKey(tk)]
+		return v, ok
+	}
+	return principalKey(p, key)
+}
+
+// foldIndex maps the case-folded form of each key to its value, keeping
+// the value of the smallest of keys that fold alike.
+func foldIndex[V any](m map[string]V) map[string]V {
+	idx := make(map[string]V, len(m))
+	from := make(map[string]string, len(m))
+	for k, v := range m {
+		fk := foldKey(k)
+		if prev, dup := from[fk]; !dup || k < prev {
+			from[fk] = k
+			idx[fk] = v
+		}
+	}
+	return idx
+}
+
+// smallestFoldMatch returns the smallest key of ctx equal to key under
+// case folding.
+func smallestFoldMatch(ctx map[string][]string, key string) (string, bool) {
+	best, found := "", false
+	for k := range ctx {
+		if strings.EqualFold(k, key) && (!found || k < best) {
+			best, found = k, true
+		}
+	}
+	return best, found
+}
+
+// foldKey maps s to a canonical form under Unicode simple case folding, so
+// that foldKey(a) == foldKey(b) exactly when strings.EqualFold(a, b): each
+// rune becomes the smallest rune of its folding orbit.
+func foldKey(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'a' <= c && c <= 'z' {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s // no lower-case ASCII letter and nothing else to fold
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		min := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < min {
+				min = f
+			}
+		}
+		b.WriteRune(min)
+	}
+	return b.String()
 }
 
 // principalKey derives the global principal condition keys from p.
@@ -99,10 +207,14 @@ func principalKey(p *Principal, key string) (string, bool) {
 		if v, ok := p.Tags[tk]; ok {
 			return v, true
 		}
-		for k, v := range p.Tags {
-			if strings.EqualFold(k, tk) {
-				return v, true
+		best, found := "", false
+		for k := range p.Tags {
+			if strings.EqualFold(k, tk) && (!found || k < best) {
+				best, found = k, true
 			}
+		}
+		if found {
+			return p.Tags[best], true
 		}
 	}
 	return "", false

@@ -1,9 +1,6 @@
 package iampolicy
 
-import (
-	"strings"
-	"unicode/utf8"
-)
+import "strings"
 
 // Patterns are compiled at Parse time into token lists. Policy variables
 // stay as tokens and are resolved per request to literal text, so a value
@@ -133,68 +130,6 @@ func resolve(dst []seg, toks []token, e *env) ([]seg, bool) {
 	return dst, true
 }
 
-// matchSegs reports whether s matches the glob p. fold makes ASCII letters
-// match case-insensitively. Single-star backtracking is enough for * and ?.
-func matchSegs(p []seg, s string, fold bool) bool {
-	pi, po, si := 0, 0, 0
-	starPi, starSi := -1, 0
-	for {
-		if pi < len(p) {
-			sg := &p[pi]
-			switch sg.kind {
-			case tokStar:
-				pi++
-				po = 0
-				starPi, starSi = pi, si
-				continue
-			case tokQmark:
-				if si < len(s) {
-					_, n := utf8.DecodeRuneInString(s[si:])
-					si += n
-					pi++
-					continue
-				}
-			default:
-				if si < len(s) && eqByte(sg.text[po], s[si], fold) {
-					po++
-					si++
-					if po == len(sg.text) {
-						pi++
-						po = 0
-					}
-					continue
-				}
-			}
-		} else if si == len(s) {
-			return true
-		}
-		if starPi >= 0 && starSi < len(s) {
-			starSi++
-			si = starSi
-			pi = starPi
-			po = 0
-			continue
-		}
-		return false
-	}
-}
-
-func eqByte(a, b byte, fold bool) bool {
-	if a == b {
-		return true
-	}
-	if !fold {
-		return false
-	}
-	if 'A' <= a && a <= 'Z' {
-		a += 'a' - 'A'
-	}
-	if 'A' <= b && b <= 'Z' {
-		b += 'a' - 'A'
-	}
-	return a == b
-}
-
 // glob is a compiled action pattern (no variables), matched case-insensitively.
 type glob struct {
 	raw    string
@@ -223,9 +158,9 @@ func (g *glob) match(s string) bool {
 	case g.all:
 		return true
 	case g.exact:
-		return strings.EqualFold(g.raw, s)
+		return asciiEqualFold(g.raw, s)
 	case g.prefix != "":
-		return len(s) >= len(g.prefix) && strings.EqualFold(s[:len(g.prefix)], g.prefix)
+		return len(s) >= len(g.prefix) && asciiEqualFold(s[:len(g.prefix)], g.prefix)
 	}
 	return matchSegs(g.segs, s, true)
 }

@@ -46,6 +46,12 @@ func TestResourceMatching(t *testing.T) {
 		// Resource part may itself contain colons.
 		{"arn:aws:logs:us-east-1:123456789012:log-group:grp:*", "arn:aws:logs:us-east-1:123456789012:log-group:grp:log-stream:s", true},
 		{"arn:aws:logs:us-east-1:123456789012:log-group:*", "arn:aws:logs:us-east-1:123456789012:log-group:grp:log-stream:s", true},
+		// ? is one character, and a * never ends inside one: "€" is three
+		// bytes but one character.
+		{"arn:aws:s3:::b/*??", "arn:aws:s3:::b/€", false},
+		{"arn:aws:s3:::b/*?", "arn:aws:s3:::b/€", true},
+		{"arn:aws:s3:::b/*€?", "arn:aws:s3:::b/x€€", true},
+		{"arn:aws:s3:::b/?*?", "arn:aws:s3:::b/€", false},
 	}
 	for _, c := range cases {
 		rp := compileResource(c.pattern, true)

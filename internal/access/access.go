@@ -24,7 +24,6 @@ type Subject struct {
 
 	viaGroup string // for a group's hypothetical member: the group
 	pid      int    // interned policy-set identity for the decision cache
-	pdep     bool   // a condition of the set depends on the principal
 }
 
 // Account is the snapshot's identities, policies parsed once.

@@ -317,7 +317,7 @@ func valueSatisfies(c *Condition, v string, e *env) bool {
 func matchValue(op *opInfo, cv *condValue, v string, e *env) (match, ok bool) {
 	switch op.family {
 	case famString, famStringIC, famBool:
-		want := cv.raw
+		var want string
 		if cv.vars {
 			var buf [8]seg
 			segs, rok := resolve(buf[:0], cv.toks, e)

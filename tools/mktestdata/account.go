@@ -536,9 +536,3 @@ func profile(s *snapshot.Snapshot, name string) *snapshot.AWSProfile {
 	}
 	panic("no profile " + name)
 }
-
-// setDefaultDocument replaces a customer managed policy's v1 document.
-func setDefaultDocument(s *snapshot.Snapshot, arn, text string) {
-	p := policy(s, arn)
-	p.Versions[0].Document = doc(text)
-}

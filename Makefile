@@ -32,7 +32,20 @@ test: deps lint unit race sarif-validate
 ##   Debian: libxml2-utils (xmllint validates JUnit reports against report/schema/junit.xsd)
 ##   npm, into .cache/: @cloud-copilot/iam-simulate (the independent IAM simulator for the
 ##   differential tests) and @microsoft/sarif-multitool-linux (SARIF validation with GitHub's rules)
-DEBIAN_DEPS := xml## lint: gofmt, go vet, staticcheck (pinned; fetched from the module proxy on first use) and a
+DEBIAN_DEPS := xmllint:libxml2-utils
+deps:
+	@for dep in $(DEBIAN_DEPS); do \
+	  cmd=$${dep%%:*}; pkg=$${dep#*:}; \
+	  command -v $$cmd >/dev/null 2>&1 && continue; \
+	  echo "deps: installing Debian package $$pkg (for $$cmd, used by make test)"; \
+	  apt-get install -y -q $$pkg >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && apt-get install -y -q $$pkg >/dev/null; } || \
+	  { echo "deps: could not install $$pkg" >&2; exit 1; }; \
+	done
+	@bash tools/iamsim/install.sh
+	@bash tools/sarif-validate/install.sh
+
+## lint: gofmt, go vet, staticcheck (pinned; fetched from the module proxy on first use) and a
 ## go.mod that `go mod tidy` would not change.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 lint:

@@ -108,48 +108,51 @@ func ids(list []string) string {
 }
 
 func tableREADME(list []snapshottest.Scenario, prefix, intro string) []byte {
-	var b bytes.Buffer
-	b.WriteString(intro)
-	b.WriteString("\n| file | the one change from guide-compliant | expected to fail | why (AWS semantics) |\n")
-	b.WriteString("|------|-------------------------------------|------------------|---------------------|\n")
-	for _, sc := range list {
-		if !strings.HasPrefix(sc.Path, prefix) {
-			continue
-		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", strings.TrimPrefix(sc.Path, prefix), cell(sc.Change), ids(sc.Fail), cell(sc.Why))
-	}
-	b.WriteString(generatedNote)
-	return b.Bytes()
+	return table(list, intro, generatedNote, []string{"file", "the one change from guide-compliant", "expected to fail", "why (AWS semantics)"},
+		func(sc snapshottest.Scenario) []string {
+			if !strings.HasPrefix(sc.Path, prefix) {
+				return nil
+			}
+			return []string{"`" + strings.TrimPrefix(sc.Path, prefix) + "`", cell(sc.Change), ids(sc.Fail), cell(sc.Why)}
+		})
 }
 
 func incompleteREADME(list []snapshottest.Scenario) []byte {
-	var b bytes.Buffer
-	b.WriteString(incompleteIntro)
-	b.WriteString("\n| file | the one change from guide-compliant | expected to fail | not assessed | why |\n")
-	b.WriteString("|------|-------------------------------------|------------------|--------------|-----|\n")
-	for _, sc := range list {
-		if !strings.HasPrefix(sc.Path, "incomplete/") {
-			continue
-		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", strings.TrimPrefix(sc.Path, "incomplete/"), cell(sc.Change), ids(sc.Fail), ids(sc.NotAssessed), cell(sc.Why))
-	}
-	b.WriteString(generatedNote)
-	return b.Bytes()
+	return table(list, incompleteIntro, generatedNote, []string{"file", "the one change from guide-compliant", "expected to fail", "not assessed", "why"},
+		func(sc snapshottest.Scenario) []string {
+			if !strings.HasPrefix(sc.Path, "incomplete/") {
+				return nil
+			}
+			return []string{"`" + strings.TrimPrefix(sc.Path, "incomplete/") + "`", cell(sc.Change), ids(sc.Fail), ids(sc.NotAssessed), cell(sc.Why)}
+		})
 }
 
 func topREADME(list []snapshottest.Scenario) []byte {
+	return table(list, topIntro, glossary+generatedNote, []string{"file", "what it is", "expected to fail", "not assessed", "why"},
+		func(sc snapshottest.Scenario) []string {
+			if strings.Contains(sc.Path, "/") {
+				return nil
+			}
+			return []string{"`" + sc.Path + "`", cell(sc.Change), ids(sc.Fail), ids(sc.NotAssessed), cell(sc.Why)}
+		})
+}
+
+// table is a README: intro, a Markdown table with the columns and one row
+// per scenario that row returns cells for, then tail.
+func table(list []snapshottest.Scenario, intro, tail string, columns []string, row func(snapshottest.Scenario) []string) []byte {
 	var b bytes.Buffer
-	b.WriteString(topIntro)
-	b.WriteString("\n| file | what it is | expected to fail | not assessed | why |\n")
-	b.WriteString("|------|------------|------------------|--------------|-----|\n")
-	for _, sc := range list {
-		if strings.Contains(sc.Path, "/") {
-			continue
-		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", sc.Path, cell(sc.Change), ids(sc.Fail), ids(sc.NotAssessed), cell(sc.Why))
+	b.WriteString(intro)
+	b.WriteString("\n| " + strings.Join(columns, " | ") + " |\n|")
+	for _, c := range columns {
+		b.WriteString(strings.Repeat("-", len(c)+2) + "|")
 	}
-	b.WriteString(glossary)
-	b.WriteString(generatedNote)
+	b.WriteString("\n")
+	for _, sc := range list {
+		if cells := row(sc); cells != nil {
+			b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+		}
+	}
+	b.WriteString(tail)
 	return b.Bytes()
 }
 

@@ -455,62 +455,43 @@ func partialAccessDenied() *snapshot.Snapshot {
 // The lookups return the named entity of s for a test to change; they
 // panic when it is missing, since a fixture that lacks it is a broken test.
 
-// Group returns the group called name.
-func Group(s *snapshot.Snapshot, name string) *snapshot.Group {
-	for i := range s.Groups {
-		if s.Groups[i].Name == name {
-			return &s.Groups[i]
+// find returns the element of list whose key is want.
+func find[T any](list []T, kind, want string, key func(*T) string) *T {
+	for i := range list {
+		if key(&list[i]) == want {
+			return &list[i]
 		}
 	}
-	panic("no group " + name)
+	panic("snapshottest: no " + kind + " " + want)
+}
+
+// Group returns the group called name.
+func Group(s *snapshot.Snapshot, name string) *snapshot.Group {
+	return find(s.Groups, "group", name, func(g *snapshot.Group) string { return g.Name })
 }
 
 // Role returns the role called name.
 func Role(s *snapshot.Snapshot, name string) *snapshot.Role {
-	for i := range s.Roles {
-		if s.Roles[i].Name == name {
-			return &s.Roles[i]
-		}
-	}
-	panic("no role " + name)
+	return find(s.Roles, "role", name, func(r *snapshot.Role) string { return r.Name })
 }
 
 // User returns the user called name.
 func User(s *snapshot.Snapshot, name string) *snapshot.User {
-	for i := range s.Users {
-		if s.Users[i].Name == name {
-			return &s.Users[i]
-		}
-	}
-	panic("no user " + name)
+	return find(s.Users, "user", name, func(u *snapshot.User) string { return u.Name })
 }
 
 // Policy returns the managed policy with this ARN.
 func Policy(s *snapshot.Snapshot, arn string) *snapshot.ManagedPolicy {
-	for i := range s.Policies {
-		if s.Policies[i].ARN == arn {
-			return &s.Policies[i]
-		}
-	}
-	panic("no policy " + arn)
+	return find(s.Policies, "policy", arn, func(p *snapshot.ManagedPolicy) string { return p.ARN })
 }
 
-// CredRow returns the credential report row of the user called name ("<root_account>" for root).
+// CredRow returns the credential report row of the user called name
+// ("<root_account>" for root).
 func CredRow(s *snapshot.Snapshot, name string) map[string]string {
-	for _, r := range s.CredentialReport.Rows {
-		if r["user"] == name {
-			return r
-		}
-	}
-	panic("no credential report row " + name)
+	return *find(s.CredentialReport.Rows, "credential report row", name, func(r *map[string]string) string { return (*r)["user"] })
 }
 
 // Profile returns the AWS CLI profile called name.
 func Profile(s *snapshot.Snapshot, name string) *snapshot.AWSProfile {
-	for i := range s.AWSConfig.Profiles {
-		if s.AWSConfig.Profiles[i].Name == name {
-			return &s.AWSConfig.Profiles[i]
-		}
-	}
-	panic("no profile " + name)
+	return find(s.AWSConfig.Profiles, "profile", name, func(p *snapshot.AWSProfile) string { return p.Name })
 }

@@ -59,27 +59,26 @@ func TestSnapshotsLookLikeAWS(t *testing.T) {
 		if s.Account.ID != AccountID || !s.CollectedAt.Equal(CollectedAt) {
 			t.Errorf("%s: account %s at %s", sc.Path, s.Account.ID, s.CollectedAt)
 		}
+		type entity struct{ kind, name, id string }
+		var all []entity
 		for _, u := range s.Users {
-			if !idPattern["user"].MatchString(u.ID) {
-				t.Errorf("%s: user %s has ID %q", sc.Path, u.Name, u.ID)
-			}
+			all = append(all, entity{"user", u.Name, u.ID})
 		}
 		for _, g := range s.Groups {
-			if !idPattern["group"].MatchString(g.ID) {
-				t.Errorf("%s: group %s has ID %q", sc.Path, g.Name, g.ID)
-			}
+			all = append(all, entity{"group", g.Name, g.ID})
 		}
 		for _, r := range s.Roles {
-			if !idPattern["role"].MatchString(r.ID) {
-				t.Errorf("%s: role %s has ID %q", sc.Path, r.Name, r.ID)
-			}
+			all = append(all, entity{"role", r.Name, r.ID})
 		}
 		for _, p := range s.Policies {
-			if !idPattern["policy"].MatchString(p.ID) {
-				t.Errorf("%s: policy %s has ID %q", sc.Path, p.Name, p.ID)
-			}
+			all = append(all, entity{"policy", p.Name, p.ID})
 			if p.DefaultDocument() == nil {
 				t.Errorf("%s: policy %s has no default version", sc.Path, p.Name)
+			}
+		}
+		for _, e := range all {
+			if !idPattern[e.kind].MatchString(e.id) {
+				t.Errorf("%s: %s %s has ID %q", sc.Path, e.kind, e.name, e.id)
 			}
 		}
 		cr := s.CredentialReport

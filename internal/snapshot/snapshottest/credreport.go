@@ -3,6 +3,7 @@ package snapshottest
 import (
 	"bytes"
 	"encoding/csv"
+	"strings"
 	"time"
 
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
@@ -61,4 +62,20 @@ func CredentialReportCSV(cr *snapshot.CredentialReport) []byte {
 	}
 	w.Flush()
 	return buf.Bytes()
+}
+
+// ReportFromLines is a credential report whose rows are written as lines of
+// its CSV (comma-separated, no quoting) under columns, generated an hour
+// before PatternedAt. A line with fewer fields than columns panics.
+func ReportFromLines(columns []string, lines ...string) *snapshot.CredentialReport {
+	cr := &snapshot.CredentialReport{Columns: append([]string(nil), columns...), GeneratedTime: PatternedAt.Add(-time.Hour)}
+	for _, l := range lines {
+		vals := strings.Split(l, ",")
+		row := make(map[string]string, len(columns))
+		for i, c := range columns {
+			row[c] = vals[i]
+		}
+		cr.Rows = append(cr.Rows, row)
+	}
+	return cr
 }

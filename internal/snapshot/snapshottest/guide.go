@@ -57,7 +57,8 @@ func Doc(text string) json.RawMessage {
 	return d
 }
 
-// The guide's three policies, verbatim.
+// The guide's three policies, verbatim, and AdminRole's trust policy in the
+// console's two spellings.
 const (
 	IAMRequireMFADoc = `{
     "Version": "2012-10-17",
@@ -201,11 +202,11 @@ const (
     ]
 }`
 
-	// trustAnotherAccount is what the console's "Another AWS account"
+	// TrustAnotherAccountDoc is what the console's "Another AWS account"
 	// option writes for the own account ID with "Require MFA" unticked.
 	TrustAnotherAccountDoc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
 
-	// trustRequireMFA is the same with "Require MFA" ticked.
+	// TrustRequireMFADoc is the same with "Require MFA" ticked.
 	TrustRequireMFADoc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
 )
 

@@ -7,25 +7,14 @@ import (
 
 	"github.com/lockdown-dev/lockdown/internal/iampolicy"
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
+	"github.com/lockdown-dev/lockdown/internal/snapshot/snapshottest"
 )
 
 const acct = "123456789012"
 
-// The guide's three policies, verbatim.
-const (
-	iamRequireMFA = `{"Version":"2012-10-17","Statement":[
- {"Sid":"ListMiscAccountInformation","Effect":"Allow","Action":["iam:GetAccountPasswordPolicy","iam:GetAccountSummary","iam:ListAccountAliases"],"Resource":["*"]},
- {"Sid":"AllowAllUsersToListUserAccounts","Effect":"Allow","Action":["iam:ListUsers"],"Resource":["arn:aws:iam::*:user/"]},
- {"Sid":"AllowIndividualUserToChangeTheirPassword","Effect":"Allow","Action":["iam:ChangePassword"],"Resource":["arn:aws:iam::*:user/${aws:username}"]},
- {"Sid":"AllowIndividualUserToListTheirMFA","Effect":"Allow","Action":["iam:ListVirtualMFADevices","iam:ListMFADevices"],"Resource":["arn:aws:iam::*:mfa/","arn:aws:iam::*:user/${aws:username}"]},
- {"Sid":"AllowIndividualUserToManageTheirMFA","Effect":"Allow","Action":["iam:CreateVirtualMFADevice","iam:DeleteVirtualMFADevice","iam:EnableMFADevice","iam:ResyncMFADevice"],"Resource":["arn:aws:iam::*:mfa/${aws:username}","arn:aws:iam::*:user/${aws:username}"]},
- {"Sid":"RequireMFAForUserToManageRemainderOfAccount","Effect":"Allow","Action":["iam:CreateLoginProfile","iam:DeleteLoginProfile","iam:GetLoginProfile","iam:UpdateLoginProfile"],"Resource":["arn:aws:iam::*:user/${aws:username}"],"Condition":{"Bool":{"aws:MultiFactorAuthPresent":true}}},
- {"Sid":"RequireMFAToDeactivateTheirOwnVirtualMFADevice","Effect":"Allow","Action":["iam:DeactivateMFADevice"],"Resource":["arn:aws:iam::*:mfa/${aws:username}","arn:aws:iam::*:user/${aws:username}"],"Condition":{"Bool":{"aws:MultiFactorAuthPresent":true}}},
- {"Sid":"DoNotAllowAnythingOtherThanAboveUnlessMFA","Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"Null":{"aws:MultiFactorAuthAge":"true"}}}]}`
-	assumeAdminRole = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":["arn:aws:iam::*:role/AdminRole"],"Condition":{"Bool":{"aws:MultiFactorAuthPresent":true,"aws:SecureTransport":true},"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}}]}`
-	adminPolicy     = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
-	trustAccount    = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
-)
+// trustAccount is AdminRole's trust policy as the guide writes it: the own
+// account, without MFA.
+const trustAccount = snapshottest.TrustAnotherAccountDoc
 
 func policy(name, doc string) snapshot.ManagedPolicy {
 	return snapshot.ManagedPolicy{
@@ -42,26 +31,15 @@ func attach(names ...string) []snapshot.AttachedPolicy {
 	return out
 }
 
-// guideAccount builds the account as the guide writes it, or with the fix it
-// implies (Administrators get AssumeAdminRole instead of AdminPolicy).
+// guideAccount is the account as the guide writes it, or with the fixes it
+// implies (Administrators get AssumeAdminRole instead of AdminPolicy, the
+// trust requires MFA), in the order the fixture lists them: policies
+// IAMRequireMFA, AssumeAdminRole, AdminPolicy; groups Users, Administrators.
 func guideAccount(fixed bool) *snapshot.Snapshot {
-	admins := attach("AdminPolicy")
 	if fixed {
-		admins = attach("AssumeAdminRole")
+		return snapshottest.GuideCompliant()
 	}
-	return &snapshot.Snapshot{
-		Account: snapshot.Account{ID: acct, Partition: "aws"},
-		Policies: []snapshot.ManagedPolicy{
-			policy("IAMRequireMFA", iamRequireMFA), policy("AssumeAdminRole", assumeAdminRole), policy("AdminPolicy", adminPolicy),
-		},
-		Groups: []snapshot.Group{
-			{Name: "Users", ARN: "arn:aws:iam::" + acct + ":group/Users", AttachedPolicies: attach("IAMRequireMFA")},
-			{Name: "Administrators", ARN: "arn:aws:iam::" + acct + ":group/Administrators", AttachedPolicies: admins},
-		},
-		Users: []snapshot.User{{Name: "alice", ID: "AIDAEXAMPLEALICE00001", ARN: "arn:aws:iam::" + acct + ":user/alice", Groups: []string{"Users", "Administrators"}}},
-		Roles: []snapshot.Role{{Name: "AdminRole", ID: "AROAEXAMPLEADMINROLE1", ARN: "arn:aws:iam::" + acct + ":role/AdminRole",
-			AssumeRolePolicyDocument: json.RawMessage(trustAccount), AttachedPolicies: attach("AdminPolicy")}},
-	}
+	return snapshottest.GuideAsWritten()
 }
 
 func decide(t *testing.T, a *Account, who, action, resource, ctxName string) iampolicy.Decision {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
-	"github.com/lockdown-dev/lockdown/internal/synth"
+	"github.com/lockdown-dev/lockdown/internal/snapshot/snapshottest"
 )
 
 const (
@@ -134,7 +134,7 @@ func TestVariableResourcesAreNotShared(t *testing.T) {
 // Users are analysed concurrently with shared caches; the verdicts must
 // not depend on which goroutine got there first.
 func TestAnalyzeDeterministic(t *testing.T) {
-	snap := synth.Generate(synth.Config{Users: 300, Roles: 60, Policies: 150, Seed: 7})
+	snap := snapshottest.Generate(snapshottest.Config{Users: 300, Roles: 60, Policies: 150, Seed: 7})
 	var first []byte
 	for i := 0; i < 3; i++ {
 		a, err := New(snap)

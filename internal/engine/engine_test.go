@@ -13,23 +13,15 @@ import (
 
 	"github.com/lockdown-dev/lockdown/internal/findings"
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
+	"github.com/lockdown-dev/lockdown/internal/snapshot/snapshottest"
 )
 
 const acct = "111122223333"
 
-var crHeader = strings.Split("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated", ",")
+var crHeader = snapshottest.CredentialReportColumns
 
 func crRows(lines ...string) *snapshot.CredentialReport {
-	rep := &snapshot.CredentialReport{Columns: crHeader, GeneratedTime: time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)}
-	for _, l := range lines {
-		vals := strings.Split(l, ",")
-		row := map[string]string{}
-		for i, c := range crHeader {
-			row[c] = vals[i]
-		}
-		rep.Rows = append(rep.Rows, row)
-	}
-	return rep
+	return snapshottest.ReportFromLines(crHeader, lines...)
 }
 
 // rootLine builds the root row: mfa, key1 active, password last used.

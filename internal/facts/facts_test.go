@@ -7,9 +7,10 @@ import (
 	"time"
 
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
+	"github.com/lockdown-dev/lockdown/internal/snapshot/snapshottest"
 )
 
-var header = strings.Split("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated", ",")
+var header = snapshottest.CredentialReportColumns
 
 // The example rows of shared/data/credential-report-columns.md.
 var exampleRows = []string{
@@ -20,16 +21,7 @@ var exampleRows = []string{
 }
 
 func report(cols []string, lines ...string) *snapshot.CredentialReport {
-	rep := &snapshot.CredentialReport{Columns: cols, GeneratedTime: time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)}
-	for _, l := range lines {
-		vals := strings.Split(l, ",")
-		row := map[string]string{}
-		for i, c := range cols {
-			row[c] = vals[i]
-		}
-		rep.Rows = append(rep.Rows, row)
-	}
-	return rep
+	return snapshottest.ReportFromLines(cols, lines...)
 }
 
 func baseSnap() *snapshot.Snapshot {

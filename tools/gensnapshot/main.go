@@ -10,11 +10,11 @@ import (
 	"time"
 
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
-	"github.com/lockdown-dev/lockdown/internal/synth"
+	"github.com/lockdown-dev/lockdown/internal/snapshot/snapshottest"
 )
 
 func main() {
-	var cfg synth.Config
+	var cfg snapshottest.Config
 	flag.IntVar(&cfg.Users, "users", 1000, "IAM users")
 	flag.IntVar(&cfg.Roles, "roles", 200, "IAM roles")
 	flag.IntVar(&cfg.Policies, "policies", 500, "customer managed policies")
@@ -27,7 +27,7 @@ func main() {
 		os.Exit(2)
 	}
 	start := time.Now()
-	s := synth.Generate(cfg)
+	s := snapshottest.Generate(cfg)
 	if err := snapshot.Save(*out, s); err != nil {
 		fmt.Fprintln(os.Stderr, "gensnapshot:", err)
 		os.Exit(1)

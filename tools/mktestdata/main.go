@@ -1,12 +1,14 @@
-// Command mktestdata writes the hand-designed snapshots under
-// testdata/snapshots, their READMEs and expected.json. The files are
-// generated, not edited: change this program and run it again
+// Command mktestdata writes the hand-designed snapshots of
+// internal/snapshot/snapshottest (the guide's account and its variants)
+// under testdata/snapshots, with their READMEs and expected.json. The files
+// are generated, not edited: change the fixtures and run it again
 // (go run ./tools/mktestdata from the repository root). A test checks that
 // the committed files match its output byte for byte.
 package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -15,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
+	"github.com/lockdown-dev/lockdown/internal/snapshot/snapshottest"
 )
 
 func main() {
@@ -35,7 +38,7 @@ func main() {
 // render produces every generated file, keyed by slash path relative to
 // testdata/snapshots.
 func render() (map[string][]byte, error) {
-	list := scenarios()
+	list := snapshottest.Scenarios()
 	files := map[string][]byte{}
 	for _, sc := range list {
 		if _, dup := files[sc.Path]; dup {
@@ -46,7 +49,7 @@ func render() (map[string][]byte, error) {
 				return nil, fmt.Errorf("scenario %s: unknown check ID %s", sc.Path, id)
 			}
 		}
-		data, err := snapshot.Marshal(sc.build())
+		data, err := snapshot.Marshal(sc.Build())
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", sc.Path, err)
 		}
@@ -69,7 +72,7 @@ func render() (map[string][]byte, error) {
 }
 
 func known(id string) bool {
-	for _, c := range allChecks {
+	for _, c := range snapshottest.Checks {
 		if c == id {
 			return true
 		}
@@ -104,49 +107,52 @@ func ids(list []string) string {
 	return strings.Join(list, ", ")
 }
 
-func tableREADME(list []scenario, prefix, intro string) []byte {
+func tableREADME(list []snapshottest.Scenario, prefix, intro string) []byte {
+	return table(list, intro, generatedNote, []string{"file", "the one change from guide-compliant", "expected to fail", "why (AWS semantics)"},
+		func(sc snapshottest.Scenario) []string {
+			if !strings.HasPrefix(sc.Path, prefix) {
+				return nil
+			}
+			return []string{"`" + strings.TrimPrefix(sc.Path, prefix) + "`", cell(sc.Change), ids(sc.Fail), cell(sc.Why)}
+		})
+}
+
+func incompleteREADME(list []snapshottest.Scenario) []byte {
+	return table(list, incompleteIntro, generatedNote, []string{"file", "the one change from guide-compliant", "expected to fail", "not assessed", "why"},
+		func(sc snapshottest.Scenario) []string {
+			if !strings.HasPrefix(sc.Path, "incomplete/") {
+				return nil
+			}
+			return []string{"`" + strings.TrimPrefix(sc.Path, "incomplete/") + "`", cell(sc.Change), ids(sc.Fail), ids(sc.NotAssessed), cell(sc.Why)}
+		})
+}
+
+func topREADME(list []snapshottest.Scenario) []byte {
+	return table(list, topIntro, glossary+generatedNote, []string{"file", "what it is", "expected to fail", "not assessed", "why"},
+		func(sc snapshottest.Scenario) []string {
+			if strings.Contains(sc.Path, "/") {
+				return nil
+			}
+			return []string{"`" + sc.Path + "`", cell(sc.Change), ids(sc.Fail), ids(sc.NotAssessed), cell(sc.Why)}
+		})
+}
+
+// table is a README: intro, a Markdown table with the columns and one row
+// per scenario that row returns cells for, then tail.
+func table(list []snapshottest.Scenario, intro, tail string, columns []string, row func(snapshottest.Scenario) []string) []byte {
 	var b bytes.Buffer
 	b.WriteString(intro)
-	b.WriteString("\n| file | the one change from guide-compliant | expected to fail | why (AWS semantics) |\n")
-	b.WriteString("|------|-------------------------------------|------------------|---------------------|\n")
-	for _, sc := range list {
-		if !strings.HasPrefix(sc.Path, prefix) {
-			continue
-		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", strings.TrimPrefix(sc.Path, prefix), cell(sc.Change), ids(sc.Fail), cell(sc.Why))
+	b.WriteString("\n| " + strings.Join(columns, " | ") + " |\n|")
+	for _, c := range columns {
+		b.WriteString(strings.Repeat("-", len(c)+2) + "|")
 	}
-	b.WriteString(generatedNote)
-	return b.Bytes()
-}
-
-func incompleteREADME(list []scenario) []byte {
-	var b bytes.Buffer
-	b.WriteString(incompleteIntro)
-	b.WriteString("\n| file | the one change from guide-compliant | expected to fail | not assessed | why |\n")
-	b.WriteString("|------|-------------------------------------|------------------|--------------|-----|\n")
+	b.WriteString("\n")
 	for _, sc := range list {
-		if !strings.HasPrefix(sc.Path, "incomplete/") {
-			continue
+		if cells := row(sc); cells != nil {
+			b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", strings.TrimPrefix(sc.Path, "incomplete/"), cell(sc.Change), ids(sc.Fail), ids(sc.NotAssessed), cell(sc.Why))
 	}
-	b.WriteString(generatedNote)
-	return b.Bytes()
-}
-
-func topREADME(list []scenario) []byte {
-	var b bytes.Buffer
-	b.WriteString(topIntro)
-	b.WriteString("\n| file | what it is | expected to fail | not assessed | why |\n")
-	b.WriteString("|------|------------|------------------|--------------|-----|\n")
-	for _, sc := range list {
-		if strings.Contains(sc.Path, "/") {
-			continue
-		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", sc.Path, cell(sc.Change), ids(sc.Fail), ids(sc.NotAssessed), cell(sc.Why))
-	}
-	b.WriteString(glossary)
-	b.WriteString(generatedNote)
+	b.WriteString(tail)
 	return b.Bytes()
 }
 
@@ -211,4 +217,44 @@ const equivalentIntro = `# Equivalent encodings of guide-compliant.json
 
 Each file is ` + "`../guide-compliant.json`" + ` with one policy written differently but evaluated identically by IAM.
 Every check must give the same verdict as on guide-compliant.json: PASS.
+`
+
+// expectation is one entry of expected.json.
+type expectation struct {
+	Fail          []string `json:"fail"`
+	NotAssessed   []string `json:"not_assessed"`
+	NotApplicable []string `json:"not_applicable"`
+}
+
+func expectedJSON(list []snapshottest.Scenario) ([]byte, error) {
+	m := map[string]expectation{}
+	for _, sc := range list {
+		e := expectation{Fail: sc.Fail, NotAssessed: sc.NotAssessed, NotApplicable: sc.NotApplicable}
+		if e.Fail == nil {
+			e.Fail = []string{}
+		}
+		if e.NotAssessed == nil {
+			e.NotAssessed = []string{}
+		}
+		if e.NotApplicable == nil {
+			e.NotApplicable = []string{}
+		}
+		m[sc.Path] = e
+	}
+	out, err := json.MarshalIndent(map[string]any{
+		"checks":    snapshottest.Checks,
+		"snapshots": m,
+	}, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("expected.json: %w", err)
+	}
+	return append(out, '\n'), nil
+}
+
+const incompleteIntro = `# Incomplete variants of guide-compliant.json
+
+Each file is ` + "`../guide-compliant.json`" + ` with one item missing or unusable: a user one source lists and another does not,
+a group the snapshot does not describe, one unreadable credential report cell, one policy IAM would reject. Exactly the checks
+that depend on the item are NOT_ASSESSED for the resources it concerns, naming the item; nothing missing is ever a PASS, and
+everything else is still judged (see ../expected.json).
 `

@@ -10,6 +10,7 @@ import (
 	"github.com/lockdown-dev/lockdown/internal/engine"
 	"github.com/lockdown-dev/lockdown/internal/findings"
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
+	"github.com/lockdown-dev/lockdown/internal/snapshot/snapshottest"
 )
 
 // TestScenarioVerdicts evaluates every scenario as it is written to disk and
@@ -21,9 +22,9 @@ func TestScenarioVerdicts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, sc := range scenarios() {
+	for _, sc := range snapshottest.Scenarios() {
 		t.Run(sc.Path, func(t *testing.T) {
-			data, err := snapshot.Marshal(sc.build())
+			data, err := snapshot.Marshal(sc.Build())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package synth
+package snapshottest
 
 import (
 	"bytes"
@@ -73,7 +73,7 @@ func TestGenerateIsConsistent(t *testing.T) {
 			t.Errorf("row %s has %d columns", r["user"], len(r))
 		}
 	}
-	if !rows["arn:aws:iam::"+AccountID+":root"] {
+	if !rows["arn:aws:iam::"+GeneratedAccountID+":root"] {
 		t.Error("no root row in the credential report")
 	}
 	idRE := regexp.MustCompile(`^AIDA[A-Z2-7]{17}$`)

@@ -1,4 +1,4 @@
-package main
+package snapshottest
 
 import (
 	"encoding/json"
@@ -6,30 +6,31 @@ import (
 	"time"
 
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
-	"github.com/lockdown-dev/lockdown/internal/synth"
 )
 
-// The account the guide builds. Every time is fixed so that the files are
-// reproducible byte for byte.
+// The account the guide builds (the scenarios' account). Every time is fixed
+// so that the files are reproducible byte for byte.
 const (
-	accountID = "123456789012"
-	acctARN   = "arn:aws:iam::" + accountID + ":"
-	rootARN   = acctARN + "root"
-	aliceARN  = acctARN + "user/alice"
-	aliceMFA  = acctARN + "mfa/alice"
-	roleARN   = acctARN + "role/AdminRole"
+	AccountID    = "123456789012"
+	accountARN   = "arn:aws:iam::" + AccountID + ":"
+	RootARN      = accountARN + "root"
+	AliceARN     = accountARN + "user/alice"
+	AliceMFA     = accountARN + "mfa/alice"
+	AdminRoleARN = accountARN + "role/AdminRole"
 
-	requireMFAARN = acctARN + "policy/IAMRequireMFA"
-	assumeARN     = acctARN + "policy/AssumeAdminRole"
-	adminARN      = acctARN + "policy/AdminPolicy"
+	RequireMFAARN      = accountARN + "policy/IAMRequireMFA"
+	AssumeAdminRoleARN = accountARN + "policy/AssumeAdminRole"
+	AdminPolicyARN     = accountARN + "policy/AdminPolicy"
 
-	// aliceKeyID is the access key ID the guide puts in ~/.aws/credentials
+	// AliceKeyID is the access key ID the guide puts in ~/.aws/credentials
 	// (AWS's documentation example; an ID, not a secret).
-	aliceKeyID = "AKIAIOSFODNN7EXAMPLE"
+	AliceKeyID = "AKIAIOSFODNN7EXAMPLE"
 )
+
+// CollectedAt is the collection time of the guide's account.
+var CollectedAt = ts("2026-11-27T12:00:00Z")
 
 var (
-	collectedAt   = ts("2026-11-27T12:00:00Z")
 	reportTime    = ts("2026-11-27T11:58:40Z")
 	accountCreate = ts("2020-09-09T13:52:11Z")
 )
@@ -46,21 +47,20 @@ func tp(s string) *time.Time { t := ts(s); return &t }
 
 func i32(v int32) *int32 { return &v }
 
-// crTime formats a time as the credential report writes it.
-func crTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05+00:00") }
-
-// doc normalises a policy document the way the collector stores it.
-func doc(text string) json.RawMessage {
+// Doc normalises a policy document the way the collector stores it; it
+// panics on a malformed document.
+func Doc(text string) json.RawMessage {
 	d, err := snapshot.NormalizeDocument(text)
 	if err != nil {
-		panic(fmt.Sprintf("policy document in mktestdata: %v\n%s", err, text))
+		panic(fmt.Sprintf("policy document in a fixture: %v\n%s", err, text))
 	}
 	return d
 }
 
-// The guide's three policies, verbatim.
+// The guide's three policies, verbatim, and AdminRole's trust policy in the
+// console's two spellings.
 const (
-	iamRequireMFADoc = `{
+	IAMRequireMFADoc = `{
     "Version": "2012-10-17",
     "Statement": [
         {
@@ -169,7 +169,7 @@ const (
     ]
 }`
 
-	assumeAdminRoleDoc = `{
+	AssumeAdminRoleDoc = `{
     "Version": "2012-10-17",
     "Statement": [
         {
@@ -191,7 +191,7 @@ const (
     ]
 }`
 
-	adminPolicyDoc = `{
+	AdminPolicyDoc = `{
     "Version": "2012-10-17",
     "Statement": [
         {
@@ -202,40 +202,13 @@ const (
     ]
 }`
 
-	// trustAnotherAccount is what the console's "Another AWS account"
+	// TrustAnotherAccountDoc is what the console's "Another AWS account"
 	// option writes for the own account ID with "Require MFA" unticked.
-	trustAnotherAccount = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
+	TrustAnotherAccountDoc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
 
-	// trustRequireMFA is the same with "Require MFA" ticked.
-	trustRequireMFA = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
+	// TrustRequireMFADoc is the same with "Require MFA" ticked.
+	TrustRequireMFADoc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
 )
-
-// credReportColumns is the credential report header in AWS's order.
-var credReportColumns = []string{
-	"user", "arn", "user_creation_time", "password_enabled", "password_last_used",
-	"password_last_changed", "password_next_rotation", "mfa_active",
-	"access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used_date",
-	"access_key_1_last_used_region", "access_key_1_last_used_service",
-	"access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date",
-	"access_key_2_last_used_region", "access_key_2_last_used_service",
-	"cert_1_active", "cert_1_last_rotated", "cert_2_active", "cert_2_last_rotated",
-}
-
-// emptyRow is a credential report row for a principal without password,
-// MFA, keys or certificates.
-func emptyRow(user, arn string, created time.Time) map[string]string {
-	r := map[string]string{}
-	for _, c := range credReportColumns {
-		r[c] = "N/A"
-	}
-	r["user"] = user
-	r["arn"] = arn
-	r["user_creation_time"] = crTime(created)
-	for _, c := range []string{"password_enabled", "mfa_active", "access_key_1_active", "access_key_2_active", "cert_1_active", "cert_2_active"} {
-		r[c] = "false"
-	}
-	return r
-}
 
 // accountSummary is GetAccountSummary for the guide's account: the API
 // reference's keys with the default quotas.
@@ -281,8 +254,8 @@ func accountSummary() map[string]int64 {
 func customerPolicy(name, description, text string, created time.Time, attachments int32) snapshot.ManagedPolicy {
 	return snapshot.ManagedPolicy{
 		Name:             name,
-		ID:               synth.ID("ANPA", accountID+"/policy/"+name),
-		ARN:              acctARN + "policy/" + name,
+		ID:               ID("ANPA", AccountID+"/policy/"+name),
+		ARN:              accountARN + "policy/" + name,
 		Path:             "/",
 		DefaultVersionID: "v1",
 		AttachmentCount:  attachments,
@@ -291,48 +264,45 @@ func customerPolicy(name, description, text string, created time.Time, attachmen
 		CreateDate:       created,
 		UpdateDate:       created,
 		Versions: []snapshot.PolicyVersion{{
-			VersionID: "v1", IsDefaultVersion: true, CreateDate: created, Document: doc(text),
+			VersionID: "v1", IsDefaultVersion: true, CreateDate: created, Document: Doc(text),
 		}},
 	}
 }
 
-// guideCompliant is the guide's account with the fixes the guide implies:
+// GuideCompliant is the guide's account with the fixes the guide implies:
 // Administrators may only assume AdminRole, the role's trust requires MFA,
 // and a strong password policy is set.
-func guideCompliant() *snapshot.Snapshot {
-	roleID := synth.ID("AROA", accountID+"/role/AdminRole")
+func GuideCompliant() *snapshot.Snapshot {
+	roleID := ID("AROA", AccountID+"/role/AdminRole")
 	session := fmt.Sprintf("aws-go-sdk-%d", ts("2026-11-27T11:59:12Z").UnixNano())
 	aliceCreated := ts("2020-09-09T14:45:09Z")
 	pwdChanged := ts("2026-10-05T07:41:00Z")
 
-	root := emptyRow("<root_account>", rootARN, accountCreate)
-	root["password_enabled"] = "not_supported"
-	root["password_last_changed"] = "not_supported"
-	root["password_next_rotation"] = "not_supported"
-	root["password_last_used"] = crTime(ts("2026-05-01T08:14:03Z"))
+	root := RootRow(AccountID, accountCreate)
+	root["password_last_used"] = CRTime(ts("2026-05-01T08:14:03Z"))
 	root["mfa_active"] = "true" // hardware device: not in ListVirtualMFADevices
 
-	alice := emptyRow("alice", aliceARN, aliceCreated)
+	alice := EmptyRow("alice", AliceARN, aliceCreated)
 	alice["password_enabled"] = "true"
-	alice["password_last_used"] = crTime(ts("2026-11-26T16:03:27Z"))
-	alice["password_last_changed"] = crTime(pwdChanged)
-	alice["password_next_rotation"] = crTime(pwdChanged.AddDate(0, 0, 90))
+	alice["password_last_used"] = CRTime(ts("2026-11-26T16:03:27Z"))
+	alice["password_last_changed"] = CRTime(pwdChanged)
+	alice["password_next_rotation"] = CRTime(pwdChanged.AddDate(0, 0, 90))
 	alice["mfa_active"] = "true"
 	alice["access_key_1_active"] = "true"
-	alice["access_key_1_last_rotated"] = crTime(ts("2026-10-12T09:30:00Z"))
-	alice["access_key_1_last_used_date"] = crTime(ts("2026-11-27T11:40:00Z"))
+	alice["access_key_1_last_rotated"] = CRTime(ts("2026-10-12T09:30:00Z"))
+	alice["access_key_1_last_used_date"] = CRTime(ts("2026-11-27T11:40:00Z"))
 	alice["access_key_1_last_used_region"] = "us-east-1"
 	alice["access_key_1_last_used_service"] = "sts"
 
 	s := &snapshot.Snapshot{
 		Schema:      snapshot.SchemaV1,
 		Generator:   snapshot.Generator{Name: "lockdown", Version: "0.1.0"},
-		CollectedAt: collectedAt,
-		Account:     snapshot.Account{ID: accountID, Partition: "aws"},
+		CollectedAt: CollectedAt,
+		Account:     snapshot.Account{ID: AccountID, Partition: "aws"},
 		Caller: &snapshot.Caller{
-			ARN:     "arn:aws:sts::" + accountID + ":assumed-role/AdminRole/" + session,
+			ARN:     "arn:aws:sts::" + AccountID + ":assumed-role/AdminRole/" + session,
 			UserID:  roleID + ":" + session,
-			Account: accountID,
+			Account: AccountID,
 		},
 		Sources: map[string]snapshot.SourceStatus{
 			snapshot.SourceCallerIdentity:       {Status: snapshot.StatusOK, Requests: 1},
@@ -346,7 +316,7 @@ func guideCompliant() *snapshot.Snapshot {
 		},
 		CredentialReport: &snapshot.CredentialReport{
 			GeneratedTime: reportTime,
-			Columns:       append([]string(nil), credReportColumns...),
+			Columns:       append([]string(nil), CredentialReportColumns...),
 			Rows:          []map[string]string{root, alice},
 		},
 		AccountSummary: accountSummary(),
@@ -363,35 +333,35 @@ func guideCompliant() *snapshot.Snapshot {
 			HardExpiry:                 new(bool),
 		},
 		VirtualMFADevices: []snapshot.VirtualMFADevice{{
-			SerialNumber: aliceMFA, UserARN: aliceARN, UserName: "alice", EnableDate: tp("2020-09-09T14:52:30Z"),
+			SerialNumber: AliceMFA, UserARN: AliceARN, UserName: "alice", EnableDate: tp("2020-09-09T14:52:30Z"),
 		}},
 		Users: []snapshot.User{{
-			Name: "alice", ID: synth.ID("AIDA", accountID+"/user/alice"), ARN: aliceARN, Path: "/",
+			Name: "alice", ID: ID("AIDA", AccountID+"/user/alice"), ARN: AliceARN, Path: "/",
 			CreateDate: aliceCreated, Groups: []string{"Administrators", "Users"},
 		}},
 		Groups: []snapshot.Group{
 			{
-				Name: "Users", ID: synth.ID("AGPA", accountID+"/group/Users"), ARN: acctARN + "group/Users", Path: "/",
+				Name: "Users", ID: ID("AGPA", AccountID+"/group/Users"), ARN: accountARN + "group/Users", Path: "/",
 				CreateDate:       ts("2020-09-09T14:20:32Z"),
-				AttachedPolicies: []snapshot.AttachedPolicy{{Name: "IAMRequireMFA", ARN: requireMFAARN}},
+				AttachedPolicies: []snapshot.AttachedPolicy{{Name: "IAMRequireMFA", ARN: RequireMFAARN}},
 			},
 			{
-				Name: "Administrators", ID: synth.ID("AGPA", accountID+"/group/Administrators"), ARN: acctARN + "group/Administrators", Path: "/",
+				Name: "Administrators", ID: ID("AGPA", AccountID+"/group/Administrators"), ARN: accountARN + "group/Administrators", Path: "/",
 				CreateDate:       ts("2020-09-09T14:38:41Z"),
-				AttachedPolicies: []snapshot.AttachedPolicy{{Name: "AssumeAdminRole", ARN: assumeARN}},
+				AttachedPolicies: []snapshot.AttachedPolicy{{Name: "AssumeAdminRole", ARN: AssumeAdminRoleARN}},
 			},
 		},
 		Roles: []snapshot.Role{{
-			Name: "AdminRole", ID: roleID, ARN: roleARN, Path: "/", CreateDate: ts("2020-09-09T14:16:20Z"),
+			Name: "AdminRole", ID: roleID, ARN: AdminRoleARN, Path: "/", CreateDate: ts("2020-09-09T14:16:20Z"),
 			MaxSessionDuration:       i32(3600),
-			AssumeRolePolicyDocument: doc(trustRequireMFA),
-			AttachedPolicies:         []snapshot.AttachedPolicy{{Name: "AdminPolicy", ARN: adminARN}},
+			AssumeRolePolicyDocument: Doc(TrustRequireMFADoc),
+			AttachedPolicies:         []snapshot.AttachedPolicy{{Name: "AdminPolicy", ARN: AdminPolicyARN}},
 			RoleLastUsed:             &snapshot.RoleLastUsed{LastUsedDate: tp("2026-11-27T11:59:13Z"), Region: "us-east-1"},
 		}},
 		Policies: []snapshot.ManagedPolicy{
-			customerPolicy("IAMRequireMFA", "Allow self-service credential management; deny everything else without MFA", iamRequireMFADoc, ts("2020-09-09T14:05:37Z"), 1),
-			customerPolicy("AssumeAdminRole", "Allow assuming AdminRole with MFA", assumeAdminRoleDoc, ts("2020-09-09T14:08:02Z"), 1),
-			customerPolicy("AdminPolicy", "Full access, for AdminRole", adminPolicyDoc, ts("2020-09-09T14:10:45Z"), 1),
+			customerPolicy("IAMRequireMFA", "Allow self-service credential management; deny everything else without MFA", IAMRequireMFADoc, ts("2020-09-09T14:05:37Z"), 1),
+			customerPolicy("AssumeAdminRole", "Allow assuming AdminRole with MFA", AssumeAdminRoleDoc, ts("2020-09-09T14:08:02Z"), 1),
+			customerPolicy("AdminPolicy", "Full access, for AdminRole", AdminPolicyDoc, ts("2020-09-09T14:10:45Z"), 1),
 		},
 		AWSConfig: &snapshot.AWSConfig{
 			Dir:                  "/home/alice/.aws",
@@ -399,49 +369,49 @@ func guideCompliant() *snapshot.Snapshot {
 			CredentialsFileFound: true,
 			ConfigFileFound:      true,
 			Profiles: []snapshot.AWSProfile{
-				{Name: "default", AccessKeyID: aliceKeyID, AccessKeyOwnerARN: aliceARN},
-				{Name: "admin", RoleARN: roleARN, SourceProfile: "default", MFASerial: aliceMFA},
+				{Name: "default", AccessKeyID: AliceKeyID, AccessKeyOwnerARN: AliceARN},
+				{Name: "admin", RoleARN: AdminRoleARN, SourceProfile: "default", MFASerial: AliceMFA},
 			},
 		},
 	}
 	return s
 }
 
-// guideAsWritten is the account exactly as the guide builds it:
+// GuideAsWritten is the account exactly as the guide builds it:
 // AdminPolicy on the Administrators group (AssumeAdminRole attached to
 // nobody), a trust policy without the optional MFA condition, no password
 // policy.
-func guideAsWritten() *snapshot.Snapshot {
-	s := guideCompliant()
-	g := group(s, "Administrators")
-	g.AttachedPolicies = []snapshot.AttachedPolicy{{Name: "AdminPolicy", ARN: adminARN}}
-	policy(s, assumeARN).AttachmentCount = 0
-	policy(s, adminARN).AttachmentCount = 2
-	role(s, "AdminRole").AssumeRolePolicyDocument = doc(trustAnotherAccount)
+func GuideAsWritten() *snapshot.Snapshot {
+	s := GuideCompliant()
+	g := Group(s, "Administrators")
+	g.AttachedPolicies = []snapshot.AttachedPolicy{{Name: "AdminPolicy", ARN: AdminPolicyARN}}
+	Policy(s, AssumeAdminRoleARN).AttachmentCount = 0
+	Policy(s, AdminPolicyARN).AttachmentCount = 2
+	Role(s, "AdminRole").AssumeRolePolicyDocument = Doc(TrustAnotherAccountDoc)
 	s.PasswordPolicy = nil
 	s.Sources[snapshot.SourcePasswordPolicy] = snapshot.SourceStatus{
 		Status: snapshot.StatusOK, Requests: 1,
 		Note: "no password policy set: the account uses the IAM default password rules",
 	}
-	credRow(s, "alice")["password_next_rotation"] = "N/A"
+	CredRow(s, "alice")["password_next_rotation"] = "N/A"
 	return s
 }
 
 // rootKeysNoMFA is the compliant account whose root user has no MFA and two
 // active access keys used three days before collection.
 func rootKeysNoMFA() *snapshot.Snapshot {
-	s := guideCompliant()
-	used := collectedAt.AddDate(0, 0, -3)
-	r := credRow(s, "<root_account>")
+	s := GuideCompliant()
+	used := CollectedAt.AddDate(0, 0, -3)
+	r := CredRow(s, "<root_account>")
 	r["mfa_active"] = "false"
 	r["access_key_1_active"] = "true"
-	r["access_key_1_last_rotated"] = crTime(ts("2021-03-14T10:02:45Z"))
-	r["access_key_1_last_used_date"] = crTime(used)
+	r["access_key_1_last_rotated"] = CRTime(ts("2021-03-14T10:02:45Z"))
+	r["access_key_1_last_used_date"] = CRTime(used)
 	r["access_key_1_last_used_region"] = "us-east-1"
 	r["access_key_1_last_used_service"] = "s3"
 	r["access_key_2_active"] = "true"
-	r["access_key_2_last_rotated"] = crTime(ts("2023-06-01T17:20:09Z"))
-	r["access_key_2_last_used_date"] = crTime(used.Add(-47 * time.Minute))
+	r["access_key_2_last_rotated"] = CRTime(ts("2023-06-01T17:20:09Z"))
+	r["access_key_2_last_used_date"] = CRTime(used.Add(-47 * time.Minute))
 	r["access_key_2_last_used_region"] = "eu-west-1"
 	r["access_key_2_last_used_service"] = "ec2"
 	s.AccountSummary["AccountMFAEnabled"] = 0
@@ -454,7 +424,7 @@ func rootKeysNoMFA() *snapshot.Snapshot {
 func rootKeysInCLIConfig() *snapshot.Snapshot {
 	s := rootKeysNoMFA()
 	s.AWSConfig.Profiles = append(s.AWSConfig.Profiles, snapshot.AWSProfile{
-		Name: "root", AccessKeyID: "AKIAI44QH8DHBEXAMPLE", AccessKeyOwnerARN: rootARN,
+		Name: "root", AccessKeyID: "AKIAI44QH8DHBEXAMPLE", AccessKeyOwnerARN: RootARN,
 	})
 	return s
 }
@@ -462,12 +432,12 @@ func rootKeysInCLIConfig() *snapshot.Snapshot {
 // partialAccessDenied is the compliant account collected by a principal that
 // may not call GetAccountAuthorizationDetails.
 func partialAccessDenied() *snapshot.Snapshot {
-	s := guideCompliant()
+	s := GuideCompliant()
 	const session = "lockdown"
 	s.Caller = &snapshot.Caller{
-		ARN:     "arn:aws:sts::" + accountID + ":assumed-role/AuditorRole/" + session,
-		UserID:  synth.ID("AROA", accountID+"/role/AuditorRole") + ":" + session,
-		Account: accountID,
+		ARN:     "arn:aws:sts::" + AccountID + ":assumed-role/AuditorRole/" + session,
+		UserID:  ID("AROA", AccountID+"/role/AuditorRole") + ":" + session,
+		Account: AccountID,
 	}
 	s.Sources[snapshot.SourceAuthorizationDetails] = snapshot.SourceStatus{
 		Status:   snapshot.StatusError,
@@ -483,56 +453,46 @@ func partialAccessDenied() *snapshot.Snapshot {
 	return s
 }
 
-func group(s *snapshot.Snapshot, name string) *snapshot.Group {
-	for i := range s.Groups {
-		if s.Groups[i].Name == name {
-			return &s.Groups[i]
+// The lookups return the named entity of s for a test to change; they
+// panic when it is missing, since a fixture that lacks it is a broken test.
+
+// find returns the element of list whose key is want.
+func find[T any](list []T, kind, want string, key func(*T) string) *T {
+	for i := range list {
+		if key(&list[i]) == want {
+			return &list[i]
 		}
 	}
-	panic("no group " + name)
+	panic("snapshottest: no " + kind + " " + want)
 }
 
-func role(s *snapshot.Snapshot, name string) *snapshot.Role {
-	for i := range s.Roles {
-		if s.Roles[i].Name == name {
-			return &s.Roles[i]
-		}
-	}
-	panic("no role " + name)
+// Group returns the group called name.
+func Group(s *snapshot.Snapshot, name string) *snapshot.Group {
+	return find(s.Groups, "group", name, func(g *snapshot.Group) string { return g.Name })
 }
 
-func user(s *snapshot.Snapshot, name string) *snapshot.User {
-	for i := range s.Users {
-		if s.Users[i].Name == name {
-			return &s.Users[i]
-		}
-	}
-	panic("no user " + name)
+// Role returns the role called name.
+func Role(s *snapshot.Snapshot, name string) *snapshot.Role {
+	return find(s.Roles, "role", name, func(r *snapshot.Role) string { return r.Name })
 }
 
-func policy(s *snapshot.Snapshot, arn string) *snapshot.ManagedPolicy {
-	for i := range s.Policies {
-		if s.Policies[i].ARN == arn {
-			return &s.Policies[i]
-		}
-	}
-	panic("no policy " + arn)
+// User returns the user called name.
+func User(s *snapshot.Snapshot, name string) *snapshot.User {
+	return find(s.Users, "user", name, func(u *snapshot.User) string { return u.Name })
 }
 
-func credRow(s *snapshot.Snapshot, name string) map[string]string {
-	for _, r := range s.CredentialReport.Rows {
-		if r["user"] == name {
-			return r
-		}
-	}
-	panic("no credential report row " + name)
+// Policy returns the managed policy with this ARN.
+func Policy(s *snapshot.Snapshot, arn string) *snapshot.ManagedPolicy {
+	return find(s.Policies, "policy", arn, func(p *snapshot.ManagedPolicy) string { return p.ARN })
 }
 
-func profile(s *snapshot.Snapshot, name string) *snapshot.AWSProfile {
-	for i := range s.AWSConfig.Profiles {
-		if s.AWSConfig.Profiles[i].Name == name {
-			return &s.AWSConfig.Profiles[i]
-		}
-	}
-	panic("no profile " + name)
+// CredRow returns the credential report row of the user called name
+// ("<root_account>" for root).
+func CredRow(s *snapshot.Snapshot, name string) map[string]string {
+	return *find(s.CredentialReport.Rows, "credential report row", name, func(r *map[string]string) string { return (*r)["user"] })
+}
+
+// Profile returns the AWS CLI profile called name.
+func Profile(s *snapshot.Snapshot, name string) *snapshot.AWSProfile {
+	return find(s.AWSConfig.Profiles, "profile", name, func(p *snapshot.AWSProfile) string { return p.Name })
 }

@@ -1,11 +1,10 @@
-package main
+package snapshottest
 
 import (
 	"encoding/json"
 	"strings"
 
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
-	"github.com/lockdown-dev/lockdown/internal/synth"
 )
 
 // hostile is text that must stay inert wherever a name, tag, Sid or policy
@@ -32,8 +31,8 @@ func jsonString(s string) string {
 	return string(b)
 }
 
-func hostileScenario() scenario {
-	return scenario{
+func hostileScenario() Scenario {
+	return Scenario{
 		Path: "hostile.json",
 		Change: "guide-compliant plus a user, group, role, managed and inline policy, tags, Sids and CLI profiles whose names and text carry " +
 			"terminal escapes (ESC[2J, BEL), CI workflow commands (::error::, ::add-mask::, ##vso[...]) on their own lines, U+202E, raw HTML, " +
@@ -43,35 +42,35 @@ func hostileScenario() scenario {
 			"without MFA (LD-ADM-03) for 12-hour sessions (LD-ADM-04); a hostile CLI profile assumes it without mfa_serial (LD-CLI-01). " +
 			"The snapshot must load, and every renderer must keep the text inert.",
 		Fail: []string{"LD-MFA-01", "LD-MFA-02", "LD-MFA-03", "LD-ADM-01", "LD-ADM-02", "LD-ADM-03", "LD-ADM-04", "LD-GRP-02", "LD-KEY-01", "LD-CLI-01"},
-		build: func() *snapshot.Snapshot {
-			s := guideCompliant()
+		Build: func() *snapshot.Snapshot {
+			s := GuideCompliant()
 			userName := "mallory" + hostile + longName
-			userARN := acctARN + "user/" + inARN(userName)
+			userARN := accountARN + "user/" + inARN(userName)
 			groupName := "ops" + hostile
-			groupARN := acctARN + "group/" + inARN(groupName)
+			groupARN := accountARN + "group/" + inARN(groupName)
 			roleName := "break-glass" + hostile
-			hostileRoleARN := acctARN + "role/" + inARN(roleName)
+			hostileRoleARN := accountARN + "role/" + inARN(roleName)
 			policyName := "Everything" + hostile
-			policyARN := acctARN + "policy/" + inARN(policyName)
+			policyARN := accountARN + "policy/" + inARN(policyName)
 
 			everything := `{"Version":"2012-10-17","Statement":[{"Sid":` + jsonString(hostile) + `,"Effect":"Allow","Action":"*","Resource":"*"}]}`
 			p := customerPolicy(policyName, hostile, everything, ts("2026-11-01T10:00:00Z"), 2)
-			p.ID = synth.ID("ANPA", accountID+"/policy/hostile")
+			p.ID = ID("ANPA", AccountID+"/policy/hostile")
 			p.ARN = policyARN
 			s.Policies = append(s.Policies, p)
 
 			s.Groups = append(s.Groups, snapshot.Group{
-				Name: groupName, ID: synth.ID("AGPA", accountID+"/group/hostile"), ARN: groupARN, Path: "/",
+				Name: groupName, ID: ID("AGPA", AccountID+"/group/hostile"), ARN: groupARN, Path: "/",
 				CreateDate:       ts("2026-11-01T10:05:00Z"),
 				AttachedPolicies: []snapshot.AttachedPolicy{{Name: policyName, ARN: policyARN}},
 			})
 			s.Users = append(s.Users, snapshot.User{
-				Name: userName, ID: synth.ID("AIDA", accountID+"/user/hostile"), ARN: userARN, Path: "/",
+				Name: userName, ID: ID("AIDA", AccountID+"/user/hostile"), ARN: userARN, Path: "/",
 				CreateDate: ts("2026-03-02T09:00:00Z"), Groups: []string{groupName, "Users"},
 				Tags: []snapshot.Tag{{Key: hostile, Value: hostile}, {Key: "team", Value: "<img src=x onerror=alert(1)>"}},
 				InlinePolicies: []snapshot.InlinePolicy{{
 					Name: hostile,
-					Document: doc(`{"Version":"2012-10-17","Statement":[{"Sid":` + jsonString(hostile) +
+					Document: Doc(`{"Version":"2012-10-17","Statement":[{"Sid":` + jsonString(hostile) +
 						`,"Effect":"Allow","Action":"s3:GetObject","Resource":` + jsonString("arn:aws:s3:::"+inARN(hostile)+"/*") + `}]}`),
 				}},
 			})
@@ -79,19 +78,19 @@ func hostileScenario() scenario {
 			row["arn"] = userARN
 			row["mfa_active"] = "false"
 			row["access_key_1_active"] = "true"
-			row["access_key_1_last_rotated"] = crTime(collectedAt.AddDate(0, 0, -200))
-			row["access_key_1_last_used_date"] = crTime(ts("2026-11-27T08:00:00Z"))
+			row["access_key_1_last_rotated"] = CRTime(CollectedAt.AddDate(0, 0, -200))
+			row["access_key_1_last_used_date"] = CRTime(ts("2026-11-27T08:00:00Z"))
 			row["access_key_1_last_used_region"] = hostile
 			row["access_key_1_last_used_service"] = hostile
 			s.CredentialReport.Rows = append(s.CredentialReport.Rows, row)
 
 			trust := `{"Version":"2012-10-17","Statement":[{"Sid":` + jsonString(hostile) +
-				`,"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + accountID + `:root"},"Action":"sts:AssumeRole"}]}`
+				`,"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + AccountID + `:root"},"Action":"sts:AssumeRole"}]}`
 			s.Roles = append(s.Roles, snapshot.Role{
-				Name: roleName, ID: synth.ID("AROA", accountID+"/role/hostile"), ARN: hostileRoleARN, Path: "/",
+				Name: roleName, ID: ID("AROA", AccountID+"/role/hostile"), ARN: hostileRoleARN, Path: "/",
 				CreateDate: ts("2026-11-01T10:10:00Z"), Description: hostile,
 				MaxSessionDuration:       i32(43200),
-				AssumeRolePolicyDocument: doc(trust),
+				AssumeRolePolicyDocument: Doc(trust),
 				AttachedPolicies:         []snapshot.AttachedPolicy{{Name: policyName, ARN: policyARN}},
 				Tags:                     []snapshot.Tag{{Key: "owner", Value: hostile}},
 			})

@@ -1,4 +1,4 @@
-package synth
+package snapshottest
 
 import (
 	"crypto/sha256"

@@ -1,10 +1,9 @@
-package main
+package snapshottest
 
 import (
 	"time"
 
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
-	"github.com/lockdown-dev/lockdown/internal/synth"
 )
 
 // checksReadingCredentials judge IAM users from their credential report rows.
@@ -16,8 +15,8 @@ var checksReadingUserPolicies = []string{"LD-MFA-01", "LD-MFA-02", "LD-ADM-01", 
 // incompletes are guide-compliant accounts in which one item is missing or
 // unusable. Only the checks that depend on it are NOT_ASSESSED (never PASS);
 // everything else is still judged.
-func incompletes() []scenario {
-	v := []scenario{
+func incompletes() []Scenario {
+	v := []Scenario{
 		{
 			Path: "user-missing-from-report",
 			Change: "user bob (group Users) was created at 10:30, after the credential report was generated (09:00): " +
@@ -25,7 +24,7 @@ func incompletes() []scenario {
 			Why: "IAM serves a credential report up to 4 hours old, so new users are missing from it. bob's password, MFA and keys are unknown: " +
 				"every check that reads the report per user is NOT_ASSESSED for him, with the report's age. His policies are known and judged.",
 			NotAssessed: checksReadingCredentials,
-			build: variant(func(s *snapshot.Snapshot) {
+			Build: variant(func(s *snapshot.Snapshot) {
 				s.CredentialReport.GeneratedTime = ts("2026-11-27T09:00:00Z")
 				addUser(s, "bob", ts("2026-11-27T10:30:00Z"), "Users")
 			}),
@@ -36,7 +35,7 @@ func incompletes() []scenario {
 			Why: "carol's groups and policies are unknown (she may have been created while the details were paged, or deleted since the report): " +
 				"every check that reads a user's policies is NOT_ASSESSED for her, and LD-GRP-02 does not claim she has none. Her credential row is judged.",
 			NotAssessed: append(append([]string{}, checksReadingUserPolicies...), "LD-GRP-02"),
-			build: variant(func(s *snapshot.Snapshot) {
+			Build: variant(func(s *snapshot.Snapshot) {
 				s.CredentialReport.Rows = append(s.CredentialReport.Rows, consoleRow("carol", ts("2026-11-20T08:00:00Z")))
 			}),
 		},
@@ -46,7 +45,7 @@ func incompletes() []scenario {
 			Why: "An empty user list beside a report with users is not \"the account has no IAM users\": alice's policies are unknown, " +
 				"so every check that reads a user's policies is NOT_ASSESSED for her. Groups and roles are still judged.",
 			NotAssessed: append(append([]string{}, checksReadingUserPolicies...), "LD-GRP-02"),
-			build:       variant(func(s *snapshot.Snapshot) { s.Users = nil }),
+			Build:       variant(func(s *snapshot.Snapshot) { s.Users = nil }),
 		},
 		{
 			Path:   "undescribed-group",
@@ -54,8 +53,8 @@ func incompletes() []scenario {
 			Why: "Contractors' policies are unknown, so whatever alice may do is unknown: her policy checks are NOT_ASSESSED, as with a missing attached policy. " +
 				"Her own policies (none) are known, so LD-GRP-02 is judged.",
 			NotAssessed: checksReadingUserPolicies,
-			build: variant(func(s *snapshot.Snapshot) {
-				user(s, "alice").Groups = []string{"Administrators", "Contractors", "Users"}
+			Build: variant(func(s *snapshot.Snapshot) {
+				User(s, "alice").Groups = []string{"Administrators", "Contractors", "Users"}
 			}),
 		},
 		{
@@ -64,7 +63,7 @@ func incompletes() []scenario {
 			Why: "Only alice's row is unusable: the checks that read it are NOT_ASSESSED for her, naming the line and column. " +
 				"The root row is read as usual, so LD-ROOT-* are judged.",
 			NotAssessed: checksReadingCredentials,
-			build:       variant(func(s *snapshot.Snapshot) { credRow(s, "alice")["mfa_active"] = "yes" }),
+			Build:       variant(func(s *snapshot.Snapshot) { CredRow(s, "alice")["mfa_active"] = "yes" }),
 		},
 		{
 			Path:   "rejected-policy",
@@ -72,8 +71,8 @@ func incompletes() []scenario {
 			Why: "The policy cannot be evaluated, so what Administrators and its member alice may do is unknown: their policy checks are NOT_ASSESSED, naming the policy. " +
 				"Users, AdminRole and every credential check are judged as usual.",
 			NotAssessed: checksReadingUserPolicies,
-			build: variant(func(s *snapshot.Snapshot) {
-				editPolicy(s, assumeARN, func(d map[string]any) { statement(d, "", 0)["Effect"] = "Permit" })
+			Build: variant(func(s *snapshot.Snapshot) {
+				EditPolicy(s, AssumeAdminRoleARN, func(d map[string]any) { Statement(d, "", 0)["Effect"] = "Permit" })
 			}),
 		},
 	}
@@ -87,7 +86,7 @@ func incompletes() []scenario {
 // the credential report).
 func addUser(s *snapshot.Snapshot, name string, created time.Time, groups ...string) {
 	s.Users = append(s.Users, snapshot.User{
-		Name: name, ID: synth.ID("AIDA", accountID+"/user/"+name), ARN: acctARN + "user/" + name, Path: "/",
+		Name: name, ID: ID("AIDA", AccountID+"/user/"+name), ARN: accountARN + "user/" + name, Path: "/",
 		CreateDate: created, Groups: groups,
 	})
 	s.AccountSummary["Users"]++
@@ -96,18 +95,10 @@ func addUser(s *snapshot.Snapshot, name string, created time.Time, groups ...str
 // consoleRow is a credential report row for a user with a console password
 // and MFA, last signed in at used.
 func consoleRow(name string, used time.Time) map[string]string {
-	r := emptyRow(name, acctARN+"user/"+name, ts("2026-03-02T09:00:00Z"))
+	r := EmptyRow(name, accountARN+"user/"+name, ts("2026-03-02T09:00:00Z"))
 	r["password_enabled"] = "true"
-	r["password_last_used"] = crTime(used)
-	r["password_last_changed"] = crTime(ts("2026-03-02T09:00:00Z"))
+	r["password_last_used"] = CRTime(used)
+	r["password_last_changed"] = CRTime(ts("2026-03-02T09:00:00Z"))
 	r["mfa_active"] = "true"
 	return r
 }
-
-const incompleteIntro = `# Incomplete variants of guide-compliant.json
-
-Each file is ` + "`../guide-compliant.json`" + ` with one item missing or unusable: a user one source lists and another does not,
-a group the snapshot does not describe, one unreadable credential report cell, one policy IAM would reject. Exactly the checks
-that depend on the item are NOT_ASSESSED for the resources it concerns, naming the item; nothing missing is ever a PASS, and
-everything else is still judged (see ../expected.json).
-`

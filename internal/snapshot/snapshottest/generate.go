@@ -1,8 +1,9 @@
-// Package synth generates large, realistic, deterministic snapshots for
-// benchmarks and scale tests. The same Config always gives the same
-// snapshot: all randomness comes from Config.Seed and all times are fixed
-// relative to CollectedAt.
-package synth
+package snapshottest
+
+// Generate: large, realistic, deterministic accounts for benchmarks and
+// scale tests. The same Config always gives the same snapshot: all
+// randomness comes from Config.Seed and all times are fixed relative to
+// GeneratedAt.
 
 import (
 	"encoding/json"
@@ -25,14 +26,14 @@ type Config struct {
 
 // Fixed facts of every generated account.
 const (
-	AccountID = "111122223333"
-	acct      = "arn:aws:iam::" + AccountID + ":"
+	GeneratedAccountID = "111122223333"
+	genARN             = "arn:aws:iam::" + GeneratedAccountID + ":"
 )
 
-// CollectedAt is the collection time of every generated snapshot.
-var CollectedAt = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+// GeneratedAt is the collection time of every generated snapshot.
+var GeneratedAt = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
-var accountCreated = time.Date(2017, 3, 14, 9, 26, 53, 0, time.UTC)
+var genAccountCreated = time.Date(2017, 3, 14, 9, 26, 53, 0, time.UTC)
 
 type gen struct {
 	r   *rand.Rand
@@ -57,8 +58,8 @@ func Generate(cfg Config) *snapshot.Snapshot {
 	g.s = &snapshot.Snapshot{
 		Schema:      snapshot.SchemaV1,
 		Generator:   snapshot.Generator{Name: "lockdown-synth", Version: "1"},
-		CollectedAt: CollectedAt,
-		Account:     snapshot.Account{ID: AccountID, Partition: "aws", Aliases: []string{"example-corp-prod"}},
+		CollectedAt: GeneratedAt,
+		Account:     snapshot.Account{ID: GeneratedAccountID, Partition: "aws", Aliases: []string{"example-corp-prod"}},
 		Sources:     map[string]snapshot.SourceStatus{},
 	}
 	g.policies()
@@ -80,7 +81,7 @@ func (g *gen) between(from, to time.Time) time.Time {
 }
 
 func (g *gen) daysAgo(lo, hi int) time.Time {
-	return g.between(CollectedAt.AddDate(0, 0, -hi), CollectedAt.AddDate(0, 0, -lo))
+	return g.between(GeneratedAt.AddDate(0, 0, -hi), GeneratedAt.AddDate(0, 0, -lo))
 }
 
 func (g *gen) chance(p float64) bool { return g.r.Float64() < p }
@@ -145,17 +146,17 @@ func (g *gen) document(i int) json.RawMessage {
 			"Condition": obj{"Bool": obj{"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": obj{"aws:MultiFactorAuthAge": "3600"}}})
 	case 4:
 		return policyDoc(obj{"Sid": "TeamInstances", "Effect": "Allow", "Action": []string{"ec2:StartInstances", "ec2:StopInstances", "ec2:RebootInstances"},
-			"Resource":  "arn:aws:ec2:*:" + AccountID + ":instance/*",
+			"Resource":  "arn:aws:ec2:*:" + GeneratedAccountID + ":instance/*",
 			"Condition": obj{"StringEquals": obj{"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}})
 	case 5:
-		return policyDoc(obj{"Sid": "PassAppRoles", "Effect": "Allow", "Action": "iam:PassRole", "Resource": acct + "role/app-" + team + "-*",
+		return policyDoc(obj{"Sid": "PassAppRoles", "Effect": "Allow", "Action": "iam:PassRole", "Resource": genARN + "role/app-" + team + "-*",
 			"Condition": obj{"StringEquals": obj{"iam:PassedToService": []string{"ec2.amazonaws.com", "lambda.amazonaws.com"}}}})
 	case 6:
 		return policyDoc(obj{"Effect": "Allow", "Action": "s3:*", "NotResource": []string{"arn:aws:s3:::secrets-*", "arn:aws:s3:::secrets-*/*"}})
 	case 7:
 		return policyDoc(
 			obj{"Effect": "Allow", "Action": []string{"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"},
-				"Resource":  fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s-*", pick(g, regions), AccountID, team),
+				"Resource":  fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s-*", pick(g, regions), GeneratedAccountID, team),
 				"Condition": obj{"ForAllValues:StringEquals": obj{"dynamodb:LeadingKeys": []string{"${aws:userid}"}}}},
 			obj{"Effect": "Deny", "Action": "dynamodb:DeleteTable", "Resource": "*"},
 		)
@@ -167,11 +168,11 @@ func (g *gen) document(i int) json.RawMessage {
 		return policyDoc(obj{"Effect": "Allow", "NotAction": []string{"iam:*", "organizations:*", "account:*"}, "Resource": "*"})
 	case 10:
 		return policyDoc(obj{"Sid": "Secrets", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
-			"Resource":  fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%s/*", pick(g, regions), AccountID, team),
+			"Resource":  fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%s/*", pick(g, regions), GeneratedAccountID, team),
 			"Condition": obj{"StringEqualsIfExists": obj{"aws:PrincipalTag/team": team}, "Bool": obj{"aws:SecureTransport": "true"}}})
 	default:
 		return policyDoc(obj{"Effect": "Allow", "Action": []string{svc + ":*", "cloudwatch:GetMetricData", "logs:*"},
-			"Resource": []string{fmt.Sprintf("arn:aws:%s:*:%s:*", svc, AccountID), "*"}})
+			"Resource": []string{fmt.Sprintf("arn:aws:%s:*:%s:*", svc, GeneratedAccountID), "*"}})
 	}
 }
 
@@ -186,7 +187,7 @@ var (
 			"Condition": obj{"BoolIfExists": obj{"aws:MultiFactorAuthPresent": "false"}}},
 	}})
 	assumeAdminDoc = mustDoc(obj{"Version": "2012-10-17", "Statement": []any{
-		obj{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": acct + "role/AdminRole",
+		obj{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": genARN + "role/AdminRole",
 			"Condition": obj{"Bool": obj{"aws:MultiFactorAuthPresent": true, "aws:SecureTransport": true}, "NumericLessThan": obj{"aws:MultiFactorAuthAge": "3600"}}},
 	}})
 )
@@ -235,10 +236,10 @@ func (g *gen) attach(list *[]snapshot.AttachedPolicy, p snapshot.ManagedPolicy) 
 }
 
 func (g *gen) customerPolicy(name, path, desc string, doc func(i int) json.RawMessage, i int) snapshot.ManagedPolicy {
-	created := g.between(accountCreated, CollectedAt.AddDate(0, -1, 0))
+	created := g.between(genAccountCreated, GeneratedAt.AddDate(0, -1, 0))
 	n := 1 + g.r.IntN(3)
 	p := snapshot.ManagedPolicy{
-		Name: name, ID: ID("ANPA", AccountID+"/policy"+path+name), ARN: acct + "policy" + path + name, Path: path,
+		Name: name, ID: ID("ANPA", GeneratedAccountID+"/policy"+path+name), ARN: genARN + "policy" + path + name, Path: path,
 		IsAttachable: true, Description: desc, CreateDate: created,
 	}
 	t := created
@@ -247,7 +248,7 @@ func (g *gen) customerPolicy(name, path, desc string, doc func(i int) json.RawMe
 			VersionID: fmt.Sprintf("v%d", v), IsDefaultVersion: v == n, CreateDate: t, Document: doc(i),
 		})
 		p.UpdateDate = t
-		t = g.between(t, CollectedAt)
+		t = g.between(t, GeneratedAt)
 	}
 	p.DefaultVersionID = fmt.Sprintf("v%d", n)
 	return p
@@ -294,8 +295,8 @@ func (g *gen) groups() {
 	g.groupNames = names
 	for i, name := range names {
 		grp := snapshot.Group{
-			Name: name, ID: ID("AGPA", AccountID+"/group/"+name), ARN: acct + "group/" + name, Path: "/",
-			CreateDate: g.between(accountCreated, CollectedAt.AddDate(0, 0, -30)),
+			Name: name, ID: ID("AGPA", GeneratedAccountID+"/group/"+name), ARN: genARN + "group/" + name, Path: "/",
+			CreateDate: g.between(genAccountCreated, GeneratedAt.AddDate(0, 0, -30)),
 		}
 		switch {
 		case name == "Users" && len(g.customer) > 0:
@@ -322,30 +323,6 @@ func (g *gen) groups() {
 	}
 }
 
-func crTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05+00:00") }
-
-var credentialReportColumns = []string{
-	"user", "arn", "user_creation_time", "password_enabled", "password_last_used",
-	"password_last_changed", "password_next_rotation", "mfa_active",
-	"access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used_date",
-	"access_key_1_last_used_region", "access_key_1_last_used_service",
-	"access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date",
-	"access_key_2_last_used_region", "access_key_2_last_used_service",
-	"cert_1_active", "cert_1_last_rotated", "cert_2_active", "cert_2_last_rotated",
-}
-
-func emptyRow(name, arn string, created time.Time) map[string]string {
-	r := make(map[string]string, len(credentialReportColumns))
-	for _, c := range credentialReportColumns {
-		r[c] = "N/A"
-	}
-	r["user"], r["arn"], r["user_creation_time"] = name, arn, crTime(created)
-	for _, c := range []string{"password_enabled", "mfa_active", "access_key_1_active", "access_key_2_active", "cert_1_active", "cert_2_active"} {
-		r[c] = "false"
-	}
-	return r
-}
-
 // key fills one access key's columns: active or inactive, with rotation
 // and last use dates (or N/A when never used).
 func (g *gen) key(r map[string]string, n int, created time.Time) {
@@ -355,10 +332,10 @@ func (g *gen) key(r map[string]string, n int, created time.Time) {
 	if !active {
 		return // AWS reports N/A for an inactive key's rotation date
 	}
-	rotated := g.between(created, CollectedAt.AddDate(0, 0, -1))
-	r[p+"last_rotated"] = crTime(rotated)
+	rotated := g.between(created, GeneratedAt.AddDate(0, 0, -1))
+	r[p+"last_rotated"] = CRTime(rotated)
 	if g.chance(0.8) {
-		r[p+"last_used_date"] = crTime(g.between(rotated, CollectedAt))
+		r[p+"last_used_date"] = CRTime(g.between(rotated, GeneratedAt))
 		svc := pick(g, services)
 		r[p+"last_used_service"] = svc
 		if svc == "s3" && g.chance(0.3) || svc == "route53" {
@@ -381,9 +358,9 @@ func (g *gen) users() {
 		if g.chance(0.2) {
 			path = "/" + pick(g, []string{"engineering", "contractors", "automation"}) + "/"
 		}
-		created := g.between(accountCreated, CollectedAt.AddDate(0, 0, -2))
+		created := g.between(genAccountCreated, GeneratedAt.AddDate(0, 0, -2))
 		u := snapshot.User{
-			Name: name, ID: ID("AIDA", AccountID+"/user/"+name), ARN: acct + "user" + path + name, Path: path, CreateDate: created,
+			Name: name, ID: ID("AIDA", GeneratedAccountID+"/user/"+name), ARN: genARN + "user" + path + name, Path: path, CreateDate: created,
 		}
 		// Group membership: most users carry the MFA requirement.
 		groups := map[string]bool{}
@@ -425,24 +402,24 @@ func (g *gen) users() {
 		}
 		g.s.Users = append(g.s.Users, u)
 
-		row := emptyRow(name, u.ARN, created)
+		row := EmptyRow(name, u.ARN, created)
 		// Automation users and a quarter of the others are programmatic only.
 		if console := path != "/automation/" && !g.chance(0.25); console {
 			row["password_enabled"] = "true"
-			changed := g.between(created, CollectedAt)
-			row["password_last_changed"] = crTime(changed)
-			row["password_next_rotation"] = crTime(changed.AddDate(0, 0, 90))
+			changed := g.between(created, GeneratedAt)
+			row["password_last_changed"] = CRTime(changed)
+			row["password_next_rotation"] = CRTime(changed.AddDate(0, 0, 90))
 			if g.chance(0.1) {
 				row["password_last_used"] = "no_information"
 			} else {
-				row["password_last_used"] = crTime(g.between(changed, CollectedAt))
+				row["password_last_used"] = CRTime(g.between(changed, GeneratedAt))
 			}
 			if g.chance(0.8) {
 				row["mfa_active"] = "true"
 				if g.chance(0.9) { // the rest use hardware or passkeys, not listed as virtual devices
-					enabled := g.between(created, CollectedAt)
+					enabled := g.between(created, GeneratedAt)
 					g.s.VirtualMFADevices = append(g.s.VirtualMFADevices, snapshot.VirtualMFADevice{
-						SerialNumber: acct + "mfa/" + name, UserARN: u.ARN, UserName: name, EnableDate: &enabled,
+						SerialNumber: genARN + "mfa/" + name, UserARN: u.ARN, UserName: name, EnableDate: &enabled,
 					})
 				}
 			}
@@ -457,19 +434,18 @@ func (g *gen) users() {
 	}
 	// A few unassigned virtual devices, as left behind by deactivation.
 	for i := 0; i < g.cfg.Users/200; i++ {
-		g.s.VirtualMFADevices = append(g.s.VirtualMFADevices, snapshot.VirtualMFADevice{SerialNumber: fmt.Sprintf("%smfa/unassigned-%04d", acct, i)})
+		g.s.VirtualMFADevices = append(g.s.VirtualMFADevices, snapshot.VirtualMFADevice{SerialNumber: fmt.Sprintf("%smfa/unassigned-%04d", genARN, i)})
 	}
 	g.s.CredentialReport = &snapshot.CredentialReport{
-		GeneratedTime: CollectedAt.Add(-2 * time.Minute),
-		Columns:       append([]string(nil), credentialReportColumns...),
+		GeneratedTime: GeneratedAt.Add(-2 * time.Minute),
+		Columns:       append([]string(nil), CredentialReportColumns...),
 		Rows:          rows,
 	}
 }
 
 func (g *gen) rootRow() map[string]string {
-	r := emptyRow("<root_account>", acct+"root", accountCreated)
-	r["password_enabled"], r["password_last_changed"], r["password_next_rotation"] = "not_supported", "not_supported", "not_supported"
-	r["password_last_used"] = crTime(g.daysAgo(30, 400))
+	r := RootRow(GeneratedAccountID, genAccountCreated)
+	r["password_last_used"] = CRTime(g.daysAgo(30, 400))
 	r["mfa_active"] = "true"
 	return r
 }
@@ -480,22 +456,22 @@ func (g *gen) trust(i int) (json.RawMessage, string, []string) {
 		svc := pick(g, []string{"ec2.amazonaws.com", "lambda.amazonaws.com", "ecs-tasks.amazonaws.com", "glue.amazonaws.com"})
 		var profiles []string
 		if svc == "ec2.amazonaws.com" {
-			profiles = []string{fmt.Sprintf("%sinstance-profile/app-%05d", acct, i)}
+			profiles = []string{fmt.Sprintf("%sinstance-profile/app-%05d", genARN, i)}
 		}
 		return policyDoc(obj{"Effect": "Allow", "Principal": obj{"Service": svc}, "Action": "sts:AssumeRole"}), "/service-role/", profiles
 	case 2:
 		return policyDoc(obj{"Effect": "Allow", "Principal": obj{"AWS": fmt.Sprintf("arn:aws:iam::%012d:root", 100000000000+g.r.Int64N(899999999999))},
 			"Action": "sts:AssumeRole", "Condition": obj{"StringEquals": obj{"sts:ExternalId": fmt.Sprintf("ext-%08x", g.r.Uint32())}}}), "/", nil
 	case 3:
-		return policyDoc(obj{"Effect": "Allow", "Principal": obj{"Federated": acct + "saml-provider/Okta"},
+		return policyDoc(obj{"Effect": "Allow", "Principal": obj{"Federated": genARN + "saml-provider/Okta"},
 			"Action": "sts:AssumeRoleWithSAML", "Condition": obj{"StringEquals": obj{"SAML:aud": "https://signin.aws.amazon.com/saml"}}}), "/", nil
 	case 4:
-		return policyDoc(obj{"Effect": "Allow", "Principal": obj{"Federated": acct + "oidc-provider/token.actions.githubusercontent.com"},
+		return policyDoc(obj{"Effect": "Allow", "Principal": obj{"Federated": genARN + "oidc-provider/token.actions.githubusercontent.com"},
 			"Action": "sts:AssumeRoleWithWebIdentity", "Condition": obj{
 				"StringEquals": obj{"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
 				"StringLike":   obj{"token.actions.githubusercontent.com:sub": fmt.Sprintf("repo:example-corp/%s-service-%d:*", pick(g, teams), i)}}}), "/", nil
 	default:
-		st := obj{"Effect": "Allow", "Principal": obj{"AWS": acct + "root"}, "Action": []string{"sts:AssumeRole", "sts:TagSession"}}
+		st := obj{"Effect": "Allow", "Principal": obj{"AWS": genARN + "root"}, "Action": []string{"sts:AssumeRole", "sts:TagSession"}}
 		if g.chance(0.7) {
 			st["Condition"] = obj{"Bool": obj{"aws:MultiFactorAuthPresent": "true"}}
 		}
@@ -512,15 +488,15 @@ func (g *gen) roles() {
 		)
 		if i == 0 {
 			name, path = "AdminRole", "/"
-			doc = policyDoc(obj{"Effect": "Allow", "Principal": obj{"AWS": acct + "root"}, "Action": "sts:AssumeRole",
+			doc = policyDoc(obj{"Effect": "Allow", "Principal": obj{"AWS": genARN + "root"}, "Action": "sts:AssumeRole",
 				"Condition": obj{"Bool": obj{"aws:MultiFactorAuthPresent": "true"}}})
 		} else {
 			doc, path, profiles = g.trust(i)
 			name = fmt.Sprintf("app-%s-%05d", pick(g, teams), i)
 		}
 		r := snapshot.Role{
-			Name: name, ID: ID("AROA", AccountID+"/role/"+name), ARN: acct + "role" + path + name, Path: path,
-			CreateDate:               g.between(accountCreated, CollectedAt.AddDate(0, 0, -1)),
+			Name: name, ID: ID("AROA", GeneratedAccountID+"/role/"+name), ARN: genARN + "role" + path + name, Path: path,
+			CreateDate:               g.between(genAccountCreated, GeneratedAt.AddDate(0, 0, -1)),
 			AssumeRolePolicyDocument: doc,
 			InstanceProfiles:         profiles,
 		}
@@ -552,7 +528,7 @@ func (g *gen) roles() {
 			}
 		}
 		if g.chance(0.75) {
-			t := g.between(r.CreateDate, CollectedAt)
+			t := g.between(r.CreateDate, GeneratedAt)
 			r.RoleLastUsed = &snapshot.RoleLastUsed{LastUsedDate: &t, Region: pick(g, regions)}
 		}
 		g.s.Roles = append(g.s.Roles, r)
@@ -626,12 +602,12 @@ func (g *gen) finish() {
 	if len(g.s.Roles) > 0 {
 		session := "aws-go-sdk-1795780752000000000"
 		g.s.Caller = &snapshot.Caller{
-			ARN:     "arn:aws:sts::" + AccountID + ":assumed-role/AdminRole/" + session,
+			ARN:     "arn:aws:sts::" + GeneratedAccountID + ":assumed-role/AdminRole/" + session,
 			UserID:  g.s.Roles[0].ID + ":" + session,
-			Account: AccountID,
+			Account: GeneratedAccountID,
 		}
 	} else {
-		g.s.Caller = &snapshot.Caller{ARN: acct + "user/auditor", UserID: ID("AIDA", "auditor"), Account: AccountID}
+		g.s.Caller = &snapshot.Caller{ARN: genARN + "user/auditor", UserID: ID("AIDA", "auditor"), Account: GeneratedAccountID}
 	}
 }
 

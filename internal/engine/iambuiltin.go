@@ -57,28 +57,44 @@ func evaluationOf(ctx context.Context) *evaluation {
 	return &evaluation{}
 }
 
-// iamDecideFunc registers the built-in's implementation on a query.
-func iamDecideFunc(r *rego.Rego) {
-	rego.Function4(&rego.Function{Name: iamDecide.Name, Decl: iamDecide.Decl, Memoize: true},
+// iamDecideFunc registers the built-in's implementation on a query. An
+// error is an evaluation error (the queries use strict built-in errors).
+func iamDecideFunc(r *rego.Rego) { iamDecideRegistration(false)(r) }
+
+// iamDecideHalting registers the built-in so that an error halts the
+// evaluation at once with that error: a Rego test that calls it wrongly is
+// an ERROR naming the call, as the audit would be.
+func iamDecideHalting(r *rego.Rego) { iamDecideRegistration(true)(r) }
+
+func iamDecideRegistration(halt bool) func(*rego.Rego) {
+	return rego.Function4(&rego.Function{Name: iamDecide.Name, Decl: iamDecide.Decl, Memoize: true},
 		func(bctx rego.BuiltinContext, p, act, res, c *ast.Term) (*ast.Term, error) {
-			action, ok := act.Value.(ast.String)
-			if !ok {
-				return nil, fmt.Errorf("%s: action must be a string", iamDecide.Name)
+			t, err := iamDecideImpl(bctx, p, act, res, c)
+			if err != nil && halt {
+				return nil, rego.NewHaltError(err)
 			}
-			resource, ok := res.Value.(ast.String)
-			if !ok {
-				return nil, fmt.Errorf("%s: resource must be a string", iamDecide.Name)
-			}
-			d, err := decide(bctx.Context, p.Value, string(action), string(resource), c.Value)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", iamDecide.Name, err)
-			}
-			v, err := ast.InterfaceToValue(decisionJSON(d))
-			if err != nil {
-				return nil, err
-			}
-			return ast.NewTerm(v), nil
-		})(r)
+			return t, err
+		})
+}
+
+func iamDecideImpl(bctx rego.BuiltinContext, p, act, res, c *ast.Term) (*ast.Term, error) {
+	action, ok := act.Value.(ast.String)
+	if !ok {
+		return nil, fmt.Errorf("action must be a string")
+	}
+	resource, ok := res.Value.(ast.String)
+	if !ok {
+		return nil, fmt.Errorf("resource must be a string")
+	}
+	d, err := decide(bctx.Context, p.Value, string(action), string(resource), c.Value)
+	if err != nil {
+		return nil, err // OPA prefixes the built-in's name and the call's location
+	}
+	v, err := ast.InterfaceToValue(decisionJSON(d))
+	if err != nil {
+		return nil, err
+	}
+	return ast.NewTerm(v), nil
 }
 
 func decide(ctx context.Context, p ast.Value, action, resource string, c ast.Value) (iampolicy.Decision, error) {

@@ -100,8 +100,7 @@ func RunTests(ctx context.Context, opts TestOptions) ([]TestResult, error) {
 	ch, err := tester.NewRunner().
 		SetCompiler(newCompiler().WithEnablePrintStatements(true)).
 		SetModules(mods).
-		AddCustomBuiltins([]*tester.Builtin{{Decl: iamDecide, Func: iamDecideFunc}}).
-		RaiseBuiltinErrors(true).
+		AddCustomBuiltins([]*tester.Builtin{{Decl: iamDecide, Func: iamDecideHalting}}).
 		CapturePrintOutput(true).
 		SetTimeout(timeout).
 		Filter(opts.Run).

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/open-policy-agent/opa/v1/tester"
 )
 
 const testCheck = `# METADATA
@@ -143,5 +145,19 @@ func TestRunTestsRulesErrors(t *testing.T) {
 	}
 	if _, err := RunTests(context.Background(), TestOptions{Dirs: []string{filepath.Join(t.TempDir(), "missing")}}); err == nil {
 		t.Fatal("missing directory accepted")
+	}
+}
+
+// TestPlainOPATestFails is why checks/README.md sends authors to `lockdown
+// test`: `opa test checks rego` (OPA's runner, its default capabilities)
+// cannot compile the checks, since it does not know lockdown.iam.decide.
+func TestPlainOPATestFails(t *testing.T) {
+	mods, err := parseFiles(allRego(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tester.NewRunner().SetModules(mods).RunTests(context.Background(), nil)
+	if err == nil || !strings.Contains(err.Error(), "undefined function lockdown.iam.decide") {
+		t.Fatalf("plain OPA: %v", err)
 	}
 }

@@ -58,6 +58,10 @@ file renamed into place) with mode 0600; their directories must exist.
 An audit in which some selected check is NOT_ASSESSED is incomplete: each
 cause is printed on stderr and, unless a check fails, the exit code is 4.
 
+--format input prints, instead of a report, the Rego input document of the
+snapshot (the facts plus the parameters in force, as sorted, indented JSON):
+what a check's rules query. No check runs; the exit code is 0.
+
 ` + exitTable,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -67,7 +71,7 @@ cause is printed on stderr and, unless a check fails, the exit code is 4.
 	fs := cmd.Flags()
 	fs.StringVar(&o.SnapshotPath, "snapshot", "", "evaluate this snapshot file offline instead of collecting (\"-\" for stdin)")
 	fs.StringVar(&o.SaveSnapshot, "save-snapshot", "", "also write the collected snapshot to this file")
-	fs.StringVarP(&o.Format, "format", "f", "", "report format on stdout: "+strings.Join(report.Formats(), "|")+" (default: table on a terminal or with --output, json otherwise)")
+	fs.StringVarP(&o.Format, "format", "f", "", "report format on stdout: "+strings.Join(report.Formats(), "|")+" (default: table on a terminal or with --output, json otherwise); input prints the Rego input document the checks query instead of a report")
 	fs.StringArrayVarP(&o.Outputs, "output", "o", nil, "write a report as FORMAT=PATH, PATH - for stdout (repeatable)")
 	fs.StringVar(&o.FailOn, "fail-on", "low", "exit 1 when a check fails at or above this severity: critical|high|medium|low|info|none")
 	fs.StringArrayVar(&o.Checks, "check", nil, "evaluate only these check IDs (repeatable, comma-separated, any case)")

@@ -162,3 +162,13 @@ func TestTestExitCodes(t *testing.T) {
 		t.Fatalf("unknown flag: exit %d", code)
 	}
 }
+
+// `lockdown test checks rego` (what one would type for opa test) says that
+// the built-in tests run without a directory, rather than failing on files
+// loaded twice.
+func TestTestBuiltinSourceDirs(t *testing.T) {
+	_, stderr, code := run(t, "test", filepath.Join(repoRoot, "checks"), filepath.Join(repoRoot, "rego"))
+	if code != ExitInput || !strings.Contains(stderr, "is a built-in file") || !strings.Contains(stderr, "without a directory") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}

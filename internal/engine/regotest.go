@@ -174,6 +174,14 @@ func testFiles(dirs []string) ([]sourceFile, error) {
 		if err != nil {
 			return nil, err
 		}
+		parent := filepath.Dir(filepath.Clean(dir))
+		for _, f := range rules {
+			// checks/... or rego/... under the directory given: the sources
+			// of the embedded trees.
+			if rel, err := filepath.Rel(parent, f.name); err == nil && builtinOnce().names[filepath.ToSlash(rel)] {
+				return nil, fmt.Errorf("%s: %s is a built-in file (embedded in lockdown); `lockdown test` without a directory runs the built-in checks' tests (rebuild lockdown, or use `go run ./cmd/lockdown test`, after editing checks/ or rego/)", dir, f.name)
+			}
+		}
 		files = append(files, rules...)
 		tests, err := readTestFiles(dir)
 		if err != nil {

@@ -232,8 +232,7 @@ func buildFacts(snap *snapshot.Snapshot) (*facts.Facts, error) {
 
 // report assembles the report of an evaluation.
 func (p *auditPlan) report(src snapshotSource, outcome *engine.Outcome) (*findings.Report, error) {
-	rep := buildReport(src.snap, src.data, src.path, p.eng, p.selected, p.skipped, outcome)
-	rep.CatalogVersion = p.catalog
+	rep := buildReport(src, p, outcome)
 	if p.baseline != nil && p.baseline.AccountID != rep.AccountID {
 		return nil, inputErr("--baseline %s: a report of account %s, not of %s", p.baselinePath, p.baseline.AccountID, rep.AccountID)
 	}
@@ -375,11 +374,13 @@ func writeReport(out outputSpec, rep *findings.Report, opts report.Options) erro
 	return nil
 }
 
-func buildReport(snap *snapshot.Snapshot, data []byte, path string, eng *engine.Engine, selected, skipped []string, outcome *engine.Outcome) *findings.Report {
+// buildReport is the report of an evaluation: results, causes, the checks
+// selected and skipped, the snapshot and catalogue they came from.
+func buildReport(src snapshotSource, p *auditPlan, outcome *engine.Outcome) *findings.Report {
 	results := outcome.Results
 	var checks []findings.Check
-	for _, c := range eng.Checks() {
-		if contains(selected, c.ID) {
+	for _, c := range p.eng.Checks() {
+		if contains(p.selected, c.ID) {
 			checks = append(checks, c)
 		}
 	}
@@ -387,21 +388,22 @@ func buildReport(snap *snapshot.Snapshot, data []byte, path string, eng *engine.
 	if causes == nil {
 		causes = []findings.Cause{}
 	}
+	skipped := p.skipped
 	if skipped == nil {
 		skipped = []string{}
 	}
 	return &findings.Report{
 		Schema:         findings.ReportSchemaV1,
 		ToolVersion:    Version,
-		AccountID:      snap.Account.ID,
-		Partition:      snap.Account.Partition,
-		SnapshotDigest: snapshot.Digest(data),
-		SnapshotPath:   path,
-		CollectedAt:    snap.CollectedAt,
+		AccountID:      src.snap.Account.ID,
+		Partition:      src.snap.Account.Partition,
+		SnapshotDigest: snapshot.Digest(src.data),
+		SnapshotPath:   src.path,
+		CollectedAt:    src.snap.CollectedAt,
 		Summary:        findings.Summarize(results),
-		CatalogVersion: engine.CatalogVersion(),
-		Parameters:     eng.Params(),
-		SelectedChecks: append([]string(nil), selected...),
+		CatalogVersion: p.catalog,
+		Parameters:     p.eng.Params(),
+		SelectedChecks: append([]string(nil), p.selected...),
 		SkippedChecks:  skipped,
 		Complete:       notAssessedChecks(results) == 0,
 		Incomplete:     causes,

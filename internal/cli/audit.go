@@ -13,6 +13,7 @@ import (
 
 	"github.com/lockdown-dev/lockdown/internal/collect"
 	"github.com/lockdown-dev/lockdown/internal/engine"
+	"github.com/lockdown-dev/lockdown/internal/facts"
 	"github.com/lockdown-dev/lockdown/internal/fileout"
 	"github.com/lockdown-dev/lockdown/internal/findings"
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
@@ -57,6 +58,10 @@ file renamed into place) with mode 0600; their directories must exist.
 An audit in which some selected check is NOT_ASSESSED is incomplete: each
 cause is printed on stderr and, unless a check fails, the exit code is 4.
 
+--format input prints, instead of a report, the Rego input document of the
+snapshot (the facts plus the parameters in force, as sorted, indented JSON):
+what a check's rules query. No check runs; the exit code is 0.
+
 ` + exitTable,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -66,7 +71,7 @@ cause is printed on stderr and, unless a check fails, the exit code is 4.
 	fs := cmd.Flags()
 	fs.StringVar(&o.SnapshotPath, "snapshot", "", "evaluate this snapshot file offline instead of collecting (\"-\" for stdin)")
 	fs.StringVar(&o.SaveSnapshot, "save-snapshot", "", "also write the collected snapshot to this file")
-	fs.StringVarP(&o.Format, "format", "f", "", "report format on stdout: "+strings.Join(report.Formats(), "|")+" (default: table on a terminal or with --output, json otherwise)")
+	fs.StringVarP(&o.Format, "format", "f", "", "report format on stdout: "+strings.Join(report.Formats(), "|")+" (default: table on a terminal or with --output, json otherwise); input prints the Rego input document the checks query instead of a report")
 	fs.StringArrayVarP(&o.Outputs, "output", "o", nil, "write a report as FORMAT=PATH, PATH - for stdout (repeatable)")
 	fs.StringVar(&o.FailOn, "fail-on", "low", "exit 1 when a check fails at or above this severity: critical|high|medium|low|info|none")
 	fs.StringArrayVar(&o.Checks, "check", nil, "evaluate only these check IDs (repeatable, comma-separated, any case)")
@@ -82,130 +87,198 @@ cause is printed on stderr and, unless a check fails, the exit code is 4.
 	return cmd
 }
 
+// runAudit is the pipeline: plan -> snapshot (load or collect) ->
+// facts.Build -> engine.Evaluate -> report -> render -> exit code.
 func runAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatSet bool) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	plan, err := planOutputs(o, streams, formatSet)
+	p, err := planAudit(o, streams, formatSet)
 	if err != nil {
 		return err
 	}
-	failOn, err := parseFailOn(o.FailOn)
+	src, err := auditSnapshot(ctx, o, p.outputs, streams)
 	if err != nil {
 		return err
 	}
-	if o.SnapshotPath != "" && o.SaveSnapshot != "" {
-		return inputErr("--save-snapshot needs a live collection; it cannot be used with --snapshot")
-	}
-	if err := validateOutputPaths(o, plan); err != nil {
-		return err
-	}
-	params, err := parseParams(o.Params)
+	f, err := buildFacts(src.snap)
 	if err != nil {
 		return err
 	}
-	eng, err := engine.New(engine.Options{ExtraRegoDirs: o.RulesDirs, Params: params})
-	if err != nil {
-		return engineErr(err, len(o.RulesDirs) > 0)
+	if p.outputs.stdoutFormat == inputFormat {
+		return printInput(streams.Out, p.eng, f)
 	}
-	selected, skipped, err := selectChecks(eng, o.Checks, o.SkipChecks)
-	if err != nil {
-		return err
-	}
-	baseline, err := loadBaseline(o.BaselinePath)
-	if err != nil {
-		return err
-	}
-	catalog := engine.CatalogVersion()
-	if rv, err := engine.RulesVersion(o.RulesDirs); err != nil {
-		return asInput(err)
-	} else if rv != "" {
-		catalog += "+rules:" + rv
-	}
-
-	var (
-		snap     *snapshot.Snapshot
-		snapData []byte
-		snapPath = o.SnapshotPath
-	)
-	switch o.SnapshotPath {
-	case "":
-		snap, err = collectLive(ctx, &o.aws, streams)
-		if err != nil {
-			return err
-		}
-		if err := requireIdentity(snap); err != nil {
-			return err
-		}
-		snapData, err = snapshot.Marshal(snap)
-		if err != nil {
-			return asRuntime(err)
-		}
-		if snapPath, err = persistSnapshot(o, plan, snap, snapData, streams); err != nil {
-			return err
-		}
-	case "-":
-		snapData, err = io.ReadAll(streams.In)
-		if err != nil {
-			return asInput(fmt.Errorf("reading the snapshot from stdin: %w", err))
-		}
-		snap, err = snapshot.Decode("stdin", snapData)
-		if err != nil {
-			return asInput(err)
-		}
-		// SARIF points into a file: a snapshot from stdin is written
-		// beside the SARIF report, byte for byte, as a live one is.
-		if snapPath, err = persistSnapshot(o, plan, snap, snapData, streams); err != nil {
-			return err
-		}
-	default:
-		snap, snapData, err = snapshot.Load(o.SnapshotPath)
-		if err != nil {
-			return asInput(err)
-		}
-	}
-
-	outcome, err := eng.Run(ctx, snap, selected)
+	outcome, err := p.eng.Evaluate(ctx, f, p.selected)
 	if err != nil {
 		return asRuntime(err)
 	}
-	rep := buildReport(snap, snapData, snapPath, eng, selected, skipped, outcome)
-	rep.CatalogVersion = catalog
-	if baseline != nil && baseline.AccountID != rep.AccountID {
-		return inputErr("--baseline %s: a report of account %s, not of %s", o.BaselinePath, baseline.AccountID, rep.AccountID)
+	rep, err := p.report(src, outcome)
+	if err != nil {
+		return err
 	}
+	writeErrs := renderReports(o, p, src, rep, streams)
+	return auditExit(o, p, rep, writeErrs, streams)
+}
 
+// auditPlan is everything an audit needs before it reads a snapshot; each
+// flag is checked here, so a bad one costs no collection.
+type auditPlan struct {
+	outputs  outputPlan
+	failOn   int // lowest failing severity rank; 0 for none
+	eng      *engine.Engine
+	selected []string // check IDs, sorted
+	skipped  []string
+	baseline *findings.Report
+	// baselinePath names the baseline in errors.
+	baselinePath string
+	catalog      string // the catalogue version, with the --rules digest
+}
+
+func planAudit(o *auditOptions, streams *term.IO, formatSet bool) (*auditPlan, error) {
+	outputs, err := planOutputs(o, streams, formatSet)
+	if err != nil {
+		return nil, err
+	}
+	p := &auditPlan{outputs: outputs}
+	if p.failOn, err = parseFailOn(o.FailOn); err != nil {
+		return nil, err
+	}
+	if o.SnapshotPath != "" && o.SaveSnapshot != "" {
+		return nil, inputErr("--save-snapshot needs a live collection; it cannot be used with --snapshot")
+	}
+	if err := validateOutputPaths(o, outputs); err != nil {
+		return nil, err
+	}
+	params, err := parseParams(o.Params)
+	if err != nil {
+		return nil, err
+	}
+	if p.eng, err = engine.New(engine.Options{ExtraRegoDirs: o.RulesDirs, Params: params}); err != nil {
+		return nil, engineErr(err, len(o.RulesDirs) > 0)
+	}
+	if p.selected, p.skipped, err = selectChecks(p.eng, o.Checks, o.SkipChecks); err != nil {
+		return nil, err
+	}
+	if p.baseline, err = loadBaseline(o.BaselinePath); err != nil {
+		return nil, err
+	}
+	p.baselinePath = o.BaselinePath
+	p.catalog = engine.CatalogVersion()
+	rv, err := engine.RulesVersion(o.RulesDirs)
+	if err != nil {
+		return nil, asInput(err)
+	}
+	if rv != "" {
+		p.catalog += "+rules:" + rv
+	}
+	return p, nil
+}
+
+// snapshotSource is the audited snapshot, its bytes (for the digest and
+// SARIF locations) and the file it is in ("" when not written).
+type snapshotSource struct {
+	snap *snapshot.Snapshot
+	data []byte
+	path string
+}
+
+// auditSnapshot collects a snapshot, or reads one from --snapshot FILE or
+// stdin. A snapshot not yet on disk is written where --save-snapshot or a
+// SARIF report wants it.
+func auditSnapshot(ctx context.Context, o *auditOptions, plan outputPlan, streams *term.IO) (snapshotSource, error) {
+	var (
+		src = snapshotSource{path: o.SnapshotPath}
+		err error
+	)
+	switch o.SnapshotPath {
+	case "":
+		if src.snap, err = collectLive(ctx, &o.aws, streams); err != nil {
+			return src, err
+		}
+		if err := requireIdentity(src.snap); err != nil {
+			return src, err
+		}
+		if src.data, err = snapshot.Marshal(src.snap); err != nil {
+			return src, asRuntime(err)
+		}
+	case "-":
+		if src.data, err = io.ReadAll(streams.In); err != nil {
+			return src, asInput(fmt.Errorf("reading the snapshot from stdin: %w", err))
+		}
+		if src.snap, err = snapshot.Decode("stdin", src.data); err != nil {
+			return src, asInput(err)
+		}
+	default:
+		if src.snap, src.data, err = snapshot.Load(o.SnapshotPath); err != nil {
+			return src, asInput(err)
+		}
+		return src, nil
+	}
+	// SARIF points into a file: a snapshot from stdin is written beside
+	// the SARIF report, byte for byte, as a live one is.
+	src.path, err = persistSnapshot(o, plan, src.snap, src.data, streams)
+	return src, err
+}
+
+// buildFacts derives the facts the checks read. A snapshot that cannot be
+// evaluated at all (no account, no collection time) is bad input.
+func buildFacts(snap *snapshot.Snapshot) (*facts.Facts, error) {
+	f, err := facts.Build(snap)
+	if err != nil {
+		return nil, asInput(err)
+	}
+	return f, nil
+}
+
+// report assembles the report of an evaluation.
+func (p *auditPlan) report(src snapshotSource, outcome *engine.Outcome) (*findings.Report, error) {
+	rep := buildReport(src, p, outcome)
+	if p.baseline != nil && p.baseline.AccountID != rep.AccountID {
+		return nil, inputErr("--baseline %s: a report of account %s, not of %s", p.baselinePath, p.baseline.AccountID, rep.AccountID)
+	}
+	return rep, nil
+}
+
+// renderReports writes the report to stdout and to every file asked for.
+// A report that cannot be written is returned, and the others are still
+// written.
+func renderReports(o *auditOptions, p *auditPlan, src snapshotSource, rep *findings.Report, streams *term.IO) []error {
 	ropts := report.Options{
 		Width:        streams.Width(),
 		Quiet:        o.Quiet,
-		SnapshotPath: snapPath,
-		SnapshotData: snapData,
+		SnapshotPath: src.path,
+		SnapshotData: src.data,
 		SARIFRoot:    o.SARIFRoot,
-		Baseline:     baselineFailures(baseline),
+		Baseline:     baselineFailures(p.baseline),
 	}
-	// A report that cannot be written is reported, and the other reports
-	// are still written; the findings' exit code wins over the write error.
 	var writeErrs []error
-	if plan.stdoutFormat != "" {
+	if f := p.outputs.stdoutFormat; f != "" {
 		stdoutOpts := ropts
-		stdoutOpts.Color = plan.stdoutFormat == "table" && streams.ColorEnabled(o.NoColor)
-		if err := report.Render(streams.Out, plan.stdoutFormat, rep, stdoutOpts); err != nil {
-			writeErrs = append(writeErrs, fmt.Errorf("writing %s report to stdout: %w", plan.stdoutFormat, err))
+		stdoutOpts.Color = f == "table" && streams.ColorEnabled(o.NoColor)
+		if err := report.Render(streams.Out, f, rep, stdoutOpts); err != nil {
+			writeErrs = append(writeErrs, fmt.Errorf("writing %s report to stdout: %w", f, err))
 		}
 	}
-	for _, out := range plan.files {
+	for _, out := range p.outputs.files {
 		if err := writeReport(out, rep, ropts); err != nil {
 			writeErrs = append(writeErrs, err)
 		}
 	}
+	return writeErrs
+}
+
+// auditExit prints the causes of incompleteness and turns the results and
+// write errors into the exit code: findings (1) win over a write error (3),
+// which wins over incomplete (4).
+func auditExit(o *auditOptions, p *auditPlan, rep *findings.Report, writeErrs []error, streams *term.IO) error {
 	for _, c := range rep.Incomplete {
 		printErr(streams.Err, "incomplete: "+c.String())
 	}
-	if failing(rep.Results, failOn) {
+	if failing(rep.Results, p.failOn) {
 		for _, e := range writeErrs {
 			printErr(streams.Err, e.Error())
 		}
-		return &exitError{code: ExitFindings, err: fmt.Errorf("%d failing result(s) at or above severity %s", countFailing(rep.Results, failOn), o.FailOn)}
+		return &exitError{code: ExitFindings, err: fmt.Errorf("%d failing result(s) at or above severity %s", countFailing(rep.Results, p.failOn), o.FailOn)}
 	}
 	if len(writeErrs) > 0 {
 		for _, e := range writeErrs[:len(writeErrs)-1] {
@@ -214,7 +287,7 @@ func runAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatSet 
 		return asRuntime(writeErrs[len(writeErrs)-1])
 	}
 	if !rep.Complete && !o.AllowIncomplete {
-		return &exitError{code: ExitIncomplete, err: fmt.Errorf("incomplete audit: %d of %d selected checks not assessed (--allow-incomplete accepts this)", notAssessedChecks(rep.Results), len(selected))}
+		return &exitError{code: ExitIncomplete, err: fmt.Errorf("incomplete audit: %d of %d selected checks not assessed (--allow-incomplete accepts this)", notAssessedChecks(rep.Results), len(p.selected))}
 	}
 	return nil
 }
@@ -301,11 +374,13 @@ func writeReport(out outputSpec, rep *findings.Report, opts report.Options) erro
 	return nil
 }
 
-func buildReport(snap *snapshot.Snapshot, data []byte, path string, eng *engine.Engine, selected, skipped []string, outcome *engine.Outcome) *findings.Report {
+// buildReport is the report of an evaluation: results, causes, the checks
+// selected and skipped, the snapshot and catalogue they came from.
+func buildReport(src snapshotSource, p *auditPlan, outcome *engine.Outcome) *findings.Report {
 	results := outcome.Results
 	var checks []findings.Check
-	for _, c := range eng.Checks() {
-		if contains(selected, c.ID) {
+	for _, c := range p.eng.Checks() {
+		if contains(p.selected, c.ID) {
 			checks = append(checks, c)
 		}
 	}
@@ -313,21 +388,22 @@ func buildReport(snap *snapshot.Snapshot, data []byte, path string, eng *engine.
 	if causes == nil {
 		causes = []findings.Cause{}
 	}
+	skipped := p.skipped
 	if skipped == nil {
 		skipped = []string{}
 	}
 	return &findings.Report{
 		Schema:         findings.ReportSchemaV1,
 		ToolVersion:    Version,
-		AccountID:      snap.Account.ID,
-		Partition:      snap.Account.Partition,
-		SnapshotDigest: snapshot.Digest(data),
-		SnapshotPath:   path,
-		CollectedAt:    snap.CollectedAt,
+		AccountID:      src.snap.Account.ID,
+		Partition:      src.snap.Account.Partition,
+		SnapshotDigest: snapshot.Digest(src.data),
+		SnapshotPath:   src.path,
+		CollectedAt:    src.snap.CollectedAt,
 		Summary:        findings.Summarize(results),
-		CatalogVersion: engine.CatalogVersion(),
-		Parameters:     eng.Params(),
-		SelectedChecks: append([]string(nil), selected...),
+		CatalogVersion: p.catalog,
+		Parameters:     p.eng.Params(),
+		SelectedChecks: append([]string(nil), p.selected...),
 		SkippedChecks:  skipped,
 		Complete:       notAssessedChecks(results) == 0,
 		Incomplete:     causes,

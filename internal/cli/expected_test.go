@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lockdown-dev/lockdown/internal/engine"
+	"github.com/lockdown-dev/lockdown/internal/facts"
 	"github.com/lockdown-dev/lockdown/internal/findings"
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
 )
@@ -56,10 +57,15 @@ func TestBundledSnapshotsGiveExpectedVerdicts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			results, err := eng.Evaluate(context.Background(), snap, nil)
+			f, err := facts.Build(snap)
 			if err != nil {
 				t.Fatal(err)
 			}
+			out, err := eng.Evaluate(context.Background(), f, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			results := out.Results
 			got := map[findings.Status]map[string]string{findings.Fail: {}, findings.NotAssessed: {}}
 			for _, r := range results {
 				if m, ok := got[r.Status]; ok {

@@ -20,8 +20,15 @@ type outputPlan struct {
 
 func planOutputs(o *auditOptions, streams *term.IO, formatSet bool) (outputPlan, error) {
 	formats := report.Formats()
+	if formatSet && o.Format == inputFormat {
+		// The input document instead of a report: stdout only.
+		if len(o.Outputs) > 0 {
+			return outputPlan{}, inputErr("--format input prints the Rego input document instead of a report; it cannot be combined with --output")
+		}
+		return outputPlan{stdoutFormat: inputFormat}, nil
+	}
 	if formatSet && !contains(formats, o.Format) {
-		return outputPlan{}, inputErr("--format %q: unknown format (known: %s)", o.Format, strings.Join(formats, ", "))
+		return outputPlan{}, inputErr("--format %q: unknown format (known: %s)", o.Format, strings.Join(append(formats, inputFormat), ", "))
 	}
 	outputs, err := parseOutputs(o.Outputs, formats)
 	if err != nil {

@@ -114,6 +114,7 @@ warnings and errors go to stderr.
 		newCollectCmd(streams),
 		newChecksCmd(streams),
 		newSimulateCmd(streams),
+		newTestCmd(streams),
 		newVersionCmd(streams),
 	)
 	for _, c := range root.Commands() {

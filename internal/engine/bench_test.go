@@ -18,7 +18,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	b.ResetTimer()
 	var n int
 	for i := 0; i < b.N; i++ {
-		rs, err := e.Evaluate(ctx, snap, nil)
+		rs, err := snapshotResults(ctx, e, snap, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -31,7 +31,7 @@ func BenchmarkEvaluate(b *testing.B) {
 // small size, so the benchmark measures something meaningful.
 func TestSyntheticAccount(t *testing.T) {
 	e := newEngine(t, Options{})
-	rs, err := e.Evaluate(context.Background(), syntheticSnapshot(90, 30, 200), nil)
+	rs, err := snapshotResults(context.Background(), e, syntheticSnapshot(90, 30, 200), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func BenchmarkEvaluateFacts(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := e.evaluateFacts(ctx, f, e.defs); err != nil {
+		if _, err := e.evaluate(ctx, f, e.defs); err != nil {
 			b.Fatal(err)
 		}
 	}

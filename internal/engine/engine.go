@@ -1,11 +1,13 @@
 // Package engine evaluates the Rego checks against a snapshot's facts. It is
 // the only package that imports OPA. Modules are parsed and compiled once in
-// New; each Run (and Evaluate) converts the facts to a Rego value once and
-// runs one prepared query that returns every selected check's results, then
-// names the causes of every NOT_ASSESSED result.
+// New; each Evaluate converts the facts (built by facts.Build) to a Rego
+// value once and runs one prepared query that returns every selected check's
+// results, then names the causes of every NOT_ASSESSED result. RunTests runs
+// the checks' Rego tests with the same compiler and built-ins.
 package engine
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +18,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -76,6 +79,12 @@ func capabilities() *ast.Capabilities {
 	return c
 }
 
+// newCompiler is the compiler the checks are compiled with, for an audit
+// (New) and for their tests (RunTests) alike.
+func newCompiler() *ast.Compiler {
+	return ast.NewCompiler().WithCapabilities(capabilities())
+}
+
 // New loads the embedded checks and libraries plus any user rule
 // directories, reads each check's METADATA and compiles everything once.
 func New(opts Options) (*Engine, error) {
@@ -103,7 +112,7 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	compiler := ast.NewCompiler().WithCapabilities(capabilities())
+	compiler := newCompiler()
 	if compiler.Compile(mods); compiler.Failed() {
 		return nil, fmt.Errorf("compiling checks: %w", compiler.Errors)
 	}
@@ -189,50 +198,38 @@ func (e *Engine) prepared(ctx context.Context, defs []*checkDef) (*preparedQuery
 	return q, nil
 }
 
-// Outcome is everything one run produces: the results, why the audit is
-// incomplete (one cause per failed source or unusable item, sorted), and the
-// facts the checks read.
+// Outcome is everything one evaluation produces: the results and why the
+// audit is incomplete (one cause per failed source or unusable item, sorted).
 type Outcome struct {
 	Results []findings.Result
 	Causes  []findings.Cause
-	Facts   *facts.Facts
 }
 
-// Evaluate runs the selected checks (nil or empty = all) on the snapshot and
-// returns their results; see Run.
-func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot, checkIDs []string) ([]findings.Result, error) {
-	out, err := e.Run(ctx, snap, checkIDs)
-	if err != nil {
-		return nil, err
+// Evaluate runs the selected checks (nil or empty = all; IDs as
+// ResolveChecks takes them) on facts built by facts.Build. Checks whose
+// required sources are missing or errored yield one NOT_ASSESSED result on
+// the account instead of their rule output; items that could not be used
+// make only the results that depend on them NOT_ASSESSED. Causes says which
+// source or item left which checks NOT_ASSESSED. An unknown check ID is an
+// *UnknownCheckError.
+func (e *Engine) Evaluate(ctx context.Context, f *facts.Facts, checkIDs []string) (*Outcome, error) {
+	if f == nil {
+		return nil, errors.New("engine: no facts to evaluate")
 	}
-	return out.Results, nil
-}
-
-// Run evaluates the selected checks (nil or empty = all) on the snapshot.
-// Checks whose required sources are missing or errored yield one
-// NOT_ASSESSED result on the account instead of their rule output; items
-// that could not be used make only the results that depend on them
-// NOT_ASSESSED. Causes says which source or item left which checks
-// NOT_ASSESSED.
-func (e *Engine) Run(ctx context.Context, snap *snapshot.Snapshot, checkIDs []string) (*Outcome, error) {
 	selected, err := e.selectChecks(checkIDs)
 	if err != nil {
 		return nil, err
 	}
-	f, err := facts.Build(snap)
+	results, err := e.evaluate(ctx, f, selected)
 	if err != nil {
 		return nil, err
 	}
-	results, err := e.evaluateFacts(ctx, f, selected)
-	if err != nil {
-		return nil, err
-	}
-	return &Outcome{Results: results, Causes: e.causes(f, selected, results), Facts: f}, nil
+	return &Outcome{Results: results, Causes: e.causes(f, selected, results)}, nil
 }
 
-// evaluateFacts is Evaluate after facts.Build.
-func (e *Engine) evaluateFacts(ctx context.Context, f *facts.Facts, selected []*checkDef) ([]findings.Result, error) {
-	ctx = withAccount(ctx, f.Access)
+// evaluate runs the selected checks on the facts.
+func (e *Engine) evaluate(ctx context.Context, f *facts.Facts, selected []*checkDef) ([]findings.Result, error) {
+	ctx = withEvaluation(ctx, f.Access, factsTime(f))
 	account := findings.Resource{ARN: f.Account.ARN, Type: "AWS::Account", Name: f.Account.ID}
 	var results []findings.Result
 	var runnable []*checkDef
@@ -262,6 +259,15 @@ func (e *Engine) evaluateFacts(ctx context.Context, f *facts.Facts, selected []*
 	}
 	sortResults(results)
 	return results, nil
+}
+
+// factsTime is the collection time the facts were built at: "now" for the
+// checks, the Go analysis and lockdown.iam.decide alike.
+func factsTime(f *facts.Facts) time.Time {
+	if f.NowEpoch == 0 {
+		return time.Time{}
+	}
+	return time.Unix(f.NowEpoch, 0).UTC()
 }
 
 // ErrorCodeNotCollected is the error code of a cause whose source was never
@@ -368,30 +374,19 @@ func (e *Engine) causes(f *facts.Facts, selected []*checkDef, results []findings
 	return out
 }
 
+// selectChecks turns check IDs into their definitions, sorted by ID; the IDs
+// are validated by ResolveChecks, the one place that does.
 func (e *Engine) selectChecks(ids []string) ([]*checkDef, error) {
 	if len(ids) == 0 {
 		return e.defs, nil
 	}
-	seen := map[string]bool{}
-	var out []*checkDef
-	var unknown []string
-	for _, id := range ids {
-		d, ok := e.byID[id]
-		if !ok {
-			unknown = append(unknown, id)
-			continue
-		}
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, d)
-		}
+	canon, err := e.ResolveChecks(ids)
+	if err != nil {
+		return nil, err
 	}
-	if len(unknown) > 0 {
-		known := make([]string, len(e.defs))
-		for i, d := range e.defs {
-			known[i] = d.meta.ID
-		}
-		return nil, fmt.Errorf("unknown check ID(s) %s (known: %s)", strings.Join(unknown, ", "), strings.Join(known, ", "))
+	out := make([]*checkDef, len(canon))
+	for i, id := range canon {
+		out[i] = e.byID[id]
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].meta.ID < out[j].meta.ID })
 	return out, nil
@@ -679,4 +674,30 @@ func sortResults(rs []findings.Result) {
 		}
 		return a.Detail < b.Detail
 	})
+}
+
+// InputJSON returns the Rego input document the checks query for these
+// facts, with the parameters in force, as indented JSON: exactly the value
+// Evaluate converts, keys sorted, so the same snapshot and parameters always
+// give the same bytes.
+func (e *Engine) InputJSON(f *facts.Facts) ([]byte, error) {
+	if f == nil {
+		return nil, errors.New("engine: no facts")
+	}
+	v, err := e.input(f)
+	if err != nil {
+		return nil, err
+	}
+	x, err := ast.JSON(v)
+	if err != nil {
+		return nil, fmt.Errorf("input document: %w", err)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(x); err != nil {
+		return nil, fmt.Errorf("input document: %w", err)
+	}
+	return buf.Bytes(), nil
 }

@@ -67,7 +67,7 @@ func newEngine(t testing.TB, opts Options) *Engine {
 
 func eval(t *testing.T, e *Engine, s *snapshot.Snapshot, ids ...string) []findings.Result {
 	t.Helper()
-	rs, err := e.Evaluate(context.Background(), s, ids)
+	rs, err := snapshotResults(context.Background(), e, s, ids)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,9 +128,23 @@ func TestNotAssessedWhenSourceMissingOrFailed(t *testing.T) {
 
 func TestUnknownCheckID(t *testing.T) {
 	e := newEngine(t, Options{})
-	_, err := e.Evaluate(context.Background(), newSnap(), []string{"LD-ROOT-01", "LD-NOPE-99"})
-	if err == nil || !strings.Contains(err.Error(), "LD-NOPE-99") {
-		t.Fatalf("err = %v", err)
+	_, err := snapshotResults(context.Background(), e, newSnap(), []string{"LD-ROOT-01", "LD-NOPE-99"})
+	var ue *UnknownCheckError
+	if !errors.As(err, &ue) || len(ue.IDs) != 1 || ue.IDs[0] != "LD-NOPE-99" {
+		t.Fatalf("err = %v, want an *UnknownCheckError naming LD-NOPE-99", err)
+	}
+	// Evaluate takes IDs as ResolveChecks does: any case, duplicates once.
+	rs, err := snapshotResults(context.Background(), e, newSnap(), []string{"ld-root-01", "LD-ROOT-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.CheckID != "LD-ROOT-01" {
+			t.Fatalf("result of %s, want only LD-ROOT-01", r.CheckID)
+		}
+	}
+	if len(rs) == 0 {
+		t.Fatal("no results")
 	}
 }
 
@@ -265,7 +279,7 @@ func TestBadResultsNameTheCheck(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = e.Evaluate(context.Background(), newSnap(), []string{"BAD-RULE-01"})
+			_, err = snapshotResults(context.Background(), e, newSnap(), []string{"BAD-RULE-01"})
 			if err == nil || !strings.Contains(err.Error(), "BAD-RULE-01") {
 				t.Fatalf("err = %v", err)
 			}
@@ -320,7 +334,7 @@ func TestConcurrentEvaluate(t *testing.T) {
 			if i%2 == 1 {
 				ids = []string{"LD-ROOT-01", "LD-KEY-03"}
 			}
-			rs, err := e.Evaluate(context.Background(), guideAccount(), ids)
+			rs, err := snapshotResults(context.Background(), e, guideAccount(), ids)
 			if err == nil && ids == nil && !reflect.DeepEqual(rs, want) {
 				err = errors.New("concurrent run differs")
 			}

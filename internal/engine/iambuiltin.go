@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -23,8 +24,11 @@ import (
 // [documents], "boundary": document, "resource_policies": [documents]} for
 // a principal described in full (Rego tests). context is a named context
 // ("access_key", "session_no_mfa", "mfa_session", "none") or an object of
-// condition keys. The result is {"decision", "allowed", "reason",
-// "matched": [{policy, kind, sid, index, effect}], "missing": [keys]}.
+// condition keys. Named contexts carry the snapshot's collection time as
+// aws:CurrentTime and aws:EpochTime, as the Go analysis does (none in a
+// Rego test, which has no snapshot). The result is {"decision", "allowed",
+// "reason", "matched": [{policy, kind, sid, index, effect}], "missing":
+// [keys]}. checks/README.md documents this contract for check authors.
 var iamDecide = &ast.Builtin{
 	Name:             "lockdown.iam.decide",
 	Description:      "What IAM would decide for a principal, action, resource and request context, and why.",
@@ -32,39 +36,65 @@ var iamDecide = &ast.Builtin{
 	Nondeterministic: false,
 }
 
-type accountKey struct{}
+type evaluationKey struct{}
 
-// withAccount makes the audited account's principals available to the
-// built-in for one evaluation.
-func withAccount(ctx context.Context, a *access.Account) context.Context {
-	if a == nil {
-		return ctx
-	}
-	return context.WithValue(ctx, accountKey{}, a)
+// evaluation is what the built-in knows of the audit being evaluated.
+type evaluation struct {
+	account *access.Account
+	now     time.Time // the snapshot's collection time; zero in Rego tests
 }
 
-// iamDecideFunc registers the built-in's implementation on a query.
-func iamDecideFunc(r *rego.Rego) {
-	rego.Function4(&rego.Function{Name: iamDecide.Name, Decl: iamDecide.Decl, Memoize: true},
+// withEvaluation makes the audited account's principals and the snapshot's
+// collection time available to the built-in for one evaluation.
+func withEvaluation(ctx context.Context, a *access.Account, now time.Time) context.Context {
+	return context.WithValue(ctx, evaluationKey{}, &evaluation{account: a, now: now})
+}
+
+func evaluationOf(ctx context.Context) *evaluation {
+	if ev, ok := ctx.Value(evaluationKey{}).(*evaluation); ok {
+		return ev
+	}
+	return &evaluation{}
+}
+
+// iamDecideFunc registers the built-in's implementation on a query. An
+// error is an evaluation error (the queries use strict built-in errors).
+func iamDecideFunc(r *rego.Rego) { iamDecideRegistration(false)(r) }
+
+// iamDecideHalting registers the built-in so that an error halts the
+// evaluation at once with that error: a Rego test that calls it wrongly is
+// an ERROR naming the call, as the audit would be.
+func iamDecideHalting(r *rego.Rego) { iamDecideRegistration(true)(r) }
+
+func iamDecideRegistration(halt bool) func(*rego.Rego) {
+	return rego.Function4(&rego.Function{Name: iamDecide.Name, Decl: iamDecide.Decl, Memoize: true},
 		func(bctx rego.BuiltinContext, p, act, res, c *ast.Term) (*ast.Term, error) {
-			action, ok := act.Value.(ast.String)
-			if !ok {
-				return nil, fmt.Errorf("%s: action must be a string", iamDecide.Name)
+			t, err := iamDecideImpl(bctx, p, act, res, c)
+			if err != nil && halt {
+				return nil, rego.NewHaltError(err)
 			}
-			resource, ok := res.Value.(ast.String)
-			if !ok {
-				return nil, fmt.Errorf("%s: resource must be a string", iamDecide.Name)
-			}
-			d, err := decide(bctx.Context, p.Value, string(action), string(resource), c.Value)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", iamDecide.Name, err)
-			}
-			v, err := ast.InterfaceToValue(decisionJSON(d))
-			if err != nil {
-				return nil, err
-			}
-			return ast.NewTerm(v), nil
-		})(r)
+			return t, err
+		})
+}
+
+func iamDecideImpl(bctx rego.BuiltinContext, p, act, res, c *ast.Term) (*ast.Term, error) {
+	action, ok := act.Value.(ast.String)
+	if !ok {
+		return nil, fmt.Errorf("action must be a string")
+	}
+	resource, ok := res.Value.(ast.String)
+	if !ok {
+		return nil, fmt.Errorf("resource must be a string")
+	}
+	d, err := decide(bctx.Context, p.Value, string(action), string(resource), c.Value)
+	if err != nil {
+		return nil, err // OPA prefixes the built-in's name and the call's location
+	}
+	v, err := ast.InterfaceToValue(decisionJSON(d))
+	if err != nil {
+		return nil, err
+	}
+	return ast.NewTerm(v), nil
 }
 
 func decide(ctx context.Context, p ast.Value, action, resource string, c ast.Value) (iampolicy.Decision, error) {
@@ -72,9 +102,10 @@ func decide(ctx context.Context, p ast.Value, action, resource string, c ast.Val
 		principal iampolicy.Principal
 		eval      func(req iampolicy.Request) iampolicy.Decision
 	)
+	ev := evaluationOf(ctx)
 	switch pv := p.(type) {
 	case ast.String:
-		acct, _ := ctx.Value(accountKey{}).(*access.Account)
+		acct := ev.account
 		if acct == nil {
 			return iampolicy.Decision{}, fmt.Errorf("principal %q: no account is being audited (pass a principal object)", string(pv))
 		}
@@ -104,7 +135,7 @@ func decide(ctx context.Context, p ast.Value, action, resource string, c ast.Val
 	default:
 		return iampolicy.Decision{}, fmt.Errorf("principal must be an ARN, a name or an object")
 	}
-	reqCtx, err := requestContext(c, principal)
+	reqCtx, err := requestContext(c, principal, ev.now)
 	if err != nil {
 		return iampolicy.Decision{}, err
 	}
@@ -152,13 +183,15 @@ func (d *principalDesc) policySet() (iampolicy.PolicySet, error) {
 }
 
 // requestContext turns the context argument into condition keys.
-func requestContext(c ast.Value, p iampolicy.Principal) (map[string][]string, error) {
+// A named context is built as the Go analysis builds it, at the snapshot's
+// collection time now.
+func requestContext(c ast.Value, p iampolicy.Principal, now time.Time) (map[string][]string, error) {
 	switch cv := c.(type) {
 	case ast.String:
 		if string(cv) == "none" {
 			return map[string][]string{}, nil
 		}
-		return iampolicy.NamedContext(string(cv), p, iampolicy.ContextOptions{})
+		return iampolicy.NamedContext(string(cv), p, iampolicy.ContextOptions{CurrentTime: now})
 	case ast.Object:
 		var raw map[string]any
 		if err := ast.As(cv, &raw); err != nil {

@@ -21,7 +21,7 @@ func TestIAMDecideResolvesAccountPrincipals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := withAccount(context.Background(), acct)
+	ctx := withEvaluation(context.Background(), acct, snap.CollectedAt)
 	d, err := decide(ctx, ast.String("alice"), "iam:AttachUserPolicy", "arn:aws:iam::123456789012:user/alice", ast.String("access_key"))
 	if err != nil {
 		t.Fatal(err)

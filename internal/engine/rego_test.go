@@ -11,7 +11,6 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/format"
-	"github.com/open-policy-agent/opa/v1/tester"
 
 	"github.com/lockdown-dev/lockdown/checks"
 	regolib "github.com/lockdown-dev/lockdown/rego"
@@ -31,44 +30,33 @@ func allRego(t *testing.T) []sourceFile {
 	return append(a, b...)
 }
 
-// TestRegoUnitTests runs every _test.rego through OPA's tester.
+// TestRegoUnitTests runs every built-in _test.rego as `lockdown test` does
+// (RunTests): every test passes, none is skipped, every test file has one.
 func TestRegoUnitTests(t *testing.T) {
 	files := allRego(t)
-	mods, err := parseFiles(files)
-	if err != nil {
-		t.Fatal(err)
-	}
 	testFiles := 0
 	for _, f := range files {
 		if strings.HasSuffix(f.name, "_test.rego") {
 			testFiles++
 		}
 	}
-	ch, err := tester.NewRunner().
-		SetCompiler(ast.NewCompiler().WithCapabilities(capabilities())).
-		SetModules(mods).
-		AddCustomBuiltins([]*tester.Builtin{{Decl: iamDecide, Func: iamDecideFunc}}).
-		RunTests(context.Background(), nil)
+	results, err := RunTests(context.Background(), TestOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ran := 0
 	perFile := map[string]int{}
-	for r := range ch {
-		ran++
-		if r.Location != nil {
-			perFile[r.Location.File]++
-		}
-		switch {
-		case r.Error != nil:
-			t.Errorf("%s: %s.%s: error: %v", r.Location, r.Package, r.Name, r.Error)
-		case r.Fail:
-			t.Errorf("%s: %s.%s: FAIL", r.Location, r.Package, r.Name)
-		case r.Skip:
-			t.Errorf("%s: %s.%s: skipped tests are not allowed", r.Location, r.Package, r.Name)
+	for _, r := range results {
+		perFile[r.File]++
+		switch r.Status {
+		case TestError:
+			t.Errorf("%s:%d: %s: error: %v", r.File, r.Row, r.FullName(), r.Err)
+		case TestFail:
+			t.Errorf("%s:%d: %s: FAIL", r.File, r.Row, r.FullName())
+		case TestSkipped:
+			t.Errorf("%s:%d: %s: skipped tests are not allowed", r.File, r.Row, r.FullName())
 		}
 	}
-	if ran == 0 || testFiles == 0 {
+	if len(results) == 0 || testFiles == 0 {
 		t.Fatalf("no Rego tests ran (%d test files)", testFiles)
 	}
 	for _, f := range files {
@@ -76,7 +64,7 @@ func TestRegoUnitTests(t *testing.T) {
 			t.Errorf("%s: no tests ran from this file", f.name)
 		}
 	}
-	t.Logf("%d Rego tests ran from %d test files", ran, testFiles)
+	t.Logf("%d Rego tests ran from %d test files", len(results), testFiles)
 }
 
 // TestEveryCheckHasTests: each check file has a _test.rego beside it.

@@ -15,7 +15,7 @@ import (
 
 func run(t *testing.T, e *Engine, s *snapshot.Snapshot, ids ...string) *Outcome {
 	t.Helper()
-	out, err := e.Run(context.Background(), s, ids)
+	out, err := evaluateSnapshot(context.Background(), e, s, ids)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +277,7 @@ func TestEvidenceDecoded(t *testing.T) {
 		"not list":    `results contains {"status": "PASS", "resource": {"arn": "a"}, "message": "m", "evidence": {"actions": "x"}} if true`,
 	} {
 		e := ruleEngine(t, body)
-		if _, err := e.Evaluate(context.Background(), newSnap(), []string{"EV-RULE-01"}); err == nil || !strings.Contains(err.Error(), "EV-RULE-01") || !strings.Contains(err.Error(), "evidence") {
+		if _, err := snapshotResults(context.Background(), e, newSnap(), []string{"EV-RULE-01"}); err == nil || !strings.Contains(err.Error(), "EV-RULE-01") || !strings.Contains(err.Error(), "evidence") {
 			t.Errorf("%s: err = %v", name, err)
 		}
 	}

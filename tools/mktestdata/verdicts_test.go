@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lockdown-dev/lockdown/internal/engine"
+	"github.com/lockdown-dev/lockdown/internal/facts"
 	"github.com/lockdown-dev/lockdown/internal/findings"
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
 	"github.com/lockdown-dev/lockdown/internal/snapshot/snapshottest"
@@ -32,7 +33,11 @@ func TestScenarioVerdicts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, err := e.Run(context.Background(), snap, nil)
+			f, err := facts.Build(snap)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := e.Evaluate(context.Background(), f, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lockdown-dev/lockdown/internal/redact"
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
 )
 
@@ -139,7 +140,9 @@ func Build(snap *snapshot.Snapshot) (*Facts, error) {
 	for name, st := range snap.Sources {
 		s := Source{Status: st.Status, Partial: st.Partial}
 		if st.Error != nil {
-			s.ErrorCode, s.ErrorMessage, s.ErrorAction = st.Error.Code, st.Error.Message, st.Error.Action
+			// A snapshot may come from anywhere: its error text reaches
+			// reports, so it passes the same redaction as live errors.
+			s.ErrorCode, s.ErrorMessage, s.ErrorAction = st.Error.Code, redact.String(st.Error.Message), st.Error.Action
 		}
 		if s.Status != snapshot.StatusOK && s.Status != snapshot.StatusError {
 			s = Source{Status: snapshot.StatusError, ErrorCode: ErrorCodeMalformed,

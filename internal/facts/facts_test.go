@@ -437,3 +437,24 @@ func TestBadOrphanRowIsUnknownBothWays(t *testing.T) {
 		t.Fatalf("problems = %+v", f.Problems)
 	}
 }
+
+// An offline snapshot's source errors reach reports (NOT_ASSESSED messages,
+// causes): a secret quoted in one is removed as it is from live errors.
+func TestSourceErrorsAreRedacted(t *testing.T) {
+	snap := &snapshot.Snapshot{
+		Schema: snapshot.SchemaV1, CollectedAt: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC),
+		Account: snapshot.Account{ID: "123456789012", Partition: "aws"},
+		Sources: map[string]snapshot.SourceStatus{
+			snapshot.SourceCredentialReport: {Status: snapshot.StatusError, Error: &snapshot.SourceError{
+				Code: "CredentialsError", Message: `parse error: {"SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}`}},
+		},
+	}
+	f, err := Build(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := f.Sources[snapshot.SourceCredentialReport].ErrorMessage
+	if strings.Contains(msg, "wJalrXUtnFEMI") || !strings.Contains(msg, "parse error") {
+		t.Fatalf("source error message %q", msg)
+	}
+}

@@ -103,9 +103,9 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	compiler := ast.NewCompiler().WithCapabilities(capabilities())
-	if compiler.Compile(mods); compiler.Failed() {
-		return nil, fmt.Errorf("compiling checks: %w", compiler.Errors)
+	compiler, err := Compile(mods)
+	if err != nil {
+		return nil, err
 	}
 	params, err := mergeParams(defs, opts.Params)
 	if err != nil {

@@ -11,6 +11,10 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/tester"
+
+	"github.com/lockdown-dev/lockdown/checks"
+	regolib "github.com/lockdown-dev/lockdown/rego"
 
 	"github.com/lockdown-dev/lockdown/internal/findings"
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
@@ -62,7 +66,11 @@ func readFS(fsys fs.FS, prefix string, withTests bool) ([]sourceFile, error) {
 }
 
 // readDir collects the non-test .rego files under a user rule directory.
-func readDir(dir string) ([]sourceFile, error) {
+func readDir(dir string) ([]sourceFile, error) { return readRulesDir(dir, false) }
+
+// readRulesDir collects the .rego files under a user rule directory, test
+// files only when withTests.
+func readRulesDir(dir string, withTests bool) ([]sourceFile, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("rules directory %s: %w", dir, err)
@@ -75,14 +83,14 @@ func readDir(dir string) ([]sourceFile, error) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") {
+		if d.IsDir() || !strings.HasSuffix(p, ".rego") || (!withTests && strings.HasSuffix(p, "_test.rego")) {
 			return nil
 		}
 		b, err := os.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		out = append(out, sourceFile{name: p, src: b, user: true})
+		out = append(out, sourceFile{name: p, src: b, user: !strings.HasSuffix(p, "_test.rego")})
 		return nil
 	})
 	if err != nil {
@@ -92,6 +100,94 @@ func readDir(dir string) ([]sourceFile, error) {
 		return nil, fmt.Errorf("rules directory %s: no .rego files (test files aside)", dir)
 	}
 	return out, nil
+}
+
+// LoadModules parses the built-in checks and libraries and every .rego file
+// under the rule directories, test files included when withTests, keyed by
+// file name (checks/..., rego/..., or the path under a directory).
+func LoadModules(dirs []string, withTests bool) (map[string]*ast.Module, error) {
+	files, err := readFS(checks.FS, "checks", withTests)
+	if err != nil {
+		return nil, fmt.Errorf("reading embedded checks: %w", err)
+	}
+	lib, err := readFS(regolib.FS, "rego", withTests)
+	if err != nil {
+		return nil, fmt.Errorf("reading embedded rego libraries: %w", err)
+	}
+	files = append(files, lib...)
+	for _, dir := range dirs {
+		extra, err := readRulesDir(dir, withTests)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, extra...)
+	}
+	return parseFiles(files)
+}
+
+// NewCompiler returns the compiler, not yet run, that the modules of a rule
+// set are compiled with: the engine's capabilities (the forbidden built-ins
+// removed, lockdown.iam.decide added); strict mode (unused variables and
+// imports, duplicate imports, deprecated built-ins and shadowed input or
+// data are errors); the input schema of the checks among mods (InputSchema)
+// as the type of input, so that a reference to a field the schema does not
+// have is a type error naming its file and line; and a stage that follows
+// references into the maps of the input (users, roles and the like by ARN),
+// which OPA's schema types cannot describe.
+func NewCompiler(mods map[string]*ast.Module) (*ast.Compiler, error) {
+	schema, err := InputSchema(mods)
+	if err != nil {
+		return nil, err
+	}
+	return newCompiler(schema, capabilities())
+}
+
+func newCompiler(schema map[string]any, caps *ast.Capabilities) (*ast.Compiler, error) {
+	ss, err := schemaSet(schema)
+	if err != nil {
+		return nil, fmt.Errorf("input schema: %w", err)
+	}
+	return ast.NewCompiler().
+		WithCapabilities(caps).
+		WithStrict(true).
+		WithSchemas(ss).
+		WithStageAfterID(ast.StageCheckTypes, checkInputFieldsStage(schema)), nil
+}
+
+// Compile compiles mods with NewCompiler.
+func Compile(mods map[string]*ast.Module) (*ast.Compiler, error) {
+	c, err := NewCompiler(mods)
+	if err != nil {
+		return nil, err
+	}
+	if c.Compile(mods); c.Failed() {
+		return nil, fmt.Errorf("compiling checks: %w", c.Errors)
+	}
+	return c, nil
+}
+
+// NewTestCompiler prepares mods (checks, libraries and their _test.rego
+// files) for OPA's test runner: it instruments every `with input` fixture
+// of the test modules (InstrumentFixtures) and returns the compiler to pass
+// to tester.Runner.SetCompiler, which compiles the modules, and the custom
+// built-ins to pass to AddCustomBuiltins: lockdown.iam.decide and the
+// fixture check.
+func NewTestCompiler(mods map[string]*ast.Module) (*ast.Compiler, []*tester.Builtin, error) {
+	schema, err := InputSchema(mods)
+	if err != nil {
+		return nil, nil, err
+	}
+	fixture, err := InstrumentFixtures(mods, schema)
+	if err != nil {
+		return nil, nil, err
+	}
+	caps := capabilities()
+	caps.Builtins = append(caps.Builtins, fixture.Decl)
+	c, err := newCompiler(schema, caps)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, []*tester.Builtin{{Decl: iamDecide, Func: iamDecideFunc}, fixture}, nil
 }
 
 // parseFiles parses Rego v1 modules with their METADATA annotations.

@@ -44,10 +44,14 @@ func TestRegoUnitTests(t *testing.T) {
 			testFiles++
 		}
 	}
+	compiler, builtins, err := NewTestCompiler(mods)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ch, err := tester.NewRunner().
-		SetCompiler(ast.NewCompiler().WithCapabilities(capabilities())).
+		SetCompiler(compiler).
 		SetModules(mods).
-		AddCustomBuiltins([]*tester.Builtin{{Decl: iamDecide, Func: iamDecideFunc}}).
+		AddCustomBuiltins(builtins).
 		RunTests(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -22,7 +22,8 @@ const SchemaDraft = "http://json-schema.org/draft-07/schema#"
 //     `json:"-"` and unexported fields skipped, untagged embedded structs
 //     flattened); every field without omitempty is required, and no other
 //     property is allowed;
-//   - a pointer, slice, map or interface may be null;
+//   - a pointer, slice, map or interface may be null (anyOf the value's
+//     schema and null);
 //   - a map with string keys (entities by ARN, tags, sources) is an object
 //     whose every value has the element's schema;
 //   - time.Time is an RFC 3339 string, json.Number a number,
@@ -121,16 +122,12 @@ func schemaOf(t reflect.Type, active map[reflect.Type]bool) map[string]any {
 	panic(fmt.Sprintf("facts: type %s has no JSON encoding", t))
 }
 
-// nullable lets a schema also accept null.
+// nullable lets a schema also accept null. It is written as an anyOf, not
+// as a list of types: OPA's type checker reads ["object", "null"] as an
+// object, and would then reject comparing the value with null.
 func nullable(s map[string]any) map[string]any {
-	switch ty := s["type"].(type) {
-	case string:
-		s["type"] = []any{ty, "null"}
-		return s
-	case nil:
-		if len(s) == 0 {
-			return s // already any value
-		}
+	if len(s) == 0 {
+		return s // already any value
 	}
 	return map[string]any{"anyOf": []any{s, map[string]any{"type": "null"}}}
 }

@@ -47,8 +47,9 @@ func TestSchemaOfRules(t *testing.T) {
 	got := SchemaOf(reflect.TypeFor[schemaSample]())
 	inner := map[string]any{"type": "object", "properties": map[string]any{"a": map[string]any{"type": "string"}},
 		"additionalProperties": false, "required": []string{"a"}}
-	nullInner := map[string]any{"type": []any{"object", "null"}, "properties": inner["properties"],
-		"additionalProperties": false, "required": []string{"a"}}
+	null := func(s map[string]any) map[string]any {
+		return map[string]any{"anyOf": []any{s, map[string]any{"type": "null"}}}
+	}
 	want := map[string]any{
 		"type":                 "object",
 		"additionalProperties": false,
@@ -56,14 +57,14 @@ func TestSchemaOfRules(t *testing.T) {
 			"e":        map[string]any{"type": "string"},
 			"plain":    map[string]any{"type": "string"},
 			"opt":      map[string]any{"type": "string"},
-			"ptr":      map[string]any{"type": []any{"integer", "null"}},
-			"list":     map[string]any{"type": []any{"array", "null"}, "items": map[string]any{"type": "string"}},
-			"by_arn":   map[string]any{"type": []any{"object", "null"}, "additionalProperties": nullInner},
+			"ptr":      null(map[string]any{"type": "integer"}),
+			"list":     null(map[string]any{"type": "array", "items": map[string]any{"type": "string"}}),
+			"by_arn":   null(map[string]any{"type": "object", "additionalProperties": null(inner)}),
 			"when":     map[string]any{"type": "string", "format": "date-time"},
 			"num":      map[string]any{"type": "number"},
 			"doc":      map[string]any{},
 			"raw":      map[string]any{},
-			"blob":     map[string]any{"type": []any{"string", "null"}, "contentEncoding": "base64"},
+			"blob":     null(map[string]any{"type": "string", "contentEncoding": "base64"}),
 			"inner":    inner,
 			"Untagged": map[string]any{"type": "boolean"},
 		},

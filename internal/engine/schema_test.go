@@ -1,0 +1,222 @@
+package engine
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/tester"
+)
+
+const testMeta = `# METADATA
+# title: Test check
+# custom:
+#   id: LD-TEST-01
+#   severity: low
+#   requires: [credential_report]
+package lockdown.checks.ld_test_01
+
+`
+
+// builtinModules are the built-in checks and libraries, without tests.
+func builtinModules(t *testing.T) map[string]*ast.Module {
+	t.Helper()
+	mods, err := LoadModules(nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mods
+}
+
+func withModule(t *testing.T, name, src string) map[string]*ast.Module {
+	t.Helper()
+	mods := builtinModules(t)
+	m, err := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mods[name] = m
+	return mods
+}
+
+func TestCompileRejectsUnknownInputFields(t *testing.T) {
+	for _, tc := range []struct{ name, body, want string }{
+		{"misspelt field in a map by ARN", "results contains x if {\n\tsome x in input.users[_].nmae\n}\n", "input.users[_].nmae"},
+		{"through a variable", "results contains u.nmae if {\n\tsome u in input.users\n}\n", ".nmae"},
+		{"through an assignment", "results contains n if {\n\tu := input.roles[_]\n\tn := u.trust_polcy\n}\n", ".trust_polcy"},
+		{"every", "results contains 1 if {\n\tevery u in input.users {\n\t\tu.nmae\n\t}\n}\n", ".nmae"},
+		{"missing top-level field", "results contains x if {\n\tx := input.userz\n}\n", "userz"},
+		{"field of a struct", "results contains x if {\n\tx := input.root.mfa_actve\n}\n", "mfa_actve"},
+		{"nested map", "results contains x if {\n\tx := input.iam.users[_].admin_without_mf\n}\n", "admin_without_mf"},
+		{"into a scalar", "results contains x if {\n\tx := input.users[_].name.first\n}\n", "first"},
+		{"unknown parameter", "results contains x if {\n\tx := input.params.no_such_param\n}\n", "no_such_param"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mods := withModule(t, "custom/bad.rego", testMeta+tc.body)
+			_, err := Compile(mods)
+			if err == nil {
+				t.Fatal("compiled")
+			}
+			if !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "custom/bad.rego:") {
+				t.Fatalf("error does not name %q and the file: %v", tc.want, err)
+			}
+			t.Log(err)
+		})
+	}
+}
+
+func TestCompileAcceptsKnownInputFields(t *testing.T) {
+	body := `results contains x if {
+	some u in input.users
+	x := {"n": u.name, "t": u.tags.team, "p": input.params.root_recent_days, "r": input.root.mfa_active, "k": input.credential_report.users[u.arn].access_keys[0].active}
+}
+
+results contains y if {
+	some arn, ua in input.iam.users
+	ua.admin_without_mfa
+	y := arn
+}
+
+results contains d if {
+	some p in input.policies
+	d := p.document.Statement[_].Effect
+}
+`
+	if _, err := Compile(withModule(t, "custom/good.rego", testMeta+body)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func runTests(t *testing.T, mods map[string]*ast.Module) []*tester.Result {
+	t.Helper()
+	compiler, builtins, err := NewTestCompiler(mods)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := tester.NewRunner().SetCompiler(compiler).SetModules(mods).AddCustomBuiltins(builtins).RunTests(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*tester.Result
+	for r := range ch {
+		out = append(out, r)
+	}
+	return out
+}
+
+func TestFixturesAreValidated(t *testing.T) {
+	check := testMeta + "results contains u.name if {\n\tsome u in input.users\n}\n"
+	for _, tc := range []struct{ name, test, want string }{
+		{"literal", `test_x if {
+	count(ld_test_01.results) == 0 with input as {"users": {"a": {"nmae": "x"}}}
+}`, "input.users.a"},
+		{"built by a function", `fix(n) := {"users": {"a": {"name": n, "mfa": true}}}
+
+test_x if {
+	count(ld_test_01.results) == 1 with input as object.union({"root": null}, fix("x"))
+}`, "mfa"},
+		{"wrong type", `test_x if {
+	count(ld_test_01.results) == 0 with input as {"root": {"mfa_active": "yes"}}
+}`, "input.root.mfa_active"},
+		{"a part of input", `test_x if {
+	count(ld_test_01.results) == 0 with input.users as {"a": {"nmae": "x"}}
+}`, "input.users.a"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mods := withModule(t, "custom/c.rego", check)
+			tm, err := ast.ParseModuleWithOpts("custom/c_test.rego", "package lockdown.checks.ld_test_01_test\n\nimport data.lockdown.checks.ld_test_01\n\n"+tc.test+"\n", ast.ParserOptions{RegoVersion: ast.RegoV1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			mods["custom/c_test.rego"] = tm
+			rs := runTests(t, mods)
+			found := false
+			for _, r := range rs {
+				if r.Error != nil {
+					if strings.Contains(r.Error.Error(), "custom/c_test.rego:") && strings.Contains(r.Error.Error(), tc.want) {
+						found = true
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("no error naming the fixture and %q", tc.want)
+			}
+		})
+	}
+}
+
+func TestStrictMode(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"unused import", "import data.lockdown.lib.result\n\nresults contains 1 if true\n", "import data.lockdown.lib.result unused"},
+		{"unused variable", "results contains 1 if {\n\tx := input.root\n}\n", "assigned var x unused"},
+		{"deprecated built-in", "results contains 1 if {\n\tany([true])\n}\n", "deprecated built-in function calls in expression: any"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Compile(withModule(t, "custom/strict.rego", testMeta+tc.src))
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "custom/strict.rego:") {
+				t.Fatalf("want an error naming %q in custom/strict.rego, got %v", tc.want, err)
+			}
+		})
+	}
+}
+
+// TestCustomRulesCompiledWithSchema: a --rules directory goes through the
+// same compiler.
+func TestCustomRulesCompiledWithSchema(t *testing.T) {
+	dir := t.TempDir()
+	src := testMeta + "results contains x if {\n\tsome x in input.users[_].nmae\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "bad.rego"), []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := New(Options{ExtraRegoDirs: []string{dir}})
+	if err == nil || !strings.Contains(err.Error(), "bad.rego:10") || !strings.Contains(err.Error(), "input.users[_].nmae") {
+		t.Fatalf("want a compile error naming bad.rego:10 and the field, got %v", err)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite "+InputSchemaFile)
+
+// TestPublishedInputSchema: checks/input.schema.json is what the generator
+// writes for the built-in checks (regenerate: go test ./internal/engine/ -run
+// TestPublishedInputSchema -update).
+func TestPublishedInputSchema(t *testing.T) {
+	s, err := InputSchema(builtinModules(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := MarshalSchema(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("..", "..", filepath.FromSlash(InputSchemaFile))
+	if *update {
+		if err := os.WriteFile(path, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Fatalf("%s differs from the generator's output; run go test ./internal/engine/ -run TestPublishedInputSchema -update", InputSchemaFile)
+	}
+}
+
+// TestInputSchemaParams: params are typed by their defaults and name the
+// checks that declare them.
+func TestInputSchemaParams(t *testing.T) {
+	s, err := InputSchema(builtinModules(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := s["properties"].(map[string]any)["params"].(map[string]any)
+	root := p["properties"].(map[string]any)["root_recent_days"].(map[string]any)
+	if root["type"] != "integer" || !strings.Contains(root["description"].(string), "LD-ROOT-") {
+		t.Fatalf("root_recent_days: %v", root)
+	}
+}

@@ -166,28 +166,42 @@ func Compile(mods map[string]*ast.Module) (*ast.Compiler, error) {
 	return c, nil
 }
 
-// NewTestCompiler prepares mods (checks, libraries and their _test.rego
-// files) for OPA's test runner: it instruments every `with input` fixture
-// of the test modules (InstrumentFixtures) and returns the compiler to pass
-// to tester.Runner.SetCompiler, which compiles the modules, and the custom
-// built-ins to pass to AddCustomBuiltins: lockdown.iam.decide and the
-// fixture check.
-func NewTestCompiler(mods map[string]*ast.Module) (*ast.Compiler, []*tester.Builtin, error) {
+// TestSetup is what OPA's test runner needs to run the Rego tests of a rule
+// set (see NewTestSetup).
+type TestSetup struct {
+	// Compiler is for tester.Runner.SetCompiler (which compiles the
+	// modules): it is NewCompiler's, with the fixture built-in declared.
+	Compiler *ast.Compiler
+	// Builtins are for tester.Runner.AddCustomBuiltins: lockdown.iam.decide
+	// and the fixture check.
+	Builtins []*tester.Builtin
+	// Fixtures tells which `with input` fixtures were instrumented and,
+	// after the run, which no test evaluated.
+	Fixtures *Fixtures
+}
+
+// NewTestSetup prepares mods (checks, libraries and their _test.rego files,
+// as LoadModules(dirs, true) returns them) for OPA's test runner: it
+// instruments every `with input` fixture of the test modules, in place
+// (InstrumentFixtures), and returns the compiler and built-ins to run them
+// with.
+func NewTestSetup(mods map[string]*ast.Module) (*TestSetup, error) {
 	schema, err := InputSchema(mods)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	fixture, err := InstrumentFixtures(mods, schema)
+	fixtures, err := InstrumentFixtures(mods, schema)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	caps := capabilities()
-	caps.Builtins = append(caps.Builtins, fixture.Decl)
+	caps.Builtins = append(caps.Builtins, fixtures.Builtin.Decl)
 	c, err := newCompiler(schema, caps)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return c, []*tester.Builtin{{Decl: iamDecide, Func: iamDecideFunc}, fixture}, nil
+	return &TestSetup{Compiler: c, Builtins: []*tester.Builtin{{Decl: iamDecide, Func: iamDecideFunc}, fixtures.Builtin},
+		Fixtures: fixtures}, nil
 }
 
 // parseFiles parses Rego v1 modules with their METADATA annotations.

@@ -44,14 +44,14 @@ func TestRegoUnitTests(t *testing.T) {
 			testFiles++
 		}
 	}
-	compiler, builtins, err := NewTestCompiler(mods)
+	setup, err := NewTestSetup(mods)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ch, err := tester.NewRunner().
-		SetCompiler(compiler).
+		SetCompiler(setup.Compiler).
 		SetModules(mods).
-		AddCustomBuiltins(builtins).
+		AddCustomBuiltins(setup.Builtins).
 		RunTests(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +80,15 @@ func TestRegoUnitTests(t *testing.T) {
 			t.Errorf("%s: no tests ran from this file", f.name)
 		}
 	}
-	t.Logf("%d Rego tests ran from %d test files", ran, testFiles)
+	// Every `with input` fixture met the input schema (a violation is a
+	// test error above), and none escaped: each was evaluated.
+	if len(setup.Fixtures.Sites()) == 0 {
+		t.Error("no `with input` fixture was instrumented")
+	}
+	for _, site := range setup.Fixtures.Unevaluated() {
+		t.Errorf("%s: this `with input` fixture was never evaluated, so never checked against the input schema", site)
+	}
+	t.Logf("%d Rego tests ran from %d test files; %d `with input` fixtures met the input schema", ran, testFiles, len(setup.Fixtures.Sites()))
 }
 
 // TestEveryCheckHasTests: each check file has a _test.rego beside it.

@@ -45,7 +45,7 @@ func withModule(t *testing.T, name, src string) map[string]*ast.Module {
 
 func TestCompileRejectsUnknownInputFields(t *testing.T) {
 	for _, tc := range []struct{ name, body, want string }{
-		{"misspelt field in a map by ARN", "results contains x if {\n\tsome x in input.users[_].nmae\n}\n", "input.users[_].nmae"},
+		{"misspelt field in a map by ARN", "results contains x if {\n\tsome x in input.users[_].nmae\n}\n", "custom/bad.rego:10: rego_type_error: undefined ref: input.users[_].nmae: input.users[_] has no field \"nmae\""},
 		{"through a variable", "results contains u.nmae if {\n\tsome u in input.users\n}\n", ".nmae"},
 		{"through an assignment", "results contains n if {\n\tu := input.roles[_]\n\tn := u.trust_polcy\n}\n", ".trust_polcy"},
 		{"every", "results contains 1 if {\n\tevery u in input.users {\n\t\tu.nmae\n\t}\n}\n", ".nmae"},
@@ -53,6 +53,10 @@ func TestCompileRejectsUnknownInputFields(t *testing.T) {
 		{"field of a struct", "results contains x if {\n\tx := input.root.mfa_actve\n}\n", "mfa_actve"},
 		{"nested map", "results contains x if {\n\tx := input.iam.users[_].admin_without_mf\n}\n", "admin_without_mf"},
 		{"into a scalar", "results contains x if {\n\tx := input.users[_].name.first\n}\n", "first"},
+		{"function argument", "results contains v(u) if {\n\tsome u in input.users\n}\n\nv(u) := u.nmae\n", "custom/bad.rego:13: rego_type_error: undefined ref: u.nmae"},
+		{"function argument, two levels", "results contains v(u) if {\n\tsome u in input.iam.roles\n}\n\nv(r) := w(r.trust)\n\nw(t) := t.outsider\n", "undefined ref: t.outsider: input.iam.roles[_].trust has no field"},
+		{"rule value", "us := input.users\n\nresults contains x if {\n\tx := us[_].nmae\n}\n", "input.users[_] has no field \"nmae\""},
+		{"set of input parts", "admins contains u if {\n\tsome u in input.iam.users\n\tu.admin_without_mfa\n}\n\nresults contains v(u) if {\n\tsome u in admins\n}\n\nv(u) := u.nmae\n", "undefined ref: u.nmae: input.iam.users[_] has no field"},
 		{"unknown parameter", "results contains x if {\n\tx := input.params.no_such_param\n}\n", "no_such_param"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -93,11 +97,11 @@ results contains d if {
 
 func runTests(t *testing.T, mods map[string]*ast.Module) []*tester.Result {
 	t.Helper()
-	compiler, builtins, err := NewTestCompiler(mods)
+	setup, err := NewTestSetup(mods)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := tester.NewRunner().SetCompiler(compiler).SetModules(mods).AddCustomBuiltins(builtins).RunTests(context.Background(), nil)
+	ch, err := tester.NewRunner().SetCompiler(setup.Compiler).SetModules(mods).AddCustomBuiltins(setup.Builtins).RunTests(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,5 +222,35 @@ func TestInputSchemaParams(t *testing.T) {
 	root := p["properties"].(map[string]any)["root_recent_days"].(map[string]any)
 	if root["type"] != "integer" || !strings.Contains(root["description"].(string), "LD-ROOT-") {
 		t.Fatalf("root_recent_days: %v", root)
+	}
+}
+
+// TestUnevaluatedFixtureIsReported: a fixture no test reaches was never
+// validated, and is named.
+func TestUnevaluatedFixtureIsReported(t *testing.T) {
+	mods := withModule(t, "custom/c.rego", testMeta+"results contains u.name if {\n\tsome u in input.users\n}\n")
+	src := "package lockdown.checks.ld_test_01_test\n\nimport data.lockdown.checks.ld_test_01\n\n" +
+		"test_reached if {\n\tcount(ld_test_01.results) == 0 with input as {}\n}\n\n" +
+		"test_unreached if {\n\tinput.root_problem == \"never\"\n\tcount(ld_test_01.results) == 0 with input as {\"users\": {}}\n}\n"
+	tm, err := ast.ParseModuleWithOpts("custom/c_test.rego", src, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mods["custom/c_test.rego"] = tm
+	setup, err := NewTestSetup(mods)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := tester.NewRunner().SetCompiler(setup.Compiler).SetModules(mods).AddCustomBuiltins(setup.Builtins).RunTests(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range ch {
+	}
+	if got := strings.Join(setup.Fixtures.Sites(), ","); got != "custom/c_test.rego:11,custom/c_test.rego:6" {
+		t.Fatalf("sites %s", got)
+	}
+	if got := strings.Join(setup.Fixtures.Unevaluated(), ","); got != "custom/c_test.rego:11" {
+		t.Fatalf("unevaluated %q, want the fixture of test_unreached", got)
 	}
 }

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -10,6 +12,10 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/tester"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/lockdown-dev/lockdown/internal/facts"
+	"github.com/lockdown-dev/lockdown/internal/snapshot"
 )
 
 const testMeta = `# METADATA
@@ -252,5 +258,89 @@ func TestUnevaluatedFixtureIsReported(t *testing.T) {
 	}
 	if got := strings.Join(setup.Fixtures.Unevaluated(), ","); got != "custom/c_test.rego:11" {
 		t.Fatalf("unevaluated %q, want the fixture of test_unreached", got)
+	}
+}
+
+// TestCustomParamsInSchema: a --rules check's own parameters are part of the
+// schema it is compiled with.
+func TestCustomParamsInSchema(t *testing.T) {
+	meta := strings.Replace(testMeta, "#   requires: [credential_report]\n", "#   requires: [credential_report]\n#   params:\n#     tag_key: owner\n", 1)
+	body := "results contains u.arn if {\n\tsome u in input.users\n\tnot u.tags[input.params.tag_key]\n}\n"
+	mods := withModule(t, "custom/p.rego", meta+body)
+	if _, err := Compile(mods); err != nil {
+		t.Fatal(err)
+	}
+	s, err := InputSchema(mods)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := s["properties"].(map[string]any)["params"].(map[string]any)["properties"].(map[string]any)["tag_key"].(map[string]any)
+	if p["type"] != "string" || p["default"] != "owner" || !strings.Contains(p["description"].(string), "LD-TEST-01") {
+		t.Fatalf("tag_key: %v", p)
+	}
+	bad := strings.Replace(body, "input.params.tag_key", "input.params.tag_kee", 1)
+	if _, err := Compile(withModule(t, "custom/p.rego", meta+bad)); err == nil || !strings.Contains(err.Error(), "tag_kee") {
+		t.Fatalf("a misspelt parameter compiled: %v", err)
+	}
+}
+
+// TestEngineInputMeetsSchema: the input document the engine hands OPA
+// (its own conversion of the facts, plus params) meets the published schema,
+// required fields included, for every test snapshot.
+func TestEngineInputMeetsSchema(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", filepath.FromSlash(InputSchemaFile)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jc := jsonschema.NewCompiler()
+	if err := jc.AddResource("input.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := jc.Compile("input.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "snapshots", "*.json"))
+	more, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "snapshots", "*", "*.json"))
+	n := 0
+	for _, p := range append(paths, more...) {
+		snap, _, err := snapshot.Load(p)
+		if err != nil {
+			continue // not a snapshot, or one meant to be rejected
+		}
+		f, err := facts.Build(snap)
+		if err != nil {
+			continue
+		}
+		in, err := e.input(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := ast.JSON(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(x)
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(v); err != nil {
+			t.Errorf("%s: the engine's input does not meet %s: %v", p, InputSchemaFile, err)
+		}
+		n++
+	}
+	if n < 5 {
+		t.Fatalf("only %d snapshots checked", n)
 	}
 }

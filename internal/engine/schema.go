@@ -43,6 +43,9 @@ func inputSchema(defs []*checkDef) (map[string]any, error) {
 		return nil, err
 	}
 	s := facts.InputSchema()
+	if err := knownKeys(s, "sources", KnownSources); err != nil {
+		return nil, err
+	}
 	vals, users := paramDefaults(defs)
 	props := map[string]any{}
 	names := make([]string, 0, len(vals))
@@ -71,6 +74,41 @@ func inputSchema(defs []*checkDef) (map[string]any, error) {
 	s["properties"].(map[string]any)["params"] = params
 	s["required"] = append(s["required"].([]string), "params")
 	return s, nil
+}
+
+// knownKeys narrows a map of the schema to the keys it can have: the facts
+// type is a Go map, but the snapshot schema names every source, so a check
+// reading input.sources.<misspelt> is an error too.
+func knownKeys(s map[string]any, prop string, keys []string) error {
+	props, _ := s["properties"].(map[string]any)
+	m, ok := props[prop].(map[string]any)
+	if !ok {
+		return fmt.Errorf("input schema: no property %s", prop)
+	}
+	obj := nonNull(m)
+	val, ok := obj["additionalProperties"].(map[string]any)
+	if !ok {
+		return fmt.Errorf("input schema: %s is not a map", prop)
+	}
+	known := map[string]any{}
+	for _, k := range keys {
+		known[k] = val
+	}
+	narrowed := map[string]any{"type": "object", "properties": known, "additionalProperties": false}
+	if alts, ok := m["anyOf"].([]any); ok {
+		out := make([]any, len(alts))
+		for i, a := range alts {
+			if am, ok := a.(map[string]any); ok && reflect.DeepEqual(am, obj) {
+				out[i] = narrowed
+			} else {
+				out[i] = a
+			}
+		}
+		props[prop] = map[string]any{"anyOf": out}
+	} else {
+		props[prop] = narrowed
+	}
+	return nil
 }
 
 func sortedCopy(s []string) []string {

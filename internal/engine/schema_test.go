@@ -63,6 +63,7 @@ func TestCompileRejectsUnknownInputFields(t *testing.T) {
 		{"function argument, two levels", "results contains v(u) if {\n\tsome u in input.iam.roles\n}\n\nv(r) := w(r.trust)\n\nw(t) := t.outsider\n", "undefined ref: t.outsider: input.iam.roles[_].trust has no field"},
 		{"rule value", "us := input.users\n\nresults contains x if {\n\tx := us[_].nmae\n}\n", "input.users[_] has no field \"nmae\""},
 		{"set of input parts", "admins contains u if {\n\tsome u in input.iam.users\n\tu.admin_without_mfa\n}\n\nresults contains v(u) if {\n\tsome u in admins\n}\n\nv(u) := u.nmae\n", "undefined ref: u.nmae: input.iam.users[_] has no field"},
+		{"unknown source", "results contains x if {\n\tx := input.sources.credential_reprt.status\n}\n", "input.sources has no field \"credential_reprt\""},
 		{"unknown parameter", "results contains x if {\n\tx := input.params.no_such_param\n}\n", "no_such_param"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -342,5 +343,28 @@ func TestEngineInputMeetsSchema(t *testing.T) {
 	}
 	if n < 5 {
 		t.Fatalf("only %d snapshots checked", n)
+	}
+}
+
+// TestKnownSourcesAreTheSnapshotSchemas: the sources the input schema lists
+// are the snapshot schema's.
+func TestKnownSourcesAreTheSnapshotSchemas(t *testing.T) {
+	var s struct {
+		Defs struct {
+			Sources struct {
+				Properties map[string]any `json:"properties"`
+			} `json:"sources"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(snapshot.SchemaJSON, &s); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Defs.Sources.Properties) != len(KnownSources) {
+		t.Fatalf("snapshot schema sources %v, KnownSources %v", s.Defs.Sources.Properties, KnownSources)
+	}
+	for _, k := range KnownSources {
+		if _, ok := s.Defs.Sources.Properties[k]; !ok {
+			t.Errorf("%s is not a source of the snapshot schema", k)
+		}
 	}
 }

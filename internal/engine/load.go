@@ -173,7 +173,7 @@ type TestSetup struct {
 	// modules): it is NewCompiler's, with the fixture built-in declared.
 	Compiler *ast.Compiler
 	// Builtins are for tester.Runner.AddCustomBuiltins: lockdown.iam.decide
-	// and the fixture check.
+	// and the fixture and argument checks.
 	Builtins []*tester.Builtin
 	// Fixtures tells which `with input` fixtures were instrumented and,
 	// after the run, which no test evaluated.
@@ -183,7 +183,8 @@ type TestSetup struct {
 // NewTestSetup prepares mods (checks, libraries and their _test.rego files,
 // as LoadModules(dirs, true) returns them) for OPA's test runner: it
 // instruments every `with input` fixture of the test modules, in place
-// (InstrumentFixtures), and returns the compiler and built-ins to run them
+// (InstrumentFixtures), and every argument they pass to a function that the
+// checks pass parts of input (InstrumentArguments), and returns the compiler and built-ins to run them
 // with.
 func NewTestSetup(mods map[string]*ast.Module) (*TestSetup, error) {
 	schema, err := InputSchema(mods)
@@ -194,14 +195,28 @@ func NewTestSetup(mods map[string]*ast.Module) (*TestSetup, error) {
 	if err != nil {
 		return nil, err
 	}
+	builtins := []*tester.Builtin{{Decl: iamDecide, Func: iamDecideFunc}, fixtures.Builtin}
+	// Arguments of functions that take parts of input: known once the
+	// non-test modules are compiled. When they do not compile, the test
+	// run reports why.
+	if plain, err := newCompiler(schema, capabilities()); err == nil {
+		if plain.Compile(nonTestModules(mods)); !plain.Failed() {
+			args, err := InstrumentArguments(mods, plain, schema, fixtures)
+			if err != nil {
+				return nil, err
+			}
+			builtins = append(builtins, args)
+		}
+	}
 	caps := capabilities()
-	caps.Builtins = append(caps.Builtins, fixtures.Builtin.Decl)
+	for _, b := range builtins[1:] {
+		caps.Builtins = append(caps.Builtins, b.Decl)
+	}
 	c, err := newCompiler(schema, caps)
 	if err != nil {
 		return nil, err
 	}
-	return &TestSetup{Compiler: c, Builtins: []*tester.Builtin{{Decl: iamDecide, Func: iamDecideFunc}, fixtures.Builtin},
-		Fixtures: fixtures}, nil
+	return &TestSetup{Compiler: c, Builtins: builtins, Fixtures: fixtures}, nil
 }
 
 // parseFiles parses Rego v1 modules with their METADATA annotations.

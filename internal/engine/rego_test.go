@@ -80,15 +80,16 @@ func TestRegoUnitTests(t *testing.T) {
 			t.Errorf("%s: no tests ran from this file", f.name)
 		}
 	}
-	// Every `with input` fixture met the input schema (a violation is a
-	// test error above), and none escaped: each was evaluated.
+	// Every `with input` fixture, and every argument a test passes to a
+	// function the checks pass parts of input, met the input schema (a
+	// violation is a test error above), and none escaped: each was evaluated.
 	if len(setup.Fixtures.Sites()) == 0 {
 		t.Error("no `with input` fixture was instrumented")
 	}
 	for _, site := range setup.Fixtures.Unevaluated() {
-		t.Errorf("%s: this `with input` fixture was never evaluated, so never checked against the input schema", site)
+		t.Errorf("%s: this fixture was never evaluated, so never checked against the input schema", site)
 	}
-	t.Logf("%d Rego tests ran from %d test files; %d `with input` fixtures met the input schema", ran, testFiles, len(setup.Fixtures.Sites()))
+	t.Logf("%d Rego tests ran from %d test files; %d fixtures and function arguments met the input schema", ran, testFiles, len(setup.Fixtures.Sites()))
 }
 
 // TestEveryCheckHasTests: each check file has a _test.rego beside it.

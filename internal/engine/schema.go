@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -851,22 +852,34 @@ func (v *fixtureValidator) validate(path string, fixture ast.Value) string {
 	if err != nil {
 		return err.Error()
 	}
-	x, err := ast.JSON(fixture)
+	doc, err := fixtureJSON(fixture)
 	if err != nil {
 		return err.Error()
 	}
-	// Numbers as json.Number, as the schema library expects them.
-	b, err := json.Marshal(x)
+	return violations("input"+strings.ReplaceAll("/"+path, "/", "."), sch.Validate(doc))
+}
+
+// fixtureJSON is a Rego value as the schema library takes it (numbers as
+// json.Number).
+func fixtureJSON(x ast.Value) (any, error) {
+	j, err := ast.JSON(x)
 	if err != nil {
-		return err.Error()
+		return nil, err
+	}
+	b, err := json.Marshal(j)
+	if err != nil {
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var doc any
-	if err := dec.Decode(&doc); err != nil {
-		return err.Error()
-	}
-	err = sch.Validate(doc)
+	err = dec.Decode(&doc)
+	return doc, err
+}
+
+// violations lists a validation error's leaves, each at its place under
+// prefix (a reference such as input.users), or "" when err is nil.
+func violations(prefix string, err error) string {
 	if err == nil {
 		return ""
 	}
@@ -874,6 +887,7 @@ func (v *fixtureValidator) validate(path string, fixture ast.Value) string {
 	if !errors.As(err, &ve) {
 		return err.Error()
 	}
+	prefix = strings.TrimSuffix(prefix, ".")
 	var msgs []string
 	var leaves func(e *jsonschema.ValidationError)
 	leaves = func(e *jsonschema.ValidationError) {
@@ -881,11 +895,14 @@ func (v *fixtureValidator) validate(path string, fixture ast.Value) string {
 			if strings.HasSuffix(e.ErrorKind.LocalizedString(englishPrinter), "want null") {
 				return // the other branch of a nullable value
 			}
-			loc := "/" + strings.Join(e.InstanceLocation, "/")
-			if path != "" {
-				loc = "/" + path + loc
+			place := prefix
+			for _, p := range e.InstanceLocation {
+				place += "." + p
 			}
-			msgs = append(msgs, "input"+strings.ReplaceAll(strings.TrimSuffix(loc, "/"), "/", ".")+": "+e.ErrorKind.LocalizedString(englishPrinter))
+			if place == "" {
+				place = "the value"
+			}
+			msgs = append(msgs, place+": "+e.ErrorKind.LocalizedString(englishPrinter))
 			return
 		}
 		for _, c := range e.Causes {
@@ -895,4 +912,169 @@ func (v *fixtureValidator) validate(path string, fixture ast.Value) string {
 	leaves(ve)
 	sort.Strings(msgs)
 	return strings.Join(msgs, "; ")
+}
+
+// ArgumentBuiltinName is the built-in a test's argument to a function is
+// passed through when the function's argument is a part of input (see
+// InstrumentArguments).
+const ArgumentBuiltinName = "lockdown.test.argument"
+
+var argumentDecl = &ast.Builtin{
+	Name: ArgumentBuiltinName,
+	Decl: types.NewFunction(types.Args(types.Named("where", types.S), types.Named("argument", types.S), types.Named("value", types.A)), types.A),
+}
+
+// InstrumentArguments does for the arguments tests pass to functions what
+// InstrumentFixtures does for `with input`: where every call from the
+// non-test modules passes a function a part of input (a library helper that
+// takes a user, a grant), each call of it in a test module is rewritten so
+// that its argument is checked, when the test runs, against the partial
+// schema of those parts (any one of them may accept it). compiled is the
+// compiler of the non-test modules; the sites join f's.
+func InstrumentArguments(mods map[string]*ast.Module, compiled *ast.Compiler, schema map[string]any, f *Fixtures) (*tester.Builtin, error) {
+	names := make([]string, 0, len(compiled.Modules))
+	for name := range compiled.Modules {
+		if !isTestFile(name) {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	var rules []*ast.Rule
+	for _, name := range names {
+		rules = append(rules, compiled.Modules[name].Rules...)
+	}
+	ic := &inputChecker{schema: schema, globals: map[string][]bound{},
+		exprs: map[*ast.Rule][]*ast.Expr{}, paths: map[*ast.Rule]string{}}
+	ic.bindGlobals(rules)
+	v := f.v
+	argSchemas := map[string][]*jsonschema.Schema{} // argKey -> one per part of input
+	argTexts := map[string][]string{}
+	resources := 0
+	for key, alts := range ic.globals {
+		if !strings.Contains(key, "#") {
+			continue
+		}
+		for _, b := range alts {
+			resources++
+			url := fmt.Sprintf("argument-%d.schema.json", resources)
+			raw, err := json.Marshal(facts.PartialSchema(b.schema))
+			if err != nil {
+				return nil, err
+			}
+			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+			if err != nil {
+				return nil, err
+			}
+			if err := v.compiler.AddResource(url, doc); err != nil {
+				return nil, err
+			}
+			sch, err := v.compiler.Compile(url)
+			if err != nil {
+				return nil, err
+			}
+			argSchemas[key] = append(argSchemas[key], sch)
+			argTexts[key] = append(argTexts[key], b.text)
+		}
+	}
+	for name, m := range mods {
+		if !isTestFile(name) {
+			continue
+		}
+		aliases := map[ast.Var]ast.Ref{}
+		for _, imp := range m.Imports {
+			ref, ok := imp.Path.Value.(ast.Ref)
+			if !ok || !ref[0].Equal(ast.DefaultRootDocument) {
+				continue
+			}
+			alias := imp.Alias
+			if alias == "" {
+				s, ok := ref[len(ref)-1].Value.(ast.String)
+				if !ok {
+					continue
+				}
+				alias = ast.Var(s)
+			}
+			aliases[alias] = ref
+		}
+		fullName := func(op *ast.Term) string {
+			ref, ok := op.Value.(ast.Ref)
+			if !ok {
+				return ""
+			}
+			head, ok := ref[0].Value.(ast.Var)
+			if !ok {
+				return ""
+			}
+			switch {
+			case head.Equal(ast.DefaultRootDocument.Value):
+				return ref.String()
+			case aliases[head] != nil:
+				return aliases[head].Concat(ref[1:]).String()
+			case len(ref) == 1:
+				return m.Package.Path.Append(ast.StringTerm(string(head))).String()
+			}
+			return ""
+		}
+		wrap := func(terms []*ast.Term) {
+			fn := fullName(terms[0])
+			if fn == "" {
+				return
+			}
+			for i := 1; i < len(terms); i++ {
+				key := argKey(fn, i-1)
+				if len(argSchemas[key]) == 0 {
+					continue
+				}
+				arg := terms[i]
+				where := name
+				if arg.Location != nil {
+					where = fmt.Sprintf("%s:%d", arg.Location.File, arg.Location.Row)
+				}
+				call := ast.CallTerm(ast.RefTerm(ast.VarTerm("lockdown"), ast.StringTerm("test"), ast.StringTerm("argument")),
+					ast.StringTerm(where), ast.StringTerm(key), arg)
+				call.Location = arg.Location
+				terms[i] = call
+				v.sites = append(v.sites, where)
+			}
+		}
+		ast.WalkExprs(m, func(e *ast.Expr) bool {
+			if terms, ok := e.Terms.([]*ast.Term); ok && len(terms) > 0 {
+				wrap(terms)
+			}
+			return false
+		})
+		ast.WalkTerms(m, func(t *ast.Term) bool {
+			if c, ok := t.Value.(ast.Call); ok && len(c) > 0 {
+				wrap(c)
+			}
+			return false
+		})
+	}
+	sort.Strings(v.sites)
+	v.sites = slices.Compact(v.sites)
+	fn := rego.Function3(&rego.Function{Name: ArgumentBuiltinName, Decl: argumentDecl.Decl},
+		func(_ rego.BuiltinContext, where, key, value *ast.Term) (*ast.Term, error) {
+			w, _ := where.Value.(ast.String)
+			k, _ := key.Value.(ast.String)
+			v.mu.Lock()
+			v.evaluated[string(w)]++
+			v.mu.Unlock()
+			doc, err := fixtureJSON(value.Value)
+			if err != nil {
+				return nil, rego.NewHaltError(err)
+			}
+			var msgs []string
+			for _, sch := range argSchemas[string(k)] {
+				msg := violations("", sch.Validate(doc))
+				if msg == "" {
+					return value, nil
+				}
+				msgs = append(msgs, msg)
+			}
+			fnName, i, _ := strings.Cut(string(k), "#")
+			n, _ := strconv.Atoi(i)
+			return nil, rego.NewHaltError(fmt.Errorf("the argument %d of %s at %s does not match the input schema (%s) of what the checks pass it (%s): %s",
+				n+1, strings.TrimPrefix(fnName, "data."), w, InputSchemaFile, strings.Join(argTexts[string(k)], " or "), strings.Join(msgs, "; or ")))
+		})
+	return &tester.Builtin{Decl: argumentDecl, Func: fn}, nil
 }

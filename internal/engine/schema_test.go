@@ -368,3 +368,37 @@ func TestKnownSourcesAreTheSnapshotSchemas(t *testing.T) {
 		}
 	}
 }
+
+// TestFunctionArgumentsAreValidated: a test passing a function an object in
+// place of the part of input the checks pass it gets that object checked.
+func TestFunctionArgumentsAreValidated(t *testing.T) {
+	check := testMeta + "results contains v(u) if {\n\tsome u in input.users\n}\n\nv(u) := u.name\n"
+	mods := withModule(t, "custom/c.rego", check)
+	src := "package lockdown.checks.ld_test_01_test\n\nimport data.lockdown.checks.ld_test_01\n\n" +
+		"test_good if {\n\tld_test_01.v({\"name\": \"x\"}) == \"x\"\n}\n\n" +
+		"test_bad if {\n\tnot ld_test_01.v({\"nmae\": \"x\"})\n}\n"
+	tm, err := ast.ParseModuleWithOpts("custom/c_test.rego", src, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mods["custom/c_test.rego"] = tm
+	rs := runTests(t, mods)
+	got := map[string]string{}
+	for _, r := range rs {
+		switch {
+		case r.Error != nil:
+			got[r.Name] = r.Error.Error()
+		case r.Fail:
+			got[r.Name] = "FAIL"
+		default:
+			got[r.Name] = "PASS"
+		}
+	}
+	if got["test_good"] != "PASS" {
+		t.Errorf("test_good: %s", got["test_good"])
+	}
+	if !strings.Contains(got["test_bad"], "custom/c_test.rego:10") || !strings.Contains(got["test_bad"], "'nmae' not allowed") ||
+		!strings.Contains(got["test_bad"], "input.users[_]") {
+		t.Errorf("test_bad: %s", got["test_bad"])
+	}
+}

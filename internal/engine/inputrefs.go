@@ -27,7 +27,9 @@ import ()
 // call from a non-test module passes a part of input (`verdict(u)` called
 // with members of input.users; a helper called with users and roles is
 // followed into both, and a reference is an error only when both reject
-// it). A value built by a built-in or a comprehension is not followed.
+// it). The path of object.get(x, path, default) on a part of input is
+// checked like a reference. A value built by any other built-in or by a
+// comprehension is not followed.
 // Test modules are not checked here: their inputs are fixtures, validated
 // when the tests run (InstrumentFixtures, InstrumentArguments).
 func checkInputFieldsStage(schema map[string]any) ast.CompilerStageDefinition {
@@ -276,8 +278,51 @@ func (ic *inputChecker) checkRule(r *ast.Rule) ast.Errors {
 			}
 			return false
 		})
+		for _, e := range ic.ruleExprs(rr) {
+			if err := ic.checkObjectGet(e, env); err != nil {
+				errs = append(errs, err)
+			}
+		}
 	}
 	return errs
+}
+
+// checkObjectGet checks the path of object.get(x, path, default) when x is
+// a part of input: a literal key or array of keys is a reference too.
+func (ic *inputChecker) checkObjectGet(e *ast.Expr, env map[ast.Var][]bound) *ast.Error {
+	if !e.IsCall() || e.Operator().String() != "object.get" {
+		return nil
+	}
+	args := e.Operands()
+	if len(args) < 2 {
+		return nil
+	}
+	alts := ic.resolve(args[0], env)
+	if len(alts) == 0 {
+		return nil
+	}
+	ref := ast.Ref{args[0]}
+	switch p := args[1].Value.(type) {
+	case ast.String:
+		ref = append(ref, args[1])
+	case *ast.Array:
+		for i := 0; i < p.Len(); i++ {
+			ref = append(ref, p.Elem(i))
+		}
+	default:
+		return nil
+	}
+	var first *ast.Error
+	for _, b := range alts {
+		_, err := walkFrom(ref, 1, b)
+		if err == nil {
+			return nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // bindings returns the variables an expression binds to a part of input.
@@ -444,10 +489,10 @@ func keyText(t *ast.Term) string {
 			return "." + string(k)
 		}
 		return "[" + k.String() + "]"
-	case ast.Var:
-		return "[_]"
+	case ast.Number, ast.Boolean, ast.Null:
+		return "[" + t.String() + "]"
 	}
-	return "[" + t.String() + "]"
+	return "[_]"
 }
 
 func schemaTypes(s map[string]any) map[string]bool {

@@ -63,6 +63,8 @@ func TestCompileRejectsUnknownInputFields(t *testing.T) {
 		{"function argument, two levels", "results contains v(u) if {\n\tsome u in input.iam.roles\n}\n\nv(r) := w(r.trust)\n\nw(t) := t.outsider\n", "undefined ref: t.outsider: input.iam.roles[_].trust has no field"},
 		{"rule value", "us := input.users\n\nresults contains x if {\n\tx := us[_].nmae\n}\n", "input.users[_] has no field \"nmae\""},
 		{"set of input parts", "admins contains u if {\n\tsome u in input.iam.users\n\tu.admin_without_mfa\n}\n\nresults contains v(u) if {\n\tsome u in admins\n}\n\nv(u) := u.nmae\n", "undefined ref: u.nmae: input.iam.users[_] has no field"},
+		{"object.get path", "results contains x if {\n\tsome u in input.users\n\tx := object.get(input.users, [u.arn, \"group_namez\"], [])\n}\n", "undefined ref: input.users[_].group_namez: input.users[_] has no field \"group_namez\""},
+		{"object.get key", "results contains x if {\n\tx := object.get(input.root, \"mfa\", false)\n}\n", "input.root has no field \"mfa\""},
 		{"unknown source", "results contains x if {\n\tx := input.sources.credential_reprt.status\n}\n", "input.sources has no field \"credential_reprt\""},
 		{"unknown parameter", "results contains x if {\n\tx := input.params.no_such_param\n}\n", "no_such_param"},
 	} {
@@ -95,6 +97,10 @@ results contains y if {
 results contains d if {
 	some p in input.policies
 	d := p.document.Statement[_].Effect
+}
+
+results contains m if {
+	m := object.get(input.account_summary, "AccountMFAEnabled", 0) + object.get(input.root, ["access_keys", 0, "n"], 0)
 }
 `
 	if _, err := Compile(withModule(t, "custom/good.rego", testMeta+body)); err != nil {

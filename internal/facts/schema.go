@@ -28,7 +28,7 @@ const SchemaDraft = "http://json-schema.org/draft-07/schema#"
 //     whose every value has the element's schema;
 //   - time.Time is an RFC 3339 string, json.Number a number,
 //     json.RawMessage and interface values any JSON value; []byte is a
-//     base64 string.
+//     base64 string; a `json:",string"` number or boolean is a string.
 //
 // The engine adds `params` (the checks' parameters) to the document; this
 // schema does not describe it.
@@ -109,6 +109,9 @@ func schemaOf(t reflect.Type, active map[reflect.Type]bool) map[string]any {
 		var required []string
 		for _, f := range jsonFields(t) {
 			props[f.name] = schemaOf(f.typ, active)
+			if f.quoted {
+				props[f.name] = quotedSchema(f.typ, props[f.name].(map[string]any))
+			}
 			if f.required {
 				required = append(required, f.name)
 			}
@@ -120,6 +123,26 @@ func schemaOf(t reflect.Type, active map[reflect.Type]bool) map[string]any {
 		return s
 	}
 	panic(fmt.Sprintf("facts: type %s has no JSON encoding", t))
+}
+
+// quotedSchema is the schema of a `json:",string"` field: encoding/json
+// writes a number, boolean or string (or a pointer to one) as a string.
+func quotedSchema(t reflect.Type, s map[string]any) map[string]any {
+	ptr := t.Kind() == reflect.Pointer
+	if ptr {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64, reflect.String:
+		q := map[string]any{"type": "string"}
+		if ptr {
+			return nullable(q)
+		}
+		return q
+	}
+	return s // the option applies to scalars only
 }
 
 // nullable lets a schema also accept null. It is written as an anyOf, not
@@ -136,6 +159,7 @@ type jsonField struct {
 	name     string
 	typ      reflect.Type
 	required bool
+	quoted   bool // `json:",string"`: a number or boolean written as a string
 }
 
 // jsonFields lists a struct type's JSON fields in declaration order, as
@@ -183,8 +207,9 @@ func jsonFields(t reflect.Type) []jsonField {
 					continue
 				}
 				names[name]++
-				omit := strings.Contains(","+opts+",", ",omitempty,") || strings.Contains(","+opts+",", ",omitzero,")
-				found = append(found, jsonField{name: name, typ: sf.Type, required: !omit && !lv.optional})
+				has := func(o string) bool { return strings.Contains(","+opts+",", ","+o+",") }
+				found = append(found, jsonField{name: name, typ: sf.Type, required: !has("omitempty") && !has("omitzero") && !lv.optional,
+					quoted: has("string")})
 			}
 		}
 		for _, f := range found {

@@ -39,6 +39,7 @@ type schemaSample struct {
 	Raw      json.RawMessage         `json:"raw"`
 	Blob     []byte                  `json:"blob"`
 	Inner    schemaInner             `json:"inner"`
+	Quoted   int64                   `json:"quoted,string"`
 	Untagged bool
 }
 
@@ -66,10 +67,11 @@ func TestSchemaOfRules(t *testing.T) {
 			"raw":      map[string]any{},
 			"blob":     null(map[string]any{"type": "string", "contentEncoding": "base64"}),
 			"inner":    inner,
+			"quoted":   map[string]any{"type": "string"},
 			"Untagged": map[string]any{"type": "boolean"},
 		},
 		// e comes through an embedded pointer: absent when it is nil.
-		"required": []string{"plain", "ptr", "list", "by_arn", "when", "num", "doc", "raw", "blob", "inner", "Untagged"},
+		"required": []string{"plain", "ptr", "list", "by_arn", "when", "num", "doc", "raw", "blob", "inner", "quoted", "Untagged"},
 	}
 	g, _ := json.MarshalIndent(got, "", "  ")
 	w, _ := json.MarshalIndent(want, "", "  ")
@@ -189,6 +191,24 @@ func TestInputSchemaRejects(t *testing.T) {
 	} {
 		if err := sch.Validate(decodeNumbers(t, []byte(doc))); err != nil {
 			t.Errorf("%s: rejected: %v", doc, err)
+		}
+	}
+}
+
+// TestSchemaOfMatchesEncodingJSON: what encoding/json writes for the sample
+// type, zero or filled in, meets its schema.
+func TestSchemaOfMatchesEncodingJSON(t *testing.T) {
+	sch := compileSchema(t, SchemaOf(reflect.TypeFor[schemaSample]()))
+	n := int32(3)
+	full := schemaSample{
+		schemaEmbedded: &schemaEmbedded{E: "e", Hidden: "h"}, Plain: "p", Opt: "o", Ptr: &n,
+		List: []string{"a"}, ByARN: map[string]*schemaInner{"arn": {A: "a"}, "nil": nil},
+		When: time.Unix(0, 0).UTC(), Num: "1.5", Doc: map[string]any{"k": []any{1}}, Raw: json.RawMessage(`{"x":1}`),
+		Blob: []byte("b"), Inner: schemaInner{A: "a"}, Quoted: 7, Untagged: true,
+	}
+	for name, v := range map[string]schemaSample{"zero": {}, "full": full} {
+		if err := sch.Validate(asJSON(t, v)); err != nil {
+			t.Errorf("%s: %v", name, err)
 		}
 	}
 }

@@ -150,7 +150,7 @@ func (ic *inputChecker) bindGlobals(rules []*ast.Rule) {
 					// A set of parts of input: an array of them to the walk.
 					var set []bound
 					for _, b := range ic.resolve(rr.Head.Key, env) {
-						set = append(set, bound{schema: map[string]any{"type": "array", "items": b.schema}, text: strings.TrimSuffix(b.text, "[_]")})
+						set = append(set, bound{schema: map[string]any{"type": "array", "items": b.schema, setMark: true}, text: strings.TrimSuffix(b.text, "[_]")})
 					}
 					seen[p] = append(seen[p], set)
 				}
@@ -182,6 +182,10 @@ func (ic *inputChecker) bindGlobals(rules []*ast.Rule) {
 		ic.globals = next
 	}
 }
+
+// setMark marks the schema standing for a set rule's members: a set[x]
+// lookup binds x to a member.
+const setMark = "x-lockdown-set"
 
 // maxAlternatives bounds the parts of input one name is followed into.
 const maxAlternatives = 8
@@ -347,6 +351,23 @@ func (ic *inputChecker) bindings(e *ast.Expr, env map[ast.Var][]bound) map[ast.V
 	}
 	if ev, ok := e.Terms.(*ast.Every); ok {
 		member(ev.Value, ev.Domain)
+		return out
+	}
+	// set[x] on a set of parts of input binds x to the member.
+	if t, ok := e.Terms.(*ast.Term); ok {
+		if ref, ok := t.Value.(ast.Ref); ok && len(ref) > 1 {
+			if x, isVar := ref[len(ref)-1].Value.(ast.Var); isVar {
+				var els []bound
+				for _, b := range ic.resolve(ast.NewTerm(ref[:len(ref)-1]), env) {
+					if b.schema[setMark] == true {
+						els = append(els, bound{schema: b.schema["items"].(map[string]any), text: b.text + "[_]"})
+					}
+				}
+				if len(els) > 0 {
+					out[x] = els
+				}
+			}
+		}
 		return out
 	}
 	if !e.IsCall() {

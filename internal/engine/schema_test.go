@@ -66,6 +66,7 @@ func TestCompileRejectsUnknownInputFields(t *testing.T) {
 		{"object.get path", "results contains x if {\n\tsome u in input.users\n\tx := object.get(input.users, [u.arn, \"group_namez\"], [])\n}\n", "undefined ref: input.users[_].group_namez: input.users[_] has no field \"group_namez\""},
 		{"object.get key", "results contains x if {\n\tx := object.get(input.root, \"mfa\", false)\n}\n", "input.root has no field \"mfa\""},
 		{"unknown source", "results contains x if {\n\tx := input.sources.credential_reprt.status\n}\n", "input.sources has no field \"credential_reprt\""},
+		{"set lookup", "admins contains u if {\n\tsome u in input.iam.users\n}\n\nresults contains u.nmae if {\n\tadmins[u]\n}\n", "undefined ref: u.nmae: input.iam.users[_] has no field"},
 		{"unknown parameter", "results contains x if {\n\tx := input.params.no_such_param\n}\n", "no_such_param"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

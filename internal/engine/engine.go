@@ -79,12 +79,6 @@ func capabilities() *ast.Capabilities {
 	return c
 }
 
-// newCompiler is the compiler the checks are compiled with, for an audit
-// (New) and for their tests (RunTests) alike.
-func newCompiler() *ast.Compiler {
-	return ast.NewCompiler().WithCapabilities(capabilities())
-}
-
 // New loads the embedded checks and libraries plus any user rule
 // directories, reads each check's METADATA and compiles everything once.
 func New(opts Options) (*Engine, error) {
@@ -112,9 +106,9 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	compiler := newCompiler()
-	if compiler.Compile(mods); compiler.Failed() {
-		return nil, fmt.Errorf("compiling checks: %w", compiler.Errors)
+	compiler, err := Compile(mods)
+	if err != nil {
+		return nil, err
 	}
 	params, err := mergeParams(defs, opts.Params)
 	if err != nil {

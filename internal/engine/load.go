@@ -11,6 +11,10 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/tester"
+
+	"github.com/lockdown-dev/lockdown/checks"
+	regolib "github.com/lockdown-dev/lockdown/rego"
 
 	"github.com/lockdown-dev/lockdown/internal/findings"
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
@@ -62,7 +66,11 @@ func readFS(fsys fs.FS, prefix string, withTests bool) ([]sourceFile, error) {
 }
 
 // readDir collects the non-test .rego files under a user rule directory.
-func readDir(dir string) ([]sourceFile, error) {
+func readDir(dir string) ([]sourceFile, error) { return readRulesDir(dir, false) }
+
+// readRulesDir collects the .rego files under a user rule directory, test
+// files only when withTests.
+func readRulesDir(dir string, withTests bool) ([]sourceFile, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("rules directory %s: %w", dir, err)
@@ -75,14 +83,14 @@ func readDir(dir string) ([]sourceFile, error) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") {
+		if d.IsDir() || !strings.HasSuffix(p, ".rego") || (!withTests && strings.HasSuffix(p, "_test.rego")) {
 			return nil
 		}
 		b, err := os.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		out = append(out, sourceFile{name: p, src: b, user: true})
+		out = append(out, sourceFile{name: p, src: b, user: !strings.HasSuffix(p, "_test.rego")})
 		return nil
 	})
 	if err != nil {
@@ -92,6 +100,123 @@ func readDir(dir string) ([]sourceFile, error) {
 		return nil, fmt.Errorf("rules directory %s: no .rego files (test files aside)", dir)
 	}
 	return out, nil
+}
+
+// LoadModules parses the built-in checks and libraries and every .rego file
+// under the rule directories, test files included when withTests, keyed by
+// file name (checks/..., rego/..., or the path under a directory).
+func LoadModules(dirs []string, withTests bool) (map[string]*ast.Module, error) {
+	files, err := readFS(checks.FS, "checks", withTests)
+	if err != nil {
+		return nil, fmt.Errorf("reading embedded checks: %w", err)
+	}
+	lib, err := readFS(regolib.FS, "rego", withTests)
+	if err != nil {
+		return nil, fmt.Errorf("reading embedded rego libraries: %w", err)
+	}
+	files = append(files, lib...)
+	for _, dir := range dirs {
+		extra, err := readRulesDir(dir, withTests)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, extra...)
+	}
+	return parseFiles(files)
+}
+
+// NewCompiler returns the compiler, not yet run, that the modules of a rule
+// set are compiled with: the engine's capabilities (the forbidden built-ins
+// removed, lockdown.iam.decide added); strict mode (unused variables and
+// imports, duplicate imports, deprecated built-ins and shadowed input or
+// data are errors); the input schema of the checks among mods (InputSchema)
+// as the type of input, so that a reference to a field the schema does not
+// have is a type error naming its file and line; and a stage that follows
+// references into the maps of the input (users, roles and the like by ARN),
+// which OPA's schema types cannot describe.
+func NewCompiler(mods map[string]*ast.Module) (*ast.Compiler, error) {
+	schema, err := InputSchema(mods)
+	if err != nil {
+		return nil, err
+	}
+	return newCompiler(schema, capabilities())
+}
+
+func newCompiler(schema map[string]any, caps *ast.Capabilities) (*ast.Compiler, error) {
+	ss, err := schemaSet(schema)
+	if err != nil {
+		return nil, fmt.Errorf("input schema: %w", err)
+	}
+	return ast.NewCompiler().
+		WithCapabilities(caps).
+		WithStrict(true).
+		WithSchemas(ss).
+		WithStageAfterID(ast.StageCheckTypes, checkInputFieldsStage(schema)), nil
+}
+
+// Compile compiles mods with NewCompiler.
+func Compile(mods map[string]*ast.Module) (*ast.Compiler, error) {
+	c, err := NewCompiler(mods)
+	if err != nil {
+		return nil, err
+	}
+	if c.Compile(mods); c.Failed() {
+		return nil, fmt.Errorf("compiling checks: %w", c.Errors)
+	}
+	return c, nil
+}
+
+// TestSetup is what OPA's test runner needs to run the Rego tests of a rule
+// set (see NewTestSetup).
+type TestSetup struct {
+	// Compiler is for tester.Runner.SetCompiler (which compiles the
+	// modules): it is NewCompiler's, with the fixture built-in declared.
+	Compiler *ast.Compiler
+	// Builtins are for tester.Runner.AddCustomBuiltins: lockdown.iam.decide
+	// and the fixture and argument checks.
+	Builtins []*tester.Builtin
+	// Fixtures tells which `with input` fixtures were instrumented and,
+	// after the run, which no test evaluated.
+	Fixtures *Fixtures
+}
+
+// NewTestSetup prepares mods (checks, libraries and their _test.rego files,
+// as LoadModules(dirs, true) returns them) for OPA's test runner: it
+// instruments every `with input` fixture of the test modules, in place
+// (InstrumentFixtures), and every argument they pass to a function that the
+// checks pass parts of input (InstrumentArguments), and returns the compiler and built-ins to run them
+// with.
+func NewTestSetup(mods map[string]*ast.Module) (*TestSetup, error) {
+	schema, err := InputSchema(mods)
+	if err != nil {
+		return nil, err
+	}
+	fixtures, err := InstrumentFixtures(mods, schema)
+	if err != nil {
+		return nil, err
+	}
+	builtins := []*tester.Builtin{{Decl: iamDecide, Func: iamDecideFunc}, fixtures.Builtin}
+	// Arguments of functions that take parts of input: known once the
+	// non-test modules are compiled. When they do not compile, the test
+	// run reports why.
+	if plain, err := newCompiler(schema, capabilities()); err == nil {
+		if plain.Compile(nonTestModules(mods)); !plain.Failed() {
+			args, err := InstrumentArguments(mods, plain, schema, fixtures)
+			if err != nil {
+				return nil, err
+			}
+			builtins = append(builtins, args)
+		}
+	}
+	caps := capabilities()
+	for _, b := range builtins[1:] {
+		caps.Builtins = append(caps.Builtins, b.Decl)
+	}
+	c, err := newCompiler(schema, caps)
+	if err != nil {
+		return nil, err
+	}
+	return &TestSetup{Compiler: c, Builtins: builtins, Fixtures: fixtures}, nil
 }
 
 // parseFiles parses Rego v1 modules with their METADATA annotations.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -97,10 +98,23 @@ func RunTests(ctx context.Context, opts TestOptions) ([]TestResult, error) {
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
+	// The audit's compiler (strict, with the input schema) and built-ins,
+	// with every `with input` fixture checked against the schema.
+	setup, err := NewTestSetup(mods)
+	if err != nil {
+		return nil, &RulesError{Err: err}
+	}
+	builtins := append([]*tester.Builtin(nil), setup.Builtins...)
+	for i, b := range builtins {
+		if b.Decl.Name == iamDecide.Name {
+			// A decide error stops the test with the call's location.
+			builtins[i] = &tester.Builtin{Decl: b.Decl, Func: iamDecideHalting}
+		}
+	}
 	ch, err := tester.NewRunner().
-		SetCompiler(newCompiler().WithEnablePrintStatements(true)).
+		SetCompiler(setup.Compiler.WithEnablePrintStatements(true)).
 		SetModules(mods).
-		AddCustomBuiltins([]*tester.Builtin{{Decl: iamDecide, Func: iamDecideHalting}}).
+		AddCustomBuiltins(builtins).
 		CapturePrintOutput(true).
 		SetTimeout(timeout).
 		Filter(opts.Run).
@@ -129,6 +143,15 @@ func RunTests(ctx context.Context, opts TestOptions) ([]TestResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// A fixture no test evaluated was never checked against the schema;
+	// with --run, unselected tests leave theirs unevaluated on purpose.
+	if opts.Run == "" {
+		for _, site := range setup.Fixtures.Unevaluated() {
+			file, row := splitSite(site)
+			out = append(out, TestResult{File: file, Row: row, Package: "fixture", Name: "input schema",
+				Status: TestError, Err: fmt.Errorf("this `with input` fixture was never evaluated, so never checked against the input schema")})
+		}
+	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.File != b.File {
@@ -151,8 +174,6 @@ func RunTests(ctx context.Context, opts TestOptions) ([]TestResult, error) {
 	}
 	return out, nil
 }
-
-func isTestFile(name string) bool { return strings.HasSuffix(name, "_test.rego") }
 
 // testFiles are the modules a test run loads: the built-in checks and
 // libraries (with their tests when no directory is given), plus every
@@ -213,4 +234,17 @@ func readTestFiles(dir string) ([]sourceFile, error) {
 		return nil, fmt.Errorf("rules directory %s: %w", dir, err)
 	}
 	return out, nil
+}
+
+// splitSite splits a fixture site "<file>:<line>".
+func splitSite(site string) (string, int) {
+	i := strings.LastIndex(site, ":")
+	if i < 0 {
+		return site, 0
+	}
+	n, err := strconv.Atoi(site[i+1:])
+	if err != nil {
+		return site, 0
+	}
+	return site[:i], n
 }

@@ -21,7 +21,7 @@ package lockdown.checks.rt_check_01
 
 import data.lockdown.lib.result
 
-results contains result.pass(result.account, "fine") if input.ok
+results contains result.pass(result.account, "fine") if input.account.id == "111122223333"
 `
 
 const testTests = `package lockdown.checks.rt_check_01_test
@@ -29,12 +29,12 @@ const testTests = `package lockdown.checks.rt_check_01_test
 import data.lockdown.checks.rt_check_01
 
 test_passes if {
-	some r in rt_check_01.results with input as {"ok": true, "account": {"id": "111122223333", "arn": "arn:aws:iam::111122223333:root"}}
+	some r in rt_check_01.results with input as {"account": {"id": "111122223333", "arn": "arn:aws:iam::111122223333:root"}}
 	r.status == "PASS"
 }
 
 test_fails if {
-	count(rt_check_01.results) == 1 with input as {"ok": false, "account": {"id": "111122223333", "arn": "arn:aws:iam::111122223333:root"}}
+	count(rt_check_01.results) == 1 with input as {"account": {"id": "444455556666", "arn": "arn:aws:iam::444455556666:root"}}
 }
 
 test_decide_registered if {

@@ -91,6 +91,7 @@ func renderSARIFLog(t *testing.T, rep *findings.Report, opts Options) (*sarifLog
 
 func TestSARIFContent(t *testing.T) {
 	rep := loadFixture(t, "mixed")
+	locateResults(t, readSnapshot(t), rep, nil)
 	log, _ := renderSARIFLog(t, rep, Options{SnapshotPath: "testdata/snapshot.json", SnapshotData: readSnapshot(t)})
 	if log.Schema != sarifSchemaURI || log.Version != "2.1.0" {
 		t.Errorf("$schema/version = %q/%q", log.Schema, log.Version)

@@ -174,6 +174,7 @@ func runAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatSet 
 	if baseline != nil && baseline.AccountID != rep.AccountID {
 		return inputErr("--baseline %s: a report of account %s, not of %s", o.BaselinePath, baseline.AccountID, rep.AccountID)
 	}
+	locateResults(snapData, rep, baseline)
 
 	ropts := report.Options{
 		Width:        streams.Width(),

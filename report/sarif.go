@@ -252,10 +252,7 @@ func sarifResult(r findings.Result, rep *findings.Report, ruleIndex map[string]i
 		res.Level = "none"
 	}
 
-	who := r.Resource.ARN
-	if who == "" {
-		who = r.Resource.Name
-	}
+	who := resourceID(r.Resource)
 	// GitHub rejects a result without message text.
 	msg := sentence(strings.TrimSpace(r.Message))
 	if msg == "" {
@@ -419,19 +416,6 @@ func semanticVersion(v string) string {
 		return m[1]
 	}
 	return ""
-}
-
-// sentence ends text with a full stop unless it already ends a sentence.
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return s
-	}
-	switch s[len(s)-1] {
-	case '.', '!', '?':
-		return s
-	}
-	return s + "."
 }
 
 // pruneSARIF removes what the SARIF library always writes but that says

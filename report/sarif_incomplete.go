@@ -49,10 +49,7 @@ func causeNotification(c findings.Cause) *sarif.Notification {
 }
 
 func notAssessedNotification(r findings.Result, ruleIndex map[string]int) *sarif.Notification {
-	who := r.Resource.ARN
-	if who == "" {
-		who = r.Resource.Name
-	}
+	who := resourceID(r.Resource)
 	reason := strings.TrimSpace(r.Message)
 	if reason == "" {
 		reason = "no reason given"

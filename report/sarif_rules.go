@@ -142,11 +142,8 @@ func ruleTags(c findings.Check) []string {
 		}
 	}
 	add(c.Section)
-	for _, id := range c.CIS {
-		add("CIS " + id)
-	}
-	for _, id := range c.SecurityHub {
-		add("Security Hub " + id)
+	for _, id := range controls(c) {
+		add(id)
 	}
 	return tags
 }
@@ -172,16 +169,9 @@ func ruleHelp(c findings.Check) (string, string) {
 		fmt.Fprintf(&t, "\nGuide: %s\n", c.GuideStep)
 		fmt.Fprintf(&m, "\n> %s\n", escapeMarkdown(oneLine(c.GuideStep)))
 	}
-	if len(c.CIS) > 0 || len(c.SecurityHub) > 0 {
-		var ids []string
-		for _, id := range c.CIS {
-			ids = append(ids, "CIS "+id)
-		}
-		for _, id := range c.SecurityHub {
-			ids = append(ids, "Security Hub "+id)
-		}
-		fmt.Fprintf(&t, "\nControls: %s\n", strings.Join(ids, ", "))
-		fmt.Fprintf(&m, "\n**Controls:** %s\n", escapeMarkdown(strings.Join(ids, ", ")))
+	if ids := controlIDs(c); ids != "" {
+		fmt.Fprintf(&t, "\nControls: %s\n", ids)
+		fmt.Fprintf(&m, "\n**Controls:** %s\n", escapeMarkdown(ids))
 	}
 	if strings.TrimSpace(c.Remediation) != "" {
 		fmt.Fprintf(&t, "\nRemediation:\n%s\n", strings.TrimSpace(c.Remediation))

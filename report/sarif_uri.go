@@ -105,10 +105,3 @@ func isAbsoluteURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && u.IsAbs() && u.Host != ""
 }
-
-// docsLink reports whether a check's documentation URL is linked: an
-// absolute URL with no control, bidi or invisible character (a link whose
-// text could hide where it points is not offered at all).
-func docsLink(u string) bool {
-	return isAbsoluteURL(u) && !needsEscape(u)
-}

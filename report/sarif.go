@@ -239,6 +239,9 @@ func writeSARIF(w io.Writer, log *sarif.Report) error {
 	return err
 }
 
+// sarifResult is one FAIL or NOT_APPLICABLE result (or a kept baseline
+// failure): its rule, level, message, region (the result's Location),
+// fingerprint and properties.
 func sarifResult(r findings.Result, rep *findings.Report, ruleIndex map[string]int, loc artifactLoc) *sarif.Result {
 	res := sarif.NewResult()
 	id := r.CheckID

@@ -268,9 +268,11 @@ func TestSARIFTruncatesToMostSevere(t *testing.T) {
 	}
 }
 
+// Results without a location (no snapshot given, or one the CLI could not
+// index) point at line 1, and a notification names the snapshot.
 func TestSARIFWithoutUsableSnapshot(t *testing.T) {
 	rep := loadFixture(t, "mixed")
-	for name, data := range map[string][]byte{"missing": nil, "malformed": []byte("{\n  \"account\": [\n")} {
+	for name, data := range map[string][]byte{"missing": nil, "unlocated": []byte("{\n  \"account\": [\n")} {
 		log, raw := renderSARIFLog(t, rep, Options{SnapshotPath: "s.json", SnapshotData: data})
 		run := log.Runs[0]
 		for _, r := range run.Results {

@@ -30,7 +30,7 @@ func withSnapshot(extra Options) func(t *testing.T) Options {
 		if o.SnapshotPath == "" {
 			o.SnapshotPath = "testdata/snapshot.json"
 		}
-		o.SnapshotData = readSnapshot(t)
+		o.SnapshotData = readSnapshot(t) // render locates the results in it
 		return o
 	}
 }
@@ -87,7 +87,11 @@ func loadFixture(t *testing.T, name string) *findings.Report {
 func render(t *testing.T, g golden) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Render(&buf, g.format, loadFixture(t, g.fixture), g.opts(t)); err != nil {
+	rep, opts := loadFixture(t, g.fixture), g.opts(t)
+	if len(opts.SnapshotData) > 0 {
+		locateResults(t, opts.SnapshotData, rep, opts.Baseline)
+	}
+	if err := Render(&buf, g.format, rep, opts); err != nil {
 		t.Fatalf("%s: %v", g.name, err)
 	}
 	return buf.Bytes()

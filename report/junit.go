@@ -155,10 +155,7 @@ func renderJUnit(w io.Writer, rep *findings.Report, _ Options) error {
 // caseName is the resource ARN (or name), made unique within the suite for
 // checks that report several results on one resource.
 func caseName(r findings.Result, seen map[string]int) string {
-	name := resourceLabel(r.Resource)
-	if r.Detail != "" {
-		name += " (" + r.Detail + ")"
-	}
+	name := resourceWithDetail(r)
 	key := r.CheckID + "\x00" + name
 	seen[key]++
 	if n := seen[key]; n > 1 {
@@ -186,20 +183,12 @@ func failureBody(r findings.Result, c findings.Check) string {
 		fmt.Fprintf(&b, "\nDetail: %s", x(r.Detail))
 	}
 	fmt.Fprintf(&b, "\nFingerprint: %s", x(r.Fingerprint))
-	if e := r.Evidence; e != nil {
-		for _, f := range []struct {
-			label string
-			items []string
-		}{{"Actions", e.Actions}, {"Resources", e.Resources}, {"Statements", e.Statements},
-			{"Contexts", e.Contexts}, {"Principals", e.Principals}, {"Items", e.Items}} {
-			if len(f.items) > 0 {
-				parts := make([]string, len(f.items))
-				for i, it := range f.items {
-					parts[i] = x(it)
-				}
-				fmt.Fprintf(&b, "\nEvidence %s: %s", strings.ToLower(f.label), strings.Join(parts, ", "))
-			}
+	for _, f := range evidenceFields(r.Evidence) {
+		parts := make([]string, len(f.items))
+		for i, it := range f.items {
+			parts[i] = x(it)
 		}
+		fmt.Fprintf(&b, "\nEvidence %s: %s", f.label, strings.Join(parts, ", "))
 	}
 	if strings.TrimSpace(c.Remediation) != "" {
 		b.WriteString("\n\nRemediation:")

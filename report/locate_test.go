@@ -2,14 +2,15 @@ package report
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lockdown-dev/lockdown/internal/findings"
+	"github.com/lockdown-dev/lockdown/internal/snapshot"
 )
 
-func readSnapshot(t *testing.T) []byte {
+func readSnapshot(t testing.TB) []byte {
 	t.Helper()
 	data, err := os.ReadFile("testdata/snapshot.json")
 	if err != nil {
@@ -18,302 +19,116 @@ func readSnapshot(t *testing.T) []byte {
 	return data
 }
 
-func TestLocatorKnownEntities(t *testing.T) {
-	l, err := newLocator(readSnapshot(t))
+// locateResults gives every result of rep (and of the baseline) its
+// location in the snapshot data, as the CLI does before rendering.
+// Renderers never locate anything themselves.
+func locateResults(t testing.TB, data []byte, rep *findings.Report, baseline []findings.Result) {
+	t.Helper()
+	ix, err := snapshot.Index(data)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("indexing the snapshot: %v", err)
 	}
-	cases := []struct {
-		arn, typ  string
-		want      lineRange
-		wantFound bool
-		requires  []string
-	}{
-		{"arn:aws:iam::123456789012:user/engineering/platform/alice", "AWS::IAM::User", lineRange{99, 108}, true, nil},
-		{"arn:aws:iam::123456789012:user/auditor", "AWS::IAM::User", lineRange{109, 130}, true, nil},
-		// The root user maps to its credential report row.
-		{"arn:aws:iam::123456789012:root", "AWS::IAM::User", lineRange{63, 69}, true, nil},
-		// The account itself maps to the "account" block.
-		{"arn:aws:iam::123456789012", "AWS::Account", lineRange{8, 14}, true, nil},
-		// A user known only from the credential report.
-		{"arn:aws:iam::123456789012:user/carol", "AWS::IAM::User", lineRange{77, 83}, true, nil},
-		{"arn:aws:iam::123456789012:mfa/alice", "AWS::IAM::MFADevice", lineRange{91, 96}, true, nil},
-		// Unknown ARNs fall back to the account block and say so.
-		{"arn:aws:iam::123456789012:user/nobody", "AWS::IAM::User", lineRange{8, 14}, false, nil},
-		{"", "", lineRange{8, 14}, false, nil},
-		// Account-level results point at the data of the source the check
-		// needs, or at its status entry when the data is absent.
-		{"arn:aws:iam::123456789012", "AWS::Account", lineRange{53, 85}, true, []string{"credential_report"}},
-		{"arn:aws:iam::123456789012", "AWS::Account", lineRange{45, 51}, true, []string{"password_policy"}},
-		{"arn:aws:iam::123456789012", "AWS::Account", lineRange{86, 89}, true, []string{"account_summary"}},
-		// A missing user does not point at a source block.
-		{"arn:aws:iam::123456789012:user/nobody", "AWS::IAM::User", lineRange{8, 14}, false, []string{"authorization_details"}},
-		// A local file points at the aws_config data or its status.
-		{"", "AWSCLI::File", lineRange{236, 254}, true, []string{"aws_config"}},
-		{"awscli:profile/admin", "AWSCLI::Profile", lineRange{242, 247}, true, []string{"aws_config"}},
-		{"awscli:profile/default", "AWSCLI::Profile", lineRange{248, 252}, true, nil},
-		{"awscli:profile/gone", "AWSCLI::Profile", lineRange{236, 254}, true, []string{"aws_config"}},
-		{"", "AWS::Local::File", lineRange{53, 85}, true, []string{"organizations", "credential_report"}},
-		{"", "", lineRange{29, 32}, true, []string{"authorization_details"}},
-		// Users: their own object wins over the source block.
-		{"arn:aws:iam::123456789012:user/auditor", "AWS::IAM::User", lineRange{109, 130}, true, []string{"credential_report"}},
-	}
-	for _, c := range cases {
-		got, found := l.lookup(c.arn, c.typ, c.requires)
-		if got != c.want || found != c.wantFound {
-			t.Errorf("lookup(%q) = %v, %v; want %v, %v", c.arn, got, found, c.want, c.wantFound)
+	checks := rep.CheckByID()
+	for _, results := range [][]findings.Result{rep.Results, baseline} {
+		for i := range results {
+			r := &results[i]
+			loc, found := ix.Locate(r.Resource.ARN, r.Resource.Type, checks[r.CheckID].Requires)
+			r.Location = &findings.Location{StartLine: loc.StartLine, EndLine: loc.EndLine, Fallback: !found}
 		}
 	}
 }
 
-// TestLocatorMatchesLayout checks every indexed entity independently: in the
-// 2-space layout the object starts at the nearest line above its "arn" that
-// is exactly "{" at the object's indent and ends at the matching "}".
-func TestLocatorMatchesLayout(t *testing.T) {
-	data := readSnapshot(t)
-	l, err := newLocator(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(string(data), "\n")
-	checked := 0
-	for arn, got := range l.entities {
-		idx := -1
-		for i, ln := range lines {
-			if strings.TrimSpace(ln) == `"arn": "`+arn+`",` && strings.HasPrefix(ln, "      \"") {
-				idx = i
-				break
-			}
-		}
-		if idx < 0 {
-			t.Fatalf("%s: not found at entity indent", arn)
-		}
-		start := idx
-		for lines[start] != "    {" {
-			start--
-		}
-		end := idx
-		for lines[end] != "    }" && lines[end] != "    }," {
-			end++
-		}
-		if want := (lineRange{start + 1, end + 1}); got != want {
-			t.Errorf("%s: got %v, want %v", arn, got, want)
-		}
-		checked++
-	}
-	if checked != 7 {
-		t.Errorf("indexed %d entities, want 7 (2 users, 1 group, 2 roles, 2 policies)", checked)
-	}
-}
-
-// Any valid layout works: compact JSON puts everything on line 1, and tab
-// indentation moves the lines but not the objects.
-func TestLocatorOtherLayouts(t *testing.T) {
-	data := readSnapshot(t)
-	var compact bytes.Buffer
-	if err := json.Compact(&compact, data); err != nil {
-		t.Fatal(err)
-	}
-	l, err := newLocator(compact.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r, ok := l.lookup("arn:aws:iam::123456789012:role/AdminRole", "", nil); !ok || r != (lineRange{1, 1}) {
-		t.Errorf("compact: got %v, %v", r, ok)
-	}
-	var tabbed bytes.Buffer
-	if err := json.Indent(&tabbed, compact.Bytes(), "", "\t"); err != nil {
-		t.Fatal(err)
-	}
-	l, err = newLocator(tabbed.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r, ok := l.lookup("arn:aws:iam::123456789012:user/engineering/platform/alice", "", nil); !ok || r != (lineRange{99, 108}) {
-		t.Errorf("tabbed: got %v, %v", r, ok)
-	}
-}
-
-func TestLocatorFallbacks(t *testing.T) {
-	// No account block: line 1.
-	l, err := newLocator([]byte("{\n  \"schema\": \"lockdown.snapshot/v1\",\n  \"users\": null\n}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r, ok := l.lookup("arn:aws:iam::1:root", "AWS::Account", nil); ok || r != (lineRange{1, 1}) {
-		t.Errorf("got %v, %v; want line 1, not found", r, ok)
-	}
-	var nilLocator *locator
-	if r := nilLocator.fallback(); r != (lineRange{1, 1}) {
-		t.Errorf("nil locator fallback = %v", r)
-	}
-	// Root without a credential report falls back to the account block.
-	l, err = newLocator([]byte("{\"account\": {\n\"id\": \"1\"\n},\n\"users\": []}"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r, ok := l.lookup("arn:aws:iam::1:root", "AWS::IAM::User", nil); !ok || r != (lineRange{1, 3}) {
-		t.Errorf("root without report: got %v, %v", r, ok)
-	}
-}
-
-func TestLocatorErrors(t *testing.T) {
-	for name, in := range map[string]string{
-		"truncated":  "{\n  \"users\": [\n    {\"arn\": \"x\"",
-		"not object": "[1, 2]",
-		"bad token":  "{\n\n  \"users\": [}\n",
-		"empty":      "",
-	} {
-		if _, err := newLocator([]byte(in)); err == nil {
-			t.Errorf("%s: no error", name)
-		} else if !strings.Contains(err.Error(), "line ") {
-			t.Errorf("%s: error %q does not name a line", name, err)
+// SARIF prints each result's location as it is, with or without the
+// snapshot's bytes, and says which results have none.
+func TestSARIFPrintsResultLocations(t *testing.T) {
+	rep := loadFixture(t, "mixed")
+	var fails []int
+	for i, r := range rep.Results {
+		if r.Status == findings.Fail {
+			fails = append(fails, i)
 		}
 	}
-}
-
-// Brackets and quotes inside strings, escaped ARNs and nested arrays do not
-// confuse the scanner.
-func TestLocatorTrickyStrings(t *testing.T) {
-	data := []byte(`{
-  "account": {"id": "1"},
-  "users": [
-    {
-      "name": "x}]{[\"",
-      "tags": [{"key": "a", "value": "]}"}, {"key": "b", "value": "\\"}],
-      "arn": "arn:aws:iam::1:user\/esc\u0061ped"
-    },
-    {
-      "arn": "arn:aws:iam::1:user/second"
-    }
-  ],
-  "roles": null
-}`)
-	l, err := newLocator(data)
-	if err != nil {
-		t.Fatal(err)
+	if len(fails) < 3 {
+		t.Fatalf("%d failures in the fixture", len(fails))
 	}
-	if r, ok := l.lookup("arn:aws:iam::1:user/escaped", "", nil); !ok || r != (lineRange{4, 8}) {
-		t.Errorf("escaped ARN: %v %v", r, ok)
+	// The first failure has none; the others lines 10*i..10*i+3.
+	for n, i := range fails[1:] {
+		rep.Results[i].Location = &findings.Location{StartLine: 10 * (n + 1), EndLine: 10*(n+1) + 3}
 	}
-	if r, ok := l.lookup("arn:aws:iam::1:user/second", "", nil); !ok || r != (lineRange{9, 11}) {
-		t.Errorf("second user: %v %v", r, ok)
-	}
-}
-
-// FuzzLocator: never panics, and accepts every valid JSON object.
-func FuzzLocator(f *testing.F) {
-	f.Add(readSnapshotF(f))
-	f.Add([]byte(`{"users":[{"arn":"a"}],"credential_report":{"rows":[{"user":"<root_account>","arn":"r"}]}}`))
-	f.Add([]byte(`{"sources":{"a":{"status":"ok"}},"account":null}`))
-	f.Add([]byte(`{"users":[1,"x",null,{"arn":2}]}`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		l, err := newLocator(data)
-		var obj map[string]json.RawMessage
-		if json.Unmarshal(data, &obj) == nil && err != nil && obj != nil {
-			t.Fatalf("valid JSON object rejected: %v", err)
-		}
-		if err == nil {
-			if r, _ := l.lookup("a", "", []string{"aws_config"}); r.Start < 1 || r.End < r.Start {
-				t.Fatalf("invalid range %v", r)
-			}
-		}
-	})
-}
-
-func readSnapshotF(f *testing.F) []byte {
-	data, err := os.ReadFile("testdata/snapshot.json")
-	if err != nil {
-		f.Fatal(err)
-	}
-	return data
-}
-
-// TestLocatorOnRepositorySnapshots checks the locator on every snapshot the
-// project ships (written by the canonical writer), against expectations
-// computed independently from the 2-space layout.
-func TestLocatorOnRepositorySnapshots(t *testing.T) {
-	var files []string
-	for _, pattern := range []string{"../testdata/snapshots/*.json", "../testdata/snapshots/*/*.json"} {
-		m, err := filepath.Glob(pattern)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, m...)
-	}
-	if len(files) == 0 {
-		t.Skip("no snapshots under ../testdata/snapshots")
-	}
-	checked := 0
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var snap struct {
-			Schema string `json:"schema"`
-			Users  []struct {
-				ARN string `json:"arn"`
-			} `json:"users"`
-			Groups   []struct{ ARN string } `json:"groups"`
-			Roles    []struct{ ARN string } `json:"roles"`
-			Policies []struct{ ARN string } `json:"policies"`
-		}
-		if json.Unmarshal(data, &snap) != nil || snap.Schema != "lockdown.snapshot/v1" {
-			continue // not a snapshot (e.g. expected results)
-		}
-		l, err := newLocator(data)
-		if err != nil {
-			t.Errorf("%s: %v", f, err)
-			continue
-		}
-		var arns []string
-		for _, u := range snap.Users {
-			arns = append(arns, u.ARN)
-		}
-		for _, list := range [][]struct{ ARN string }{snap.Groups, snap.Roles, snap.Policies} {
-			for _, e := range list {
-				arns = append(arns, e.ARN)
-			}
-		}
-		lines := strings.Split(string(data), "\n")
-		for _, arn := range arns {
-			want, ok := canonicalEntityLines(lines, arn)
-			if !ok {
-				t.Errorf("%s: %s is not in the canonical layout", f, arn)
+	for _, data := range [][]byte{nil, readSnapshot(t)} {
+		log, raw := renderSARIFLog(t, rep, Options{SnapshotPath: "s.json", SnapshotData: data})
+		run := log.Runs[0]
+		n := 0
+		for _, res := range run.Results {
+			if res.Kind != "fail" {
 				continue
 			}
-			if got, found := l.lookup(arn, "", nil); !found || got != want {
-				t.Errorf("%s: %s at %v (found %v), want %v", f, arn, got, found, want)
+			reg := res.Locations[0].PhysicalLocation.Region
+			want := lineRange{1, 1}
+			if n > 0 {
+				want = lineRange{10 * n, 10*n + 3}
 			}
-			checked++
+			if got := (lineRange{reg.StartLine, reg.EndLine}); got != want {
+				t.Errorf("data %v: failure %d at %v, want %v", data != nil, n, got, want)
+			}
+			n++
+		}
+		if n != len(fails) {
+			t.Errorf("%d failures rendered, want %d", n, len(fails))
+		}
+		var texts []string
+		for _, note := range run.Invocations[0].Notifications {
+			texts = append(texts, note.Message.Text)
+		}
+		all := strings.Join(texts, "\n")
+		want := "The snapshot s.json was not provided to the renderer; results point at line 1."
+		if data != nil {
+			// NOT_APPLICABLE results carry no location either.
+			want = "have no location in the snapshot s.json; they point at line 1."
+		}
+		if !strings.Contains(all, want) {
+			t.Errorf("data %v: no notification %q in:\n%s", data != nil, want, all)
+		}
+		if err := validateBytes(sarifSchema(t), raw); err != nil {
+			t.Error(err)
 		}
 	}
-	t.Logf("%d entities in %d files", checked, len(files))
+	// Located results need no notification.
+	locateResults(t, readSnapshot(t), rep, nil)
+	log, _ := renderSARIFLog(t, rep, Options{SnapshotPath: "s.json"})
+	for _, note := range log.Runs[0].Invocations[0].Notifications {
+		if strings.Contains(note.Message.Text, "line 1") {
+			t.Errorf("located results, yet: %s", note.Message.Text)
+		}
+	}
 }
 
-// canonicalEntityLines finds an entity object in the 2-space layout: the
-// "arn" line at indent 6, the "{" at indent 4 above it and the matching "}".
-func canonicalEntityLines(lines []string, arn string) (lineRange, bool) {
-	// As snapshot.Marshal writes strings: no HTML escaping of <, > and &.
+// The JSON report carries each location, and the schema accepts it.
+func TestJSONLocation(t *testing.T) {
+	rep := loadFixture(t, "mixed")
+	locateResults(t, readSnapshot(t), rep, nil)
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(arn)
-	quoted := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	for i, ln := range lines {
-		if ln != `      "arn": `+string(quoted)+`,` && ln != `      "arn": `+string(quoted) {
-			continue
-		}
-		start := i
-		for start > 0 && lines[start] != "    {" {
-			start--
-		}
-		end := i
-		for end < len(lines)-1 && lines[end] != "    }" && lines[end] != "    }," {
-			end++
-		}
-		return lineRange{start + 1, end + 1}, true
+	if err := Render(&buf, "json", rep, Options{}); err != nil {
+		t.Fatal(err)
 	}
-	return lineRange{}, false
+	out := buf.String()
+	for _, want := range []string{
+		"\"location\": {\n        \"start_line\": 99,\n        \"end_line\": 108\n      }",
+		"\"location\": {\n        \"start_line\": 8,\n        \"end_line\": 14,\n        \"fallback\": true\n      }",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("JSON report lacks %q", want)
+		}
+	}
+	s := compileSchema(t, "schema/report.schema.json", "https://github.com/lockdown-dev/lockdown/report/schema/report.schema.json")
+	if err := validateBytes(s, buf.Bytes()); err != nil {
+		t.Error(err)
+	}
+	bad := strings.Replace(out, `"start_line": 99`, `"start_line": 0`, 1)
+	if err := validateBytes(s, []byte(bad)); err == nil {
+		t.Error("the schema accepts start_line 0")
+	}
 }
+
+// lineRange is a region's lines, for comparisons.
+type lineRange struct{ Start, End int }

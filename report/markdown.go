@@ -233,18 +233,8 @@ func writeFailingCheck(d *mdDoc, g checkGroup) bool {
 // evidenceMarkdown is one result's evidence: its resource, then one line
 // per evidence kind in a fenced block (every line starts with its label).
 func evidenceMarkdown(r findings.Result) string {
-	e := r.Evidence
 	var body strings.Builder
-	for _, f := range []struct {
-		label string
-		items []string
-	}{
-		{"actions", e.Actions}, {"resources", e.Resources}, {"statements", e.Statements},
-		{"contexts", e.Contexts}, {"principals", e.Principals}, {"items", e.Items},
-	} {
-		if len(f.items) == 0 {
-			continue
-		}
+	for _, f := range evidenceFields(r.Evidence) {
 		parts := make([]string, len(f.items))
 		for i, it := range f.items {
 			parts[i] = oneLine(escapeControls(it))
@@ -255,12 +245,8 @@ func evidenceMarkdown(r findings.Result) string {
 	if text == "" {
 		text = "(no evidence recorded)\n"
 	}
-	who := resourceLabel(r.Resource)
-	if r.Detail != "" {
-		who += " (" + r.Detail + ")"
-	}
 	fence := codeFence(text)
-	return mdCode(who) + "\n\n" + fence + "text\n" + text + fence + "\n\n"
+	return mdCode(resourceWithDetail(r)) + "\n\n" + fence + "text\n" + text + fence + "\n\n"
 }
 
 // writeReasonSection lists NOT_ASSESSED (or NOT_APPLICABLE) results once
@@ -366,77 +352,4 @@ func severityTitle(s findings.Severity) string {
 		return "Unrated"
 	}
 	return strings.ToUpper(string(s[:1])) + string(s[1:])
-}
-
-func controlIDs(c findings.Check) string {
-	var ids []string
-	for _, id := range c.CIS {
-		ids = append(ids, "CIS "+id)
-	}
-	for _, id := range c.SecurityHub {
-		ids = append(ids, "Security Hub "+id)
-	}
-	return strings.Join(ids, ", ")
-}
-
-func resourceLabel(r findings.Resource) string {
-	if r.ARN != "" {
-		return r.ARN
-	}
-	if r.Name != "" {
-		return r.Name
-	}
-	return "-"
-}
-
-func orDash(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "-"
-	}
-	return s
-}
-
-// remediationMarkdown renders remediation text: runs of command lines (an
-// "aws ..." or "$ ..." line and its backslash continuations) become fenced
-// shell blocks kept verbatim; other lines become escaped paragraphs.
-func remediationMarkdown(text string) string {
-	var b strings.Builder
-	var cmd, para []string
-	flushPara := func() {
-		if len(para) > 0 {
-			b.WriteString(escapeParagraph(strings.Join(para, " ")) + "\n\n")
-			para = nil
-		}
-	}
-	flushCmd := func() {
-		if len(cmd) > 0 {
-			body := strings.Join(cmd, "\n")
-			fence := codeFence(body)
-			b.WriteString(fence + "sh\n" + body + "\n" + fence + "\n\n")
-			cmd = nil
-		}
-	}
-	continued := false
-	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
-		trimmed := strings.TrimSpace(line)
-		switch {
-		case continued || isCommandLine(trimmed):
-			flushPara()
-			cmd = append(cmd, escapeControls(strings.TrimPrefix(strings.TrimRight(line, " \t"), "$ ")))
-			continued = strings.HasSuffix(trimmed, "\\")
-		case trimmed == "":
-			flushPara()
-			flushCmd()
-		default:
-			flushCmd()
-			para = append(para, trimmed)
-		}
-	}
-	flushPara()
-	flushCmd()
-	return strings.TrimRight(b.String(), "\n") + "\n"
-}
-
-func isCommandLine(s string) bool {
-	return strings.HasPrefix(s, "aws ") || strings.HasPrefix(s, "$ ")
 }

@@ -91,6 +91,7 @@ func renderSARIFLog(t *testing.T, rep *findings.Report, opts Options) (*sarifLog
 
 func TestSARIFContent(t *testing.T) {
 	rep := loadFixture(t, "mixed")
+	locateResults(t, readSnapshot(t), rep, nil)
 	log, _ := renderSARIFLog(t, rep, Options{SnapshotPath: "testdata/snapshot.json", SnapshotData: readSnapshot(t)})
 	if log.Schema != sarifSchemaURI || log.Version != "2.1.0" {
 		t.Errorf("$schema/version = %q/%q", log.Schema, log.Version)
@@ -267,9 +268,11 @@ func TestSARIFTruncatesToMostSevere(t *testing.T) {
 	}
 }
 
+// Results without a location (no snapshot given, or one the CLI could not
+// index) point at line 1, and a notification names the snapshot.
 func TestSARIFWithoutUsableSnapshot(t *testing.T) {
 	rep := loadFixture(t, "mixed")
-	for name, data := range map[string][]byte{"missing": nil, "malformed": []byte("{\n  \"account\": [\n")} {
+	for name, data := range map[string][]byte{"missing": nil, "unlocated": []byte("{\n  \"account\": [\n")} {
 		log, raw := renderSARIFLog(t, rep, Options{SnapshotPath: "s.json", SnapshotData: data})
 		run := log.Runs[0]
 		for _, r := range run.Results {

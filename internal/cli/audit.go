@@ -236,6 +236,9 @@ func (p *auditPlan) report(src snapshotSource, outcome *engine.Outcome) (*findin
 	if p.baseline != nil && p.baseline.AccountID != rep.AccountID {
 		return nil, inputErr("--baseline %s: a report of account %s, not of %s", p.baselinePath, p.baseline.AccountID, rep.AccountID)
 	}
+	// Every result (and every baseline result SARIF keeps) points at its
+	// entity in this snapshot; renderers only print the location.
+	locateResults(src.data, rep, p.baseline)
 	return rep, nil
 }
 

@@ -96,6 +96,19 @@ type Result struct {
 	// Evidence is everything behind the message, never truncated: where a
 	// message says "(19 more)", Evidence lists all of them.
 	Evidence *Evidence `json:"evidence,omitempty"`
+	// Location is where the resource is in the snapshot file, nil when the
+	// snapshot was not indexed. Renderers print it; they never look it up.
+	Location *Location `json:"location,omitempty"`
+}
+
+// Location is a range of lines in the snapshot file the report's
+// SnapshotDigest names: 1-based and inclusive.
+type Location struct {
+	StartLine int `json:"start_line"`
+	EndLine   int `json:"end_line"`
+	// Fallback is set when the snapshot has no entry for the resource; the
+	// lines are then the account block (or line 1 when there is none).
+	Fallback bool `json:"fallback,omitempty"`
 }
 
 // Evidence is the structured detail behind a result. Every list is sorted

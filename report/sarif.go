@@ -119,10 +119,14 @@ func splitResults(rep *findings.Report, ruleIndex map[string]int) ([]findings.Re
 	var notes []*sarif.Notification
 	for _, r := range rep.Results {
 		switch r.Status {
-		case findings.Fail, findings.NotApplicable:
+		case findings.Fail:
 			failing = append(failing, r)
 		case findings.NotAssessed:
 			notes = append(notes, notAssessedNotification(r, ruleIndex))
+		case findings.NotApplicable:
+			// Not a result: code scanning opens an alert for every
+			// result whatever its kind, and there is nothing to alert on.
+			notes = append(notes, notApplicableNotification(r, ruleIndex))
 		case findings.Pass:
 		default:
 			// Never silently drop a result the renderer does not understand.
@@ -197,21 +201,9 @@ func runProperties(rep *findings.Report, opts Options, complete bool, failing in
 // truncationNotification says how many failing results GitHub's limit left
 // out.
 func truncationNotification(failing, kept []findings.Result) *sarif.Notification {
-	nFail, nNA := 0, 0
-	for _, r := range failing {
-		if r.Status == findings.NotApplicable {
-			nNA++
-		} else {
-			nFail++
-		}
-	}
-	also := ""
-	if nNA > 0 {
-		also = fmt.Sprintf(" with %d not-applicable results", nNA)
-	}
 	return notification(sarif.LevelWarning, fmt.Sprintf(
-		"%d failing results exceed GitHub's limit of %d per run%s; only the %d most severe are included. The JSON report has all of them.",
-		nFail, maxSARIFResults, also, len(kept)))
+		"%d failing results exceed GitHub's limit of %d per run; only the %d most severe are included. The JSON report has all of them.",
+		len(failing), maxSARIFResults, len(kept)))
 }
 
 // writeSARIF encodes the log with 2-space indentation, without what the
@@ -249,11 +241,6 @@ func sarifResult(r findings.Result, rep *findings.Report, ruleIndex map[string]i
 	res.RuleIndex = ruleIndex[r.CheckID]
 	res.Level = sarifLevel(r.Severity)
 	res.Kind = "fail"
-	if r.Status == findings.NotApplicable {
-		// Never an alert, never a pass: SARIF's own "nothing to judge".
-		res.Kind = "notApplicable"
-		res.Level = "none"
-	}
 
 	who := resourceID(r.Resource)
 	// GitHub rejects a result without message text.
@@ -263,12 +250,6 @@ func sarifResult(r findings.Result, rep *findings.Report, ruleIndex map[string]i
 	}
 	if msg == "" {
 		msg = r.CheckID + " failed."
-		if r.Status == findings.NotApplicable {
-			msg = r.CheckID + " is not applicable."
-		}
-	}
-	if r.Status == findings.NotApplicable {
-		msg = "Not applicable: " + msg
 	}
 	if who != "" {
 		msg = who + ": " + msg
@@ -341,13 +322,8 @@ func keepMostSevere(results []findings.Result, n int) []findings.Result {
 	for i := range idx {
 		idx[i] = i
 	}
-	// Failures (baseline ones included) before NOT_APPLICABLE results,
-	// then the most severe.
-	na := func(i int) bool { return results[i].Status == findings.NotApplicable }
+	// The most severe failures (baseline ones included).
 	sort.SliceStable(idx, func(a, b int) bool {
-		if na(idx[a]) != na(idx[b]) {
-			return !na(idx[a])
-		}
 		return results[idx[a]].Severity.Rank() > results[idx[b]].Severity.Rank()
 	})
 	idx = idx[:n]

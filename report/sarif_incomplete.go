@@ -63,6 +63,22 @@ func notAssessedNotification(r findings.Result, ruleIndex map[string]int) *sarif
 	return n
 }
 
+// notApplicableNotification says, as a note, that a check had nothing to
+// judge on a resource, and why.
+func notApplicableNotification(r findings.Result, ruleIndex map[string]int) *sarif.Notification {
+	reason := strings.TrimSpace(r.Message)
+	if reason == "" {
+		reason = "no reason given"
+	}
+	n := notification(sarif.LevelNote, sentence(fmt.Sprintf("%s is not applicable to %s: %s", r.CheckID, resourceID(r.Resource), reason)))
+	ref := sarif.NewReportingDescriptorReference()
+	id := r.CheckID
+	ref.ID = &id
+	ref.Index = ruleIndex[r.CheckID]
+	n.AssociatedRule = ref
+	return n
+}
+
 // baselineStatus marks, inside the SARIF renderer only, a baseline FAIL
 // kept because this run could not judge it.
 const baselineStatus findings.Status = "lockdown-baseline-not-assessed"

@@ -1,0 +1,133 @@
+package access
+
+// Probe generation: which actions to try for a policy set, and on which resources.
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/lockdown-dev/lockdown/internal/iampolicy"
+)
+
+// userProbes: a fixed sample of every service's actions plus every concrete
+// action the user's Allow statements name, minus self-service.
+func (z *analyzer) userProbes(u *Subject) []probe {
+	key := z.policyKey(u)
+	if p, ok := z.probes.Load(key); ok {
+		return p.([]probe)
+	}
+	p := z.computeProbes(u)
+	z.probes.Store(key, p)
+	return p
+}
+
+// probe is an action to try and the identity of the statements (of any
+// effect) whose Action covers it.
+type probe struct {
+	action   string
+	sig      string
+	patterns []string // Resource patterns (not "*") of the covering Allow statements
+}
+
+func (z *analyzer) computeProbes(u *Subject) []probe {
+	refs := u.Set.Identity
+	if u.Set.Boundary != nil {
+		refs = append(append([]iampolicy.PolicyRef(nil), refs...), *u.Set.Boundary)
+	}
+	seen := map[string]bool{}
+	var out []probe
+	add := func(a, k string) {
+		if seen[k] || selfService[k] || unauthorised[k] {
+			return
+		}
+		seen[k] = true
+		svc, _, _ := strings.Cut(k, ":")
+		var sig []byte
+		var patterns []string
+		allow := false
+		for ri, r := range refs {
+			for si := range r.Policy.Statements {
+				st := &r.Policy.Statements[si]
+				if z.covers(st, svc, a) {
+					sig = strconv.AppendInt(sig, int64(ri), 10)
+					sig = append(sig, '.')
+					sig = strconv.AppendInt(sig, int64(si), 10)
+					sig = append(sig, ',')
+					if st.Effect == "Allow" && ri < len(u.Set.Identity) {
+						allow = true
+						for _, pat := range st.Resource {
+							if pat != "*" && !slices.Contains(patterns, pat) {
+								patterns = append(patterns, pat)
+							}
+						}
+					}
+				}
+			}
+		}
+		if allow {
+			out = append(out, probe{action: a, sig: string(sig), patterns: patterns})
+		}
+	}
+	// Only services an Allow statement can reach are worth probing.
+	allServices := false
+	services := map[string]bool{}
+	for _, r := range u.Set.Identity {
+		for i := range r.Policy.Statements {
+			st := &r.Policy.Statements[i]
+			if st.Effect != "Allow" {
+				continue
+			}
+			info := z.services(st)
+			if info.all || len(st.NotAction) > 0 {
+				allServices = true
+			}
+			for svc := range info.services {
+				services[svc] = true
+			}
+			for _, pat := range st.Action {
+				exp := expandAction(pat)
+				if len(exp) == 0 && !strings.ContainsAny(pat, "*?") {
+					exp = []string{pat}
+				}
+				if len(exp) <= z.opts.MaxWildcardList {
+					for _, a := range exp {
+						add(a, strings.ToLower(a))
+					}
+				}
+			}
+		}
+	}
+	for _, e := range probeSample() {
+		if allServices || services[e.service] {
+			add(e.action, e.lower)
+		}
+	}
+	return out
+}
+
+// candidateResources: "*" and each Resource pattern of the Allow statements
+// that cover the action, with wildcards and the user's variables filled in,
+// so that a resource-scoped allow is found too.
+func candidateResources(u *Subject, pr probe) []string {
+	out := []string{"*"}
+	for _, pat := range pr.patterns {
+		if res := instantiate(pat, u); !slices.Contains(out, res) {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+func instantiate(pattern string, u *Subject) string {
+	if strings.Contains(pattern, "${") {
+		pattern = strings.ReplaceAll(pattern, "${aws:username}", u.Name)
+		pattern = strings.ReplaceAll(pattern, "${aws:userid}", u.Principal.ID)
+		pattern = strings.ReplaceAll(pattern, "${aws:PrincipalAccount}", u.Principal.AccountID)
+	}
+	if strings.ContainsAny(pattern, "*?") {
+		pattern = strings.ReplaceAll(pattern, "*", "lockdown-probe")
+		pattern = strings.ReplaceAll(pattern, "?", "x")
+	}
+	return pattern
+}

@@ -1,0 +1,274 @@
+package access
+
+// The guide's questions about one principal: without MFA, other users' credentials, admin, assume-admin loopholes.
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/lockdown-dev/lockdown/internal/iampolicy"
+)
+
+func (z *analyzer) grant(s *Subject, ctxName, action, resource string, d iampolicy.Decision) Grant {
+	g := grantFrom(ctxName, action, resource, d, s.Set)
+	if strings.HasPrefix(g.Kind, "group-") {
+		for _, gname := range z.a.userGroups[s.ARN] {
+			for _, r := range z.a.groups[gname] {
+				if r.Kind == g.Kind && (r.Name == g.Policy || r.Policy.Name == g.Policy) {
+					g.Group = gname
+					return g
+				}
+			}
+		}
+		g.Group = s.viaGroup
+	}
+	return g
+}
+
+func grantFrom(ctxName, action, resource string, d iampolicy.Decision, set iampolicy.PolicySet) Grant {
+	g := Grant{Context: ctxName, Action: action, Resource: resource}
+	for _, m := range d.Matched {
+		if m.Effect == "Allow" {
+			g.Policy, g.Kind, g.Statement = m.Policy, m.PolicyKind, m.Label()
+			g.PolicyARN = policyARN(set, m.Policy, m.PolicyKind)
+			break
+		}
+	}
+	return g
+}
+
+func policyARN(set iampolicy.PolicySet, name, kind string) string {
+	for _, r := range set.Identity {
+		if r.Kind == kind && (r.Name == name || (r.Policy != nil && r.Policy.Name == name)) {
+			return r.ARN
+		}
+	}
+	return ""
+}
+
+func (z *analyzer) admin(s *Subject, ctxNames []string) []Grant {
+	var grants []Grant
+	for _, cn := range ctxNames {
+		c := z.ctx(cn, s, nil)
+		for _, act := range append([]string{anyActionProbe}, adminActions...) {
+			if !z.anyAllowMatches(s, act) {
+				continue
+			}
+			res := z.otherUserARN(s)
+			if strings.Contains(act, "Role") {
+				res = z.arn("role/lockdown-probe-role")
+			} else if strings.Contains(act, "Group") {
+				res = z.arn("group/lockdown-probe-group")
+			} else if strings.Contains(act, "PolicyVersion") {
+				res = z.arn("policy/lockdown-probe-policy")
+			} else if act == anyActionProbe {
+				res = "*"
+			}
+			if d := z.decideCached(s, cn, act, res, c); d.Allowed {
+				if act == anyActionProbe {
+					// Any action at all: that one grant is the finding,
+					// not a list of the admin actions it includes.
+					return []Grant{z.grant(s, cn, act, res, d)}
+				}
+				grants = append(grants, z.grant(s, cn, act, res, d))
+			}
+		}
+		if len(grants) > 0 {
+			return grants // the first context that grants admin is the finding
+		}
+	}
+	return grants
+}
+
+func (z *analyzer) arn(suffix string) string {
+	return "arn:" + z.a.Partition + ":iam::" + z.a.ID + ":" + suffix
+}
+
+func (z *analyzer) otherUserARN(s *Subject) string {
+	name := "lockdown-other-user"
+	if s.Name == name {
+		name += "-2"
+	}
+	return z.arn("user/" + name)
+}
+
+func (z *analyzer) role(r *Subject) *RoleAccess {
+	ra := &RoleAccess{ARN: r.ARN, Name: r.Name, MaxSessionDuration: z.a.maxSession[r.ARN]}
+	ra.AdminEvidence = z.admin(r, []string{iampolicy.ContextMFASession})
+	ra.Admin = len(ra.AdminEvidence) > 0
+	if ra.AdminEvidence == nil {
+		ra.AdminEvidence = []Grant{}
+	}
+	ra.Trust = z.trust(r)
+	return ra
+}
+
+func (z *analyzer) member(name string, refs []iampolicy.PolicyRef) *Subject {
+	p := z.probePrincipal("")
+	return &Subject{Kind: "user", Name: p.Name, ARN: p.ARN, Principal: p, Set: iampolicy.PolicySet{Identity: refs}, viaGroup: name}
+}
+
+func (z *analyzer) group(name string, adminRoles []string) *GroupAccess {
+	refs := z.a.groups[name]
+	m := z.member(name, refs)
+	ga := &GroupAccess{ARN: z.a.groupARN[name], Name: name, PolicyCount: len(refs), WithoutMFAHit: []Grant{}}
+	ga.RequiresMFA, ga.MFAEvidence = z.requiresMFA(m)
+	ga.Admin = z.admin(m, []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA, iampolicy.ContextMFASession})
+	if ga.Admin == nil {
+		ga.Admin = []Grant{}
+	}
+	ga.AssumeAdmin = z.assumeAdmin(m, adminRoles)
+	return ga
+}
+
+// requiresMFA: the policies explicitly deny non-self-service requests made
+// with access keys or a session without MFA.
+func (z *analyzer) requiresMFA(s *Subject) (bool, string) {
+	ok, evidence, _ := z.mfaEnforced(s)
+	return ok, evidence
+}
+
+// mfaEnforced also says, when the requirement is missing, which request
+// without MFA is not explicitly denied.
+func (z *analyzer) mfaEnforced(s *Subject) (ok bool, evidence, gap string) {
+	for _, cn := range []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA} {
+		c := z.ctx(cn, s, nil)
+		for _, act := range nonIAMSamples {
+			d := z.decideCached(s, cn, act, "*", c)
+			if d.Effect != iampolicy.ExplicitDeny {
+				return false, "", act + " " + contextPhrase[cn]
+			}
+			if evidence == "" {
+				for _, m := range d.Matched {
+					if m.Effect == "Deny" {
+						evidence = m.Policy + " statement " + m.Label()
+						break
+					}
+				}
+			}
+		}
+	}
+	return true, evidence, ""
+}
+
+func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string) AssumeSummary {
+	sum := AssumeSummary{Loopholes: []AssumeCheck{}}
+	if len(adminRoles) == 0 || !z.anyAllowMatches(s, "sts:AssumeRole") {
+		return sum
+	}
+	good := z.ctx(iampolicy.ContextMFASession, s, nil)
+	noMFA := []map[string][]string{z.ctx(iampolicy.ContextAccessKey, s, nil), z.ctx(iampolicy.ContextSessionNoMFA, s, nil)}
+	noTLS := z.ctx(iampolicy.ContextMFASession, s, func(c map[string][]string) { c["aws:SecureTransport"] = []string{"false"} })
+	stale := z.ctx(iampolicy.ContextMFASession, s, func(c map[string][]string) {
+		c["aws:MultiFactorAuthAge"] = []string{strconv.Itoa(z.opts.MaxMFAAge + 1)}
+	})
+	const act = "sts:AssumeRole"
+	for _, role := range adminRoles {
+		ac := AssumeCheck{Role: role, Loopholes: []string{}}
+		if d := z.decideCached(s, "mfa", act, role, good); d.Allowed {
+			g := z.grant(s, iampolicy.ContextMFASession, act, role, d)
+			ac.Allowed = &g
+		}
+		if z.decideCached(s, "access_key", act, role, noMFA[0]).Allowed || z.decideCached(s, "session_no_mfa", act, role, noMFA[1]).Allowed {
+			ac.Loopholes = append(ac.Loopholes, "no_mfa")
+		}
+		if z.decideCached(s, "no_tls", act, role, noTLS).Allowed {
+			ac.Loopholes = append(ac.Loopholes, "no_tls")
+		}
+		if z.decideCached(s, "stale_mfa", act, role, stale).Allowed {
+			ac.Loopholes = append(ac.Loopholes, "stale_mfa")
+		}
+		if ac.Allowed == nil && len(ac.Loopholes) == 0 {
+			continue
+		}
+		sum.Roles++
+		if len(ac.Loopholes) > 0 {
+			sum.LoopholeCount++
+			sum.Loopholes = append(sum.Loopholes, ac)
+		}
+	}
+	return sum
+}
+
+func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*GroupAccess) *UserAccess {
+	ua := &UserAccess{ARN: u.ARN, Name: u.Name, WithoutMFA: []Grant{}, OtherUsers: []Grant{}, MFAGroups: []string{}}
+	for _, g := range z.a.userGroups[u.ARN] {
+		if ga := groups[z.a.groupARN[g]]; ga != nil && ga.RequiresMFA {
+			ua.MFAGroups = append(ua.MFAGroups, g)
+		}
+	}
+	sort.Strings(ua.MFAGroups)
+
+	ua.MFAEnforced, ua.MFAEnforcedBy, ua.MFAGap = z.mfaEnforced(u)
+
+	probes := z.userProbes(u)
+	for _, cn := range []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA} {
+		c := z.ctx(cn, u, nil)
+		// A user allowed any action in this context is reported as that one
+		// grant (action "*"), not as a sample of actions.
+		if z.anyAllowMatches(u, anyActionProbe) {
+			if d := z.decide(u, anyActionProbe, "*", c); d.Allowed {
+				ua.WithoutMFA = append(ua.WithoutMFA, z.grant(u, cn, anyActionProbe, "*", d))
+				continue
+			}
+		}
+		// On resource "*", in one context, for one principal, two actions
+		// covered by the same statements get the same decision: evaluate
+		// once per distinct set of covering statements. Every allowed probe
+		// is kept: the evidence is whole.
+		bySig := map[string]iampolicy.Decision{}
+		for _, pr := range probes {
+			act := pr.action
+			if act == anyActionProbe {
+				continue
+			}
+			for i, res := range candidateResources(u, pr) {
+				var d iampolicy.Decision
+				if i == 0 {
+					var seen bool
+					if d, seen = bySig[pr.sig]; !seen {
+						d = z.decide(u, act, res, c)
+						bySig[pr.sig] = d
+					}
+				} else {
+					d = z.decide(u, act, res, c)
+				}
+				if d.Allowed {
+					ua.WithoutMFA = append(ua.WithoutMFA, z.grant(u, cn, act, res, d))
+					break
+				}
+			}
+		}
+	}
+
+	other := z.otherUserARN(u)
+	otherName := strings.TrimPrefix(other, z.arn("user/"))
+	for _, act := range credentialActions {
+		if !z.anyAllowMatches(u, act) {
+			continue
+		}
+		res := other
+		if act == "iam:DeleteVirtualMFADevice" {
+			res = z.arn("mfa/" + otherName)
+		}
+		for _, cn := range iampolicy.ContextNames {
+			if d := z.decideCached(u, cn, act, res, z.ctx(cn, u, nil)); d.Allowed {
+				ua.OtherUsers = append(ua.OtherUsers, z.grant(u, cn, act, res, d))
+				break
+			}
+		}
+	}
+
+	ua.Admin = z.admin(u, []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA, iampolicy.ContextMFASession})
+	if ua.Admin == nil {
+		ua.Admin = []Grant{}
+	}
+	for _, g := range ua.Admin {
+		if g.Context != iampolicy.ContextMFASession {
+			ua.AdminWithoutMFA = true
+		}
+	}
+	ua.AssumeAdmin = z.assumeAdmin(u, adminRoles)
+	return ua
+}

@@ -63,13 +63,14 @@ func main() {
 	child := flag.Bool("child", false, "measure one snapshot and print JSON (internal)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of one audit to this file")
 	memProfile := flag.String("memprofile", "", "write an allocation profile of one audit to this file")
+	reportOut := flag.String("report", "", "write the JSON report of one audit to this file (with two snapshots, a second one to FILE.2), to compare outputs across changes")
 	flag.Parse()
 	if len(paths) == 0 || *runs < 1 {
 		fmt.Fprintln(os.Stderr, "usage: benchaudit -snapshot FILE [-snapshot FILE] [-runs N] [-cpuprofile F] [-memprofile F]")
 		os.Exit(2)
 	}
 	if *child {
-		m, err := measure(paths[0], *runs, *cpuProfile, *memProfile)
+		m, err := measure(paths[0], *runs, *cpuProfile, *memProfile, *reportOut)
 		if err == nil {
 			err = json.NewEncoder(os.Stdout).Encode(m)
 		}
@@ -80,8 +81,12 @@ func main() {
 		return
 	}
 	var ms []measurement
-	for _, p := range paths {
-		m, err := inChild(p, *runs, *cpuProfile, *memProfile)
+	for i, p := range paths {
+		out := *reportOut
+		if out != "" && i > 0 {
+			out += "." + fmt.Sprint(i+1)
+		}
+		m, err := inChild(p, *runs, *cpuProfile, *memProfile, out)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "benchaudit:", err)
 			os.Exit(1)
@@ -98,13 +103,16 @@ func main() {
 	}
 }
 
-func inChild(path string, runs int, cpu, mem string) (measurement, error) {
+func inChild(path string, runs int, cpu, mem, reportOut string) (measurement, error) {
 	args := []string{"-child", "-snapshot", path, "-runs", fmt.Sprint(runs)}
 	if cpu != "" {
 		args = append(args, "-cpuprofile", cpu)
 	}
 	if mem != "" {
 		args = append(args, "-memprofile", mem)
+	}
+	if reportOut != "" {
+		args = append(args, "-report", reportOut)
 	}
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Stderr = os.Stderr
@@ -139,7 +147,7 @@ func median(xs []float64) float64 {
 	return s[len(s)/2]
 }
 
-func measure(path string, runs int, cpu, mem string) (measurement, error) {
+func measure(path string, runs int, cpu, mem, reportOut string) (measurement, error) {
 	m := measurement{Path: path, Phases: map[string]float64{}}
 	phases := map[string][]float64{}
 	var audits, decodes []float64
@@ -167,13 +175,22 @@ func measure(path string, runs int, cpu, mem string) (measurement, error) {
 			}
 			stop = func() { pprof.StopCPUProfile(); f.Close() }
 		}
-		total, err := auditOnce(path, &m, phases)
+		var rendered *bytes.Buffer
+		if i == 0 && reportOut != "" {
+			rendered = &bytes.Buffer{}
+		}
+		total, err := auditOnce(path, &m, phases, rendered)
 		audits = append(audits, total.Seconds())
 		if stop != nil {
 			stop()
 		}
 		if err != nil {
 			return m, err
+		}
+		if rendered != nil {
+			if err := os.WriteFile(reportOut, rendered.Bytes(), 0o600); err != nil {
+				return m, err
+			}
 		}
 		if i == 0 && mem != "" {
 			f, err := os.Create(mem)
@@ -199,7 +216,7 @@ func measure(path string, runs int, cpu, mem string) (measurement, error) {
 // auditOnce runs the offline audit path once, as `lockdown audit --snapshot
 // FILE --format json` does, timing each phase. The total it returns leaves
 // out the extra facts pass made only to show how evaluation splits.
-func auditOnce(path string, m *measurement, phases map[string][]float64) (time.Duration, error) {
+func auditOnce(path string, m *measurement, phases map[string][]float64, rendered *bytes.Buffer) (time.Duration, error) {
 	var total time.Duration
 	lap := time.Now()
 	mark := func(name string, counted bool) {
@@ -238,5 +255,8 @@ func auditOnce(path string, m *measurement, phases map[string][]float64) (time.D
 	mark("render json", true)
 	m.Users, m.Groups, m.Roles, m.Policies = len(snap.Users), len(snap.Groups), len(snap.Roles), len(snap.Policies)
 	m.FileBytes, m.Results, m.JSONBytes = len(data), len(results), buf.Len()
+	if rendered != nil {
+		rendered.Write(buf.Bytes())
+	}
 	return total, nil
 }

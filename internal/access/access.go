@@ -39,7 +39,7 @@ type Account struct {
 
 	groupARN   map[string]string   // group name -> ARN
 	userGroups map[string][]string // user ARN -> group names
-	maxSession map[string]int32    // role ARN -> MaxSessionDuration
+	maxSession map[string]*int32   // role ARN -> MaxSessionDuration (nil: not in the snapshot)
 
 	// unknown: principals (users, groups, roles by ARN) whose policies are
 	// not completely known, and why; Problems names each item at fault.
@@ -90,7 +90,7 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 
 		groupARN:   map[string]string{},
 		userGroups: map[string][]string{},
-		maxSession: map[string]int32{},
+		maxSession: map[string]*int32{},
 		unknown:    map[string]string{},
 	}
 	if a.Partition == "" {
@@ -200,14 +200,14 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 			}
 			return nil
 		}
-		return &iampolicy.PolicyRef{Kind: "boundary", Name: pol.Name, ARN: b.ARN, Policy: pol}
+		return &iampolicy.PolicyRef{Kind: string(KindBoundary), Name: pol.Name, ARN: b.ARN, Policy: pol}
 	}
 
 	for i := range snap.Groups {
 		g := &snap.Groups[i]
 		affects := uniqueSorted(append([]string{g.ARN}, groupMembers[g.Name]...))
-		in := inline(g.ARN, "group-inline", g.InlinePolicies, affects)
-		at := attached(g.ARN, "group-managed", g.AttachedPolicies, affects)
+		in := inline(g.ARN, string(KindGroupInline), g.InlinePolicies, affects)
+		at := attached(g.ARN, string(KindGroupManaged), g.AttachedPolicies, affects)
 		a.groups[g.Name] = append(in, at...)
 		a.groupARN[g.Name] = g.ARN
 	}
@@ -216,8 +216,8 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		s := &Subject{Kind: "user", Name: u.Name, ARN: u.ARN, Principal: iampolicy.Principal{
 			ARN: u.ARN, AccountID: a.ID, Type: "user", Name: u.Name, ID: u.ID, Tags: tags(u.Tags),
 		}}
-		in := inline(u.ARN, "user-inline", u.InlinePolicies, []string{u.ARN})
-		at := attached(u.ARN, "user-managed", u.AttachedPolicies, []string{u.ARN})
+		in := inline(u.ARN, string(KindUserInline), u.InlinePolicies, []string{u.ARN})
+		at := attached(u.ARN, string(KindUserManaged), u.AttachedPolicies, []string{u.ARN})
 		s.Set.Identity = append(in, at...)
 		for _, gname := range u.Groups {
 			if _, ok := a.groupARN[gname]; !ok {
@@ -237,8 +237,8 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		s := &Subject{Kind: "role", Name: r.Name, ARN: r.ARN, Principal: iampolicy.Principal{
 			ARN: r.ARN, AccountID: a.ID, Type: "role", Name: r.Name, ID: r.ID, Tags: tags(r.Tags), RoleARN: r.ARN,
 		}}
-		in := inline(r.ARN, "role-inline", r.InlinePolicies, []string{r.ARN})
-		at := attached(r.ARN, "role-managed", r.AttachedPolicies, []string{r.ARN})
+		in := inline(r.ARN, string(KindRoleInline), r.InlinePolicies, []string{r.ARN})
+		at := attached(r.ARN, string(KindRoleManaged), r.AttachedPolicies, []string{r.ARN})
 		s.Set.Identity = append(in, at...)
 		s.Set.Boundary = boundary(r.ARN, r.PermissionsBoundary)
 		if len(r.AssumeRolePolicyDocument) > 0 {
@@ -251,9 +251,8 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		}
 		a.roles[r.ARN] = s
 		if r.MaxSessionDuration != nil {
-			a.maxSession[r.ARN] = *r.MaxSessionDuration
-		} else {
-			a.maxSession[r.ARN] = 3600 // IAM's default when none is set
+			v := *r.MaxSessionDuration
+			a.maxSession[r.ARN] = &v
 		}
 		a.byName[r.Name] = append(a.byName[r.Name], s)
 	}
@@ -339,7 +338,7 @@ func (a *Account) Decide(s *Subject, action, resource string, ctx map[string][]s
 	if strings.EqualFold(action, "sts:AssumeRole") {
 		if tp := a.trust[resource]; tp != nil {
 			set.Resource = append(append([]iampolicy.PolicyRef(nil), set.Resource...),
-				iampolicy.PolicyRef{Kind: "trust", Name: tp.Name, ARN: resource, Policy: tp})
+				iampolicy.PolicyRef{Kind: string(KindTrust), Name: tp.Name, ARN: resource, Policy: tp})
 		}
 	}
 	return iampolicy.Evaluate(set, iampolicy.Request{Principal: s.Principal, Action: action, Resource: resource, Context: ctx})

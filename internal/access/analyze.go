@@ -9,13 +9,13 @@ import (
 
 // Grant is one allowed request and the statement that allowed it.
 type Grant struct {
-	Context   string `json:"context"`
-	Action    string `json:"action"`
-	Resource  string `json:"resource"`
-	Policy    string `json:"policy"`
-	PolicyARN string `json:"policy_arn,omitempty"`
-	Kind      string `json:"policy_kind"`
-	Statement string `json:"statement"`
+	Context   ContextName `json:"context"`
+	Action    string      `json:"action"`
+	Resource  string      `json:"resource"`
+	Policy    string      `json:"policy"`
+	PolicyARN string      `json:"policy_arn,omitempty"`
+	Kind      PolicyKind  `json:"policy_kind"`
+	Statement string      `json:"statement"`
 	// Group is the group that carries the policy, for group policies.
 	Group string `json:"group,omitempty"`
 }
@@ -46,14 +46,13 @@ type UserAccess struct {
 
 // GroupAccess is what a member of only this group could do.
 type GroupAccess struct {
-	ARN           string        `json:"arn"`
-	Name          string        `json:"name"`
-	RequiresMFA   bool          `json:"requires_mfa"`
-	Admin         []Grant       `json:"admin"`
-	AssumeAdmin   AssumeSummary `json:"assume_admin"`
-	PolicyCount   int           `json:"policy_count"`
-	MFAEvidence   string        `json:"mfa_evidence,omitempty"`
-	WithoutMFAHit []Grant       `json:"without_mfa"`
+	ARN         string        `json:"arn"`
+	Name        string        `json:"name"`
+	RequiresMFA bool          `json:"requires_mfa"`
+	Admin       []Grant       `json:"admin"`
+	AssumeAdmin AssumeSummary `json:"assume_admin"`
+	PolicyCount int           `json:"policy_count"`
+	MFAEvidence string        `json:"mfa_evidence,omitempty"`
 }
 
 // AssumeSummary is how a principal's identity policies treat sts:AssumeRole
@@ -75,18 +74,20 @@ type AssumeCheck struct {
 	Allowed *Grant `json:"allowed,omitempty"`
 	// Loopholes lists the bad requests it also allows: "no_mfa" (access
 	// keys or a session without MFA), "no_tls", "stale_mfa" (MFA older than 3600 s).
-	Loopholes []string `json:"loopholes"`
+	Loopholes []Loophole `json:"loopholes"`
 }
 
 // RoleAccess describes a role: whether it is administrator-equivalent and
 // whom its trust policy admits.
 type RoleAccess struct {
-	ARN                string  `json:"arn"`
-	Name               string  `json:"name"`
-	Admin              bool    `json:"admin"`
-	AdminEvidence      []Grant `json:"admin_evidence"`
-	MaxSessionDuration int32   `json:"max_session_duration"`
-	Trust              Trust   `json:"trust"`
+	ARN           string  `json:"arn"`
+	Name          string  `json:"name"`
+	Admin         bool    `json:"admin"`
+	AdminEvidence []Grant `json:"admin_evidence"`
+	// MaxSessionDuration is the role's, in seconds; null when the snapshot
+	// does not say (never a default: a check must not pass on missing data).
+	MaxSessionDuration *int32 `json:"max_session_duration"`
+	Trust              Trust  `json:"trust"`
 }
 
 // Trust summarises a role trust policy's Allow statements for sts:AssumeRole.
@@ -107,26 +108,15 @@ type Analysis struct {
 	Roles  map[string]*RoleAccess  `json:"roles"`
 }
 
-// AnalyzeOptions fixes what "now" and the MFA session look like.
+// AnalyzeOptions fixes what "now" is for the request contexts
+// (aws:CurrentTime, aws:EpochTime): the snapshot's time, for determinism.
 type AnalyzeOptions struct {
-	Now             time.Time
-	MaxMFAAge       int // seconds; an MFA session older than this must not assume an admin role (3600)
-	MaxWildcardList int // expand a wildcard Action to at most this many probes (64)
-}
-
-func (o *AnalyzeOptions) defaults() {
-	if o.MaxMFAAge <= 0 {
-		o.MaxMFAAge = 3600
-	}
-	if o.MaxWildcardList <= 0 {
-		o.MaxWildcardList = 64
-	}
+	Now time.Time
 }
 
 // Analyze asks the policy engine the guide's questions about every
 // principal. It is deterministic for a snapshot.
 func (a *Account) Analyze(opts AnalyzeOptions) *Analysis {
-	opts.defaults()
 	z := &analyzer{a: a, opts: opts, setIDs: map[string]int{}}
 	out := &Analysis{Users: map[string]*UserAccess{}, Groups: map[string]*GroupAccess{}, Roles: map[string]*RoleAccess{}}
 

@@ -3,6 +3,7 @@ package access
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,7 +53,7 @@ func TestAnalyzeGuideAsWritten(t *testing.T) {
 	}
 	// AdminPolicy's unconditional "*" lets an MFA session assume the role
 	// without TLS and with a stale MFA.
-	if a := u.AssumeAdmin; a.Roles != 1 || a.LoopholeCount != 1 || !slices.Equal(a.Loopholes[0].Loopholes, []string{"no_tls", "stale_mfa"}) {
+	if a := u.AssumeAdmin; a.Roles != 1 || a.LoopholeCount != 1 || !slices.Equal(a.Loopholes[0].Loopholes, []Loophole{LoopholeNoTLS, LoopholeStaleMFA}) {
 		t.Fatalf("assume checks %+v", u.AssumeAdmin)
 	}
 	// The console's "Another AWS account" trust with the own account ID and
@@ -99,7 +100,7 @@ func TestBoolFalseDenyMissesAccessKeys(t *testing.T) {
 	 {"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]}`)
 	an := analyzeSnap(t, s)
 	u := an.Users[alice]
-	ctxs := map[string]int{}
+	ctxs := map[ContextName]int{}
 	for _, g := range u.WithoutMFA {
 		ctxs[g.Context]++
 	}
@@ -170,6 +171,45 @@ func TestSharedDecisionsKeepThePolicyKind(t *testing.T) {
 		}
 		if k := an.Users["arn:aws:iam::123456789012:user/erin"].Admin[0].Kind; k != "group-managed" {
 			t.Fatalf("run %d: erin's admin grant kind %q, want group-managed", i, k)
+		}
+	}
+}
+
+// A role whose MaxSessionDuration the snapshot does not give has none in
+// the analysis either (null, not IAM's default of 3600): a check must not
+// pass on data that is missing.
+func TestMaxSessionDurationStaysUnknown(t *testing.T) {
+	s := guideAccount(false)
+	s.Roles[0].MaxSessionDuration = nil
+	an := analyzeSnap(t, s)
+	ra := an.Roles[adminRole]
+	if ra.MaxSessionDuration != nil {
+		t.Fatalf("max_session_duration %d, want null", *ra.MaxSessionDuration)
+	}
+	b, err := json.Marshal(ra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"max_session_duration":null`) {
+		t.Fatalf("role JSON %s: want max_session_duration null", b)
+	}
+	d := int32(43200)
+	s.Roles[0].MaxSessionDuration = &d
+	if got := analyzeSnap(t, s).Roles[adminRole].MaxSessionDuration; got == nil || *got != 43200 {
+		t.Fatalf("max_session_duration %v, want 43200", got)
+	}
+}
+
+// A group's verdicts carry no without_mfa list (it was never filled in).
+func TestGroupJSONHasNoWithoutMFA(t *testing.T) {
+	an := analyzeSnap(t, guideAccount(false))
+	for arn, g := range an.Groups {
+		b, err := json.Marshal(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), `"without_mfa"`) {
+			t.Fatalf("group %s: %s", arn, b)
 		}
 	}
 }

@@ -27,8 +27,8 @@ type analyzer struct {
 	nextStmtID int
 }
 
-func (z *analyzer) ctx(name string, s *Subject, mod func(map[string][]string)) map[string][]string {
-	c, err := iampolicy.NamedContext(name, s.Principal, iampolicy.ContextOptions{CurrentTime: z.opts.Now})
+func (z *analyzer) ctx(name ContextName, s *Subject, mod func(map[string][]string)) map[string][]string {
+	c, err := iampolicy.NamedContext(string(name), s.Principal, iampolicy.ContextOptions{CurrentTime: z.opts.Now})
 	if err != nil {
 		panic(err) // the names are constants of this file
 	}
@@ -47,7 +47,7 @@ func (z *analyzer) decide(s *Subject, action, resource string, c map[string][]st
 // resources that do not name the subject, unless a condition reads a
 // principal-specific key or variable (then the subject is part of the key).
 // cacheTag names the request context.
-func (z *analyzer) decideCached(s *Subject, cacheTag, action, resource string, c map[string][]string) iampolicy.Decision {
+func (z *analyzer) decideCached(s *Subject, cacheTag ContextName, action, resource string, c map[string][]string) iampolicy.Decision {
 	key := decisionKey{set: z.requestKey(s, action), tag: cacheTag, action: action, resource: resource}
 	if d, ok := z.decisions.Load(key); ok {
 		return d.(iampolicy.Decision)
@@ -75,7 +75,7 @@ func (z *analyzer) requestKey(s *Subject, action string) setKey {
 		dep := false
 		// The policy's kind (user-managed, group-inline, boundary, ...) is
 		// part of the key: decisions report it.
-		scan := func(kind string, p *iampolicy.Policy) {
+		scan := func(kind PolicyKind, p *iampolicy.Policy) {
 			for i := range p.Statements {
 				st := &p.Statements[i]
 				if !z.covers(st, svc, action) {
@@ -88,11 +88,11 @@ func (z *analyzer) requestKey(s *Subject, action string) setKey {
 			}
 		}
 		for _, r := range s.Set.Identity {
-			scan(r.Kind, r.Policy)
+			scan(PolicyKind(r.Kind), r.Policy)
 		}
 		if s.Set.Boundary != nil {
 			sig = append(sig, '|')
-			scan("boundary", s.Set.Boundary.Policy)
+			scan(KindBoundary, s.Set.Boundary.Policy)
 		}
 		v, _ = z.actionDep.LoadOrStore(dk, actionInfo{sig: string(sig), dep: dep})
 	}
@@ -145,8 +145,9 @@ type (
 		dep bool
 	}
 	decisionKey struct {
-		set                   setKey
-		tag, action, resource string
+		set              setKey
+		tag              ContextName
+		action, resource string
 	}
 )
 
@@ -202,7 +203,7 @@ func (z *analyzer) anyAllowMatches(s *Subject, action string) bool {
 	for _, r := range s.Set.Identity {
 		for i := range r.Policy.Statements {
 			st := &r.Policy.Statements[i]
-			if st.Effect == "Allow" && st.Allows(action) {
+			if Effect(st.Effect) == EffectAllow && st.Allows(action) {
 				return true
 			}
 		}

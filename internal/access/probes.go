@@ -54,7 +54,7 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 					sig = append(sig, '.')
 					sig = strconv.AppendInt(sig, int64(si), 10)
 					sig = append(sig, ',')
-					if st.Effect == "Allow" && ri < len(u.Set.Identity) {
+					if Effect(st.Effect) == EffectAllow && ri < len(u.Set.Identity) {
 						allow = true
 						for _, pat := range st.Resource {
 							if pat != "*" && !slices.Contains(patterns, pat) {
@@ -75,7 +75,7 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 	for _, r := range u.Set.Identity {
 		for i := range r.Policy.Statements {
 			st := &r.Policy.Statements[i]
-			if st.Effect != "Allow" {
+			if Effect(st.Effect) != EffectAllow {
 				continue
 			}
 			info := z.services(st)
@@ -90,7 +90,7 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 				if len(exp) == 0 && !strings.ContainsAny(pat, "*?") {
 					exp = []string{pat}
 				}
-				if len(exp) <= z.opts.MaxWildcardList {
+				if len(exp) <= maxWildcardList {
 					for _, a := range exp {
 						add(a, strings.ToLower(a))
 					}

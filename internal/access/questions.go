@@ -10,12 +10,12 @@ import (
 	"github.com/lockdown-dev/lockdown/internal/iampolicy"
 )
 
-func (z *analyzer) grant(s *Subject, ctxName, action, resource string, d iampolicy.Decision) Grant {
+func (z *analyzer) grant(s *Subject, ctxName ContextName, action, resource string, d iampolicy.Decision) Grant {
 	g := grantFrom(ctxName, action, resource, d, s.Set)
-	if strings.HasPrefix(g.Kind, "group-") {
+	if g.Kind.viaGroup() {
 		for _, gname := range z.a.userGroups[s.ARN] {
 			for _, r := range z.a.groups[gname] {
-				if r.Kind == g.Kind && (r.Name == g.Policy || r.Policy.Name == g.Policy) {
+				if PolicyKind(r.Kind) == g.Kind && (r.Name == g.Policy || r.Policy.Name == g.Policy) {
 					g.Group = gname
 					return g
 				}
@@ -26,28 +26,28 @@ func (z *analyzer) grant(s *Subject, ctxName, action, resource string, d iampoli
 	return g
 }
 
-func grantFrom(ctxName, action, resource string, d iampolicy.Decision, set iampolicy.PolicySet) Grant {
+func grantFrom(ctxName ContextName, action, resource string, d iampolicy.Decision, set iampolicy.PolicySet) Grant {
 	g := Grant{Context: ctxName, Action: action, Resource: resource}
 	for _, m := range d.Matched {
-		if m.Effect == "Allow" {
-			g.Policy, g.Kind, g.Statement = m.Policy, m.PolicyKind, m.Label()
-			g.PolicyARN = policyARN(set, m.Policy, m.PolicyKind)
+		if Effect(m.Effect) == EffectAllow {
+			g.Policy, g.Kind, g.Statement = m.Policy, PolicyKind(m.PolicyKind), m.Label()
+			g.PolicyARN = policyARN(set, m.Policy, g.Kind)
 			break
 		}
 	}
 	return g
 }
 
-func policyARN(set iampolicy.PolicySet, name, kind string) string {
+func policyARN(set iampolicy.PolicySet, name string, kind PolicyKind) string {
 	for _, r := range set.Identity {
-		if r.Kind == kind && (r.Name == name || (r.Policy != nil && r.Policy.Name == name)) {
+		if PolicyKind(r.Kind) == kind && (r.Name == name || (r.Policy != nil && r.Policy.Name == name)) {
 			return r.ARN
 		}
 	}
 	return ""
 }
 
-func (z *analyzer) admin(s *Subject, ctxNames []string) []Grant {
+func (z *analyzer) admin(s *Subject, ctxNames []ContextName) []Grant {
 	var grants []Grant
 	for _, cn := range ctxNames {
 		c := z.ctx(cn, s, nil)
@@ -95,7 +95,7 @@ func (z *analyzer) otherUserARN(s *Subject) string {
 
 func (z *analyzer) role(r *Subject) *RoleAccess {
 	ra := &RoleAccess{ARN: r.ARN, Name: r.Name, MaxSessionDuration: z.a.maxSession[r.ARN]}
-	ra.AdminEvidence = z.admin(r, []string{iampolicy.ContextMFASession})
+	ra.AdminEvidence = z.admin(r, []ContextName{ContextMFASession})
 	ra.Admin = len(ra.AdminEvidence) > 0
 	if ra.AdminEvidence == nil {
 		ra.AdminEvidence = []Grant{}
@@ -112,9 +112,9 @@ func (z *analyzer) member(name string, refs []iampolicy.PolicyRef) *Subject {
 func (z *analyzer) group(name string, adminRoles []string) *GroupAccess {
 	refs := z.a.groups[name]
 	m := z.member(name, refs)
-	ga := &GroupAccess{ARN: z.a.groupARN[name], Name: name, PolicyCount: len(refs), WithoutMFAHit: []Grant{}}
+	ga := &GroupAccess{ARN: z.a.groupARN[name], Name: name, PolicyCount: len(refs)}
 	ga.RequiresMFA, ga.MFAEvidence = z.requiresMFA(m)
-	ga.Admin = z.admin(m, []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA, iampolicy.ContextMFASession})
+	ga.Admin = z.admin(m, allContexts)
 	if ga.Admin == nil {
 		ga.Admin = []Grant{}
 	}
@@ -132,7 +132,7 @@ func (z *analyzer) requiresMFA(s *Subject) (bool, string) {
 // mfaEnforced also says, when the requirement is missing, which request
 // without MFA is not explicitly denied.
 func (z *analyzer) mfaEnforced(s *Subject) (ok bool, evidence, gap string) {
-	for _, cn := range []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA} {
+	for _, cn := range contextsWithoutMFA {
 		c := z.ctx(cn, s, nil)
 		for _, act := range nonIAMSamples {
 			d := z.decideCached(s, cn, act, "*", c)
@@ -141,7 +141,7 @@ func (z *analyzer) mfaEnforced(s *Subject) (ok bool, evidence, gap string) {
 			}
 			if evidence == "" {
 				for _, m := range d.Matched {
-					if m.Effect == "Deny" {
+					if Effect(m.Effect) == EffectDeny {
 						evidence = m.Policy + " statement " + m.Label()
 						break
 					}
@@ -157,27 +157,27 @@ func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string) AssumeSummary {
 	if len(adminRoles) == 0 || !z.anyAllowMatches(s, "sts:AssumeRole") {
 		return sum
 	}
-	good := z.ctx(iampolicy.ContextMFASession, s, nil)
-	noMFA := []map[string][]string{z.ctx(iampolicy.ContextAccessKey, s, nil), z.ctx(iampolicy.ContextSessionNoMFA, s, nil)}
-	noTLS := z.ctx(iampolicy.ContextMFASession, s, func(c map[string][]string) { c["aws:SecureTransport"] = []string{"false"} })
-	stale := z.ctx(iampolicy.ContextMFASession, s, func(c map[string][]string) {
-		c["aws:MultiFactorAuthAge"] = []string{strconv.Itoa(z.opts.MaxMFAAge + 1)}
+	good := z.ctx(ContextMFASession, s, nil)
+	noMFA := []map[string][]string{z.ctx(ContextAccessKey, s, nil), z.ctx(ContextSessionNoMFA, s, nil)}
+	noTLS := z.ctx(ContextMFASession, s, func(c map[string][]string) { c["aws:SecureTransport"] = []string{"false"} })
+	stale := z.ctx(ContextMFASession, s, func(c map[string][]string) {
+		c["aws:MultiFactorAuthAge"] = []string{strconv.Itoa(maxMFAAge + 1)}
 	})
 	const act = "sts:AssumeRole"
 	for _, role := range adminRoles {
-		ac := AssumeCheck{Role: role, Loopholes: []string{}}
-		if d := z.decideCached(s, "mfa", act, role, good); d.Allowed {
-			g := z.grant(s, iampolicy.ContextMFASession, act, role, d)
+		ac := AssumeCheck{Role: role, Loopholes: []Loophole{}}
+		if d := z.decideCached(s, ContextMFASession, act, role, good); d.Allowed {
+			g := z.grant(s, ContextMFASession, act, role, d)
 			ac.Allowed = &g
 		}
-		if z.decideCached(s, "access_key", act, role, noMFA[0]).Allowed || z.decideCached(s, "session_no_mfa", act, role, noMFA[1]).Allowed {
-			ac.Loopholes = append(ac.Loopholes, "no_mfa")
+		if z.decideCached(s, ContextAccessKey, act, role, noMFA[0]).Allowed || z.decideCached(s, ContextSessionNoMFA, act, role, noMFA[1]).Allowed {
+			ac.Loopholes = append(ac.Loopholes, LoopholeNoMFA)
 		}
-		if z.decideCached(s, "no_tls", act, role, noTLS).Allowed {
-			ac.Loopholes = append(ac.Loopholes, "no_tls")
+		if z.decideCached(s, tagNoTLS, act, role, noTLS).Allowed {
+			ac.Loopholes = append(ac.Loopholes, LoopholeNoTLS)
 		}
-		if z.decideCached(s, "stale_mfa", act, role, stale).Allowed {
-			ac.Loopholes = append(ac.Loopholes, "stale_mfa")
+		if z.decideCached(s, tagStaleMFA, act, role, stale).Allowed {
+			ac.Loopholes = append(ac.Loopholes, LoopholeStaleMFA)
 		}
 		if ac.Allowed == nil && len(ac.Loopholes) == 0 {
 			continue
@@ -203,7 +203,7 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 	ua.MFAEnforced, ua.MFAEnforcedBy, ua.MFAGap = z.mfaEnforced(u)
 
 	probes := z.userProbes(u)
-	for _, cn := range []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA} {
+	for _, cn := range contextsWithoutMFA {
 		c := z.ctx(cn, u, nil)
 		// A user allowed any action in this context is reported as that one
 		// grant (action "*"), not as a sample of actions.
@@ -252,7 +252,7 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 		if act == "iam:DeleteVirtualMFADevice" {
 			res = z.arn("mfa/" + otherName)
 		}
-		for _, cn := range iampolicy.ContextNames {
+		for _, cn := range allContexts {
 			if d := z.decideCached(u, cn, act, res, z.ctx(cn, u, nil)); d.Allowed {
 				ua.OtherUsers = append(ua.OtherUsers, z.grant(u, cn, act, res, d))
 				break
@@ -260,12 +260,12 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 		}
 	}
 
-	ua.Admin = z.admin(u, []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA, iampolicy.ContextMFASession})
+	ua.Admin = z.admin(u, allContexts)
 	if ua.Admin == nil {
 		ua.Admin = []Grant{}
 	}
 	for _, g := range ua.Admin {
-		if g.Context != iampolicy.ContextMFASession {
+		if g.Context != ContextMFASession {
 			ua.AdminWithoutMFA = true
 		}
 	}

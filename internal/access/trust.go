@@ -28,7 +28,7 @@ func (z *analyzer) trust(r *Subject) Trust {
 	var probes []iampolicy.Principal
 	for i := range tp.Statements {
 		st := &tp.Statements[i]
-		if st.Effect != "Allow" || !st.Allows("sts:AssumeRole") {
+		if Effect(st.Effect) != EffectAllow || !st.Allows("sts:AssumeRole") {
 			continue
 		}
 		if st.NotPrincipal != nil {
@@ -64,18 +64,18 @@ func (z *analyzer) trust(r *Subject) Trust {
 		}
 	}
 	sort.Strings(t.Outsiders)
-	ref := iampolicy.PolicyRef{Kind: "trust", Name: tp.Name, ARN: r.ARN, Policy: tp}
+	ref := iampolicy.PolicyRef{Kind: string(KindTrust), Name: tp.Name, ARN: r.ARN, Policy: tp}
 	noMFA := map[string]bool{}
 	for _, p := range probes {
-		for _, cn := range []string{iampolicy.ContextAccessKey, iampolicy.ContextSessionNoMFA} {
-			c, _ := iampolicy.NamedContext(cn, p, iampolicy.ContextOptions{CurrentTime: z.opts.Now})
+		for _, cn := range contextsWithoutMFA {
+			c, _ := iampolicy.NamedContext(string(cn), p, iampolicy.ContextOptions{CurrentTime: z.opts.Now})
 			d := iampolicy.Evaluate(iampolicy.PolicySet{Resource: []iampolicy.PolicyRef{ref}},
 				iampolicy.Request{Principal: p, Action: "sts:AssumeRole", Resource: r.ARN, Context: c})
 			if d.Effect == iampolicy.ExplicitDeny {
 				continue
 			}
 			for _, m := range d.Matched {
-				if m.Effect == "Allow" && m.PolicyKind == "trust" {
+				if Effect(m.Effect) == EffectAllow && PolicyKind(m.PolicyKind) == KindTrust {
 					noMFA[m.Label()] = true
 				}
 			}

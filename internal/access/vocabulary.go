@@ -51,9 +51,9 @@ const anyActionProbe = "lockdownprobe:AnyAction"
 // nonIAMSamples are requests the guide's MFA deny must refuse without MFA.
 var nonIAMSamples = []string{"s3:ListAllMyBuckets", "ec2:DescribeInstances", "sts:AssumeRole"}
 
-var contextPhrase = map[string]string{
-	iampolicy.ContextAccessKey:    "with long-term access keys",
-	iampolicy.ContextSessionNoMFA: "in a session without MFA",
+var contextPhrase = map[ContextName]string{
+	ContextAccessKey:    "with long-term access keys",
+	ContextSessionNoMFA: "in a session without MFA",
 }
 
 var expanded sync.Map // pattern -> []string

@@ -118,6 +118,7 @@ type AnalyzeOptions struct {
 // principal. It is deterministic for a snapshot.
 func (a *Account) Analyze(opts AnalyzeOptions) *Analysis {
 	z := &analyzer{a: a, opts: opts, setIDs: map[string]int{}}
+	z.indexPolicies()
 	out := &Analysis{Users: map[string]*UserAccess{}, Groups: map[string]*GroupAccess{}, Roles: map[string]*RoleAccess{}}
 
 	adminRoles := []string{}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/lockdown-dev/lockdown/internal/iampolicy"
 )
@@ -17,14 +18,17 @@ type analyzer struct {
 
 	// decisions caches Evaluate for requests whose outcome cannot depend on
 	// who the principal is (see requestKey).
-	decisions  sync.Map   // decisionKey -> iampolicy.Decision
-	probes     sync.Map   // policy-set key -> []probe
-	stmtSvcs   sync.Map   // *iampolicy.Statement -> stmtServices
-	actionDep  sync.Map   // actionKey -> actionInfo
-	stmtIDs    sync.Map   // *iampolicy.Statement -> int
-	mu         sync.Mutex // guards setIDs and nextStmtID
-	setIDs     map[string]int
-	nextStmtID int
+	decisions sync.Map   // decisionKey -> iampolicy.Decision
+	probes    sync.Map   // policy-set key -> []probe
+	actionDep sync.Map   // actionKey -> actionInfo
+	assume    sync.Map   // assumeKey -> AssumeSummary
+	mu        sync.Mutex // guards setIDs
+	setIDs    map[string]int
+
+	// policies is the policy index, built before the fan-out and only read
+	// during it; unindexed numbers policies met later.
+	policies  map[*iampolicy.Policy]*policyInfo
+	unindexed atomic.Int64
 }
 
 func (z *analyzer) ctx(name ContextName, s *Subject, mod func(map[string][]string)) map[string][]string {
@@ -76,16 +80,15 @@ func (z *analyzer) requestKey(s *Subject, action string) setKey {
 		// The policy's kind (user-managed, group-inline, boundary, ...) is
 		// part of the key: decisions report it.
 		scan := func(kind PolicyKind, p *iampolicy.Policy) {
-			for i := range p.Statements {
-				st := &p.Statements[i]
-				if !z.covers(st, svc, action) {
-					continue
-				}
+			pi := z.info(p)
+			pi.covering(p, svc, action, func(si int, st *iampolicy.Statement) {
 				sig = append(sig, kind...)
 				sig = append(sig, ':')
-				sig = strconv.AppendInt(sig, int64(z.statementID(st)), 10)
+				sig = strconv.AppendInt(sig, int64(pi.id), 10)
+				sig = append(sig, '.')
+				sig = strconv.AppendInt(sig, int64(si), 10)
 				dep = dep || statementDependsOnPrincipal(st) || hasVariable(st.Resource) || hasVariable(st.NotResource)
-			}
+			})
 		}
 		for _, r := range s.Set.Identity {
 			scan(PolicyKind(r.Kind), r.Policy)
@@ -111,22 +114,6 @@ func hasVariable(patterns []string) bool {
 		}
 	}
 	return false
-}
-
-// statementID numbers statements; parsed managed policies are shared, so
-// the same statement has the same number for every subject.
-func (z *analyzer) statementID(st *iampolicy.Statement) int {
-	if v, ok := z.stmtIDs.Load(st); ok {
-		return v.(int)
-	}
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	if v, ok := z.stmtIDs.Load(st); ok {
-		return v.(int)
-	}
-	z.nextStmtID++
-	z.stmtIDs.Store(st, z.nextStmtID)
-	return z.nextStmtID
 }
 
 // Cache keys.
@@ -211,41 +198,52 @@ func (z *analyzer) anyAllowMatches(s *Subject, action string) bool {
 	return false
 }
 
-// stmtServices is the service prefixes a statement's Action or NotAction
-// names (lower case); all is set when a pattern's service part has a
-// wildcard.
-type stmtServices struct {
-	all      bool
-	services map[string]bool
-}
-
-// covers is st.Allows(action) with a cheap first look at the service
-// prefix: most statements name a few services, and most probes are of
-// other services.
-func (z *analyzer) covers(st *iampolicy.Statement, svc, action string) bool {
-	info := z.services(st)
-	if !info.all && !info.services[svc] {
-		return len(st.NotAction) > 0 // nothing listed can match: NotAction covers it
+// assumeKey identifies what an AssumeSummary depends on: the subject's
+// policies and type, and the groups a grant names (a user's groups, or the
+// group of a group's hypothetical member). shared is false when a statement
+// covering sts:AssumeRole reads the principal: then it is the subject's own.
+func (z *analyzer) assumeKey(s *Subject) (key string, shared bool) {
+	if z.requestKey(s, assumeRole).subject != "" {
+		return "", false
 	}
-	return st.Allows(action)
+	groups := z.a.userGroups[s.ARN]
+	if s.viaGroup != "" {
+		groups = nil
+	}
+	return fmt.Sprintf("%d|%s|%s|%s", z.policyKey(s), s.Principal.Type, s.viaGroup, strings.Join(groups, "\x00")), true
 }
 
-func (z *analyzer) services(st *iampolicy.Statement) stmtServices {
-	v, ok := z.stmtSvcs.Load(st)
-	if !ok {
-		info := stmtServices{services: map[string]bool{}}
-		pats := st.Action
-		if len(st.NotAction) > 0 {
-			pats = st.NotAction
-		}
-		for _, p := range pats {
-			ps, _, found := strings.Cut(strings.ToLower(p), ":")
-			if !found || strings.ContainsAny(ps, "*?") {
-				info.all = true
+// resourceClasses returns a function that names the class of a resource
+// for action: two resources of a class are covered by exactly the same
+// statements of the subject's policies (identity and boundary) that cover
+// the action, so every request of the subject gets the same decision on
+// both. A statement whose resources have a policy variable makes each
+// resource its own class.
+func (z *analyzer) resourceClasses(s *Subject, action string) func(resource string) string {
+	svc, _, _ := strings.Cut(strings.ToLower(action), ":")
+	var stmts []*iampolicy.Statement
+	collect := func(p *iampolicy.Policy) {
+		z.info(p).covering(p, svc, action, func(_ int, st *iampolicy.Statement) { stmts = append(stmts, st) })
+	}
+	for _, r := range s.Set.Identity {
+		collect(r.Policy)
+	}
+	if s.Set.Boundary != nil {
+		collect(s.Set.Boundary.Policy)
+	}
+	return func(resource string) string {
+		bits := make([]byte, len(stmts))
+		for i, st := range stmts {
+			c, ok := st.CoversResource(resource)
+			if !ok {
+				return "=" + resource
 			}
-			info.services[ps] = true
+			if c {
+				bits[i] = '1'
+			} else {
+				bits[i] = '0'
+			}
 		}
-		v, _ = z.stmtSvcs.LoadOrStore(st, info)
+		return string(bits)
 	}
-	return v.(stmtServices)
 }

@@ -47,23 +47,20 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 		var patterns []string
 		allow := false
 		for ri, r := range refs {
-			for si := range r.Policy.Statements {
-				st := &r.Policy.Statements[si]
-				if z.covers(st, svc, a) {
-					sig = strconv.AppendInt(sig, int64(ri), 10)
-					sig = append(sig, '.')
-					sig = strconv.AppendInt(sig, int64(si), 10)
-					sig = append(sig, ',')
-					if Effect(st.Effect) == EffectAllow && ri < len(u.Set.Identity) {
-						allow = true
-						for _, pat := range st.Resource {
-							if pat != "*" && !slices.Contains(patterns, pat) {
-								patterns = append(patterns, pat)
-							}
+			z.info(r.Policy).covering(r.Policy, svc, a, func(si int, st *iampolicy.Statement) {
+				sig = strconv.AppendInt(sig, int64(ri), 10)
+				sig = append(sig, '.')
+				sig = strconv.AppendInt(sig, int64(si), 10)
+				sig = append(sig, ',')
+				if Effect(st.Effect) == EffectAllow && ri < len(u.Set.Identity) {
+					allow = true
+					for _, pat := range st.Resource {
+						if pat != "*" && !slices.Contains(patterns, pat) {
+							patterns = append(patterns, pat)
 						}
 					}
 				}
-			}
+			})
 		}
 		if allow {
 			out = append(out, probe{action: a, sig: string(sig), patterns: patterns})
@@ -73,12 +70,13 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 	allServices := false
 	services := map[string]bool{}
 	for _, r := range u.Set.Identity {
+		pi := z.info(r.Policy)
 		for i := range r.Policy.Statements {
 			st := &r.Policy.Statements[i]
 			if Effect(st.Effect) != EffectAllow {
 				continue
 			}
-			info := z.services(st)
+			info := pi.stmts[i]
 			if info.all || len(st.NotAction) > 0 {
 				allServices = true
 			}

@@ -152,10 +152,18 @@ func (z *analyzer) mfaEnforced(s *Subject) (ok bool, evidence, gap string) {
 	return true, evidence, ""
 }
 
+const assumeRole = "sts:AssumeRole"
+
 func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string) AssumeSummary {
 	sum := AssumeSummary{Loopholes: []AssumeCheck{}}
-	if len(adminRoles) == 0 || !z.anyAllowMatches(s, "sts:AssumeRole") {
+	if len(adminRoles) == 0 || !z.anyAllowMatches(s, assumeRole) {
 		return sum
+	}
+	key, shared := z.assumeKey(s)
+	if shared {
+		if v, ok := z.assume.Load(key); ok {
+			return v.(AssumeSummary)
+		}
 	}
 	good := z.ctx(ContextMFASession, s, nil)
 	noMFA := []map[string][]string{z.ctx(ContextAccessKey, s, nil), z.ctx(ContextSessionNoMFA, s, nil)}
@@ -163,20 +171,37 @@ func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string) AssumeSummary {
 	stale := z.ctx(ContextMFASession, s, func(c map[string][]string) {
 		c["aws:MultiFactorAuthAge"] = []string{strconv.Itoa(maxMFAAge + 1)}
 	})
-	const act = "sts:AssumeRole"
+	// Roles that every statement covering sts:AssumeRole treats alike get
+	// the same decisions: ask once per class, on its first role.
+	type verdict struct {
+		good                  iampolicy.Decision
+		noMFA, noTLS, staleOK bool
+	}
+	classOf := z.resourceClasses(s, assumeRole)
+	byClass := map[string]*verdict{}
 	for _, role := range adminRoles {
+		class := classOf(role)
+		v := byClass[class]
+		if v == nil {
+			v = &verdict{good: z.decideCached(s, ContextMFASession, assumeRole, role, good)}
+			v.noMFA = z.decideCached(s, ContextAccessKey, assumeRole, role, noMFA[0]).Allowed ||
+				z.decideCached(s, ContextSessionNoMFA, assumeRole, role, noMFA[1]).Allowed
+			v.noTLS = z.decideCached(s, tagNoTLS, assumeRole, role, noTLS).Allowed
+			v.staleOK = z.decideCached(s, tagStaleMFA, assumeRole, role, stale).Allowed
+			byClass[class] = v
+		}
 		ac := AssumeCheck{Role: role, Loopholes: []Loophole{}}
-		if d := z.decideCached(s, ContextMFASession, act, role, good); d.Allowed {
-			g := z.grant(s, ContextMFASession, act, role, d)
+		if v.good.Allowed {
+			g := z.grant(s, ContextMFASession, assumeRole, role, v.good)
 			ac.Allowed = &g
 		}
-		if z.decideCached(s, ContextAccessKey, act, role, noMFA[0]).Allowed || z.decideCached(s, ContextSessionNoMFA, act, role, noMFA[1]).Allowed {
+		if v.noMFA {
 			ac.Loopholes = append(ac.Loopholes, LoopholeNoMFA)
 		}
-		if z.decideCached(s, tagNoTLS, act, role, noTLS).Allowed {
+		if v.noTLS {
 			ac.Loopholes = append(ac.Loopholes, LoopholeNoTLS)
 		}
-		if z.decideCached(s, tagStaleMFA, act, role, stale).Allowed {
+		if v.staleOK {
 			ac.Loopholes = append(ac.Loopholes, LoopholeStaleMFA)
 		}
 		if ac.Allowed == nil && len(ac.Loopholes) == 0 {
@@ -187,6 +212,9 @@ func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string) AssumeSummary {
 			sum.LoopholeCount++
 			sum.Loopholes = append(sum.Loopholes, ac)
 		}
+	}
+	if shared {
+		z.assume.Store(key, sum)
 	}
 	return sum
 }
@@ -208,7 +236,7 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 		// A user allowed any action in this context is reported as that one
 		// grant (action "*"), not as a sample of actions.
 		if z.anyAllowMatches(u, anyActionProbe) {
-			if d := z.decide(u, anyActionProbe, "*", c); d.Allowed {
+			if d := z.decideCached(u, cn, anyActionProbe, "*", c); d.Allowed {
 				ua.WithoutMFA = append(ua.WithoutMFA, z.grant(u, cn, anyActionProbe, "*", d))
 				continue
 			}
@@ -228,11 +256,11 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 				if i == 0 {
 					var seen bool
 					if d, seen = bySig[pr.sig]; !seen {
-						d = z.decide(u, act, res, c)
+						d = z.decideCached(u, cn, act, res, c)
 						bySig[pr.sig] = d
 					}
 				} else {
-					d = z.decide(u, act, res, c)
+					d = z.decideCached(u, cn, act, res, c)
 				}
 				if d.Allowed {
 					ua.WithoutMFA = append(ua.WithoutMFA, z.grant(u, cn, act, res, d))

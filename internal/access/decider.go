@@ -19,6 +19,7 @@ type analyzer struct {
 	// decisions caches Evaluate for requests whose outcome cannot depend on
 	// who the principal is (see requestKey).
 	decisions sync.Map   // decisionKey -> iampolicy.Decision
+	users     sync.Map   // userKey -> *UserAccess
 	probes    sync.Map   // policy-set key -> []probe
 	actionDep sync.Map   // actionKey -> actionInfo
 	assume    sync.Map   // assumeKey -> AssumeSummary
@@ -246,4 +247,15 @@ func (z *analyzer) resourceClasses(s *Subject, action string) func(resource stri
 		}
 		return string(bits)
 	}
+}
+
+// userKey identifies what a user's verdicts depend on when no statement of
+// its policies reads the principal (shared false otherwise): its policies,
+// its groups (grants and MFA groups name them), its type, and whether its
+// name is the one the other-user probe avoids.
+func (z *analyzer) userKey(u *Subject) (key string, shared bool) {
+	if z.setDependsOnPrincipal(u) {
+		return "", false
+	}
+	return fmt.Sprintf("%d|%s|%s|%s", z.policyKey(u), u.Principal.Type, z.otherUserARN(u), strings.Join(z.a.userGroups[u.ARN], "\x00")), true
 }

@@ -11,7 +11,8 @@ import (
 )
 
 // userProbes: a fixed sample of every service's actions plus every concrete
-// action the user's Allow statements name, minus self-service.
+// action the user's Allow statements name, minus self-service; computed
+// once per policy set.
 func (z *analyzer) userProbes(u *Subject) []probe {
 	key := z.policyKey(u)
 	if p, ok := z.probes.Load(key); ok {
@@ -26,7 +27,7 @@ func (z *analyzer) userProbes(u *Subject) []probe {
 // effect) whose Action covers it.
 type probe struct {
 	action   string
-	sig      string
+	sig      int      // the covering statements, numbered within the policy set
 	patterns []string // Resource patterns (not "*") of the covering Allow statements
 }
 
@@ -36,14 +37,16 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 		refs = append(append([]iampolicy.PolicyRef(nil), refs...), *u.Set.Boundary)
 	}
 	seen := map[string]bool{}
-	var out []probe
+	out := make([]probe, 0, 64)
+	sigs := map[string]int{}
+	var sig []byte
 	add := func(a, k string) {
 		if seen[k] || selfService[k] || unauthorised[k] {
 			return
 		}
 		seen[k] = true
 		svc, _, _ := strings.Cut(k, ":")
-		var sig []byte
+		sig = sig[:0]
 		var patterns []string
 		allow := false
 		for ri, r := range refs {
@@ -63,7 +66,12 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 			})
 		}
 		if allow {
-			out = append(out, probe{action: a, sig: string(sig), patterns: patterns})
+			id, ok := sigs[string(sig)]
+			if !ok {
+				id = len(sigs)
+				sigs[string(sig)] = id
+			}
+			out = append(out, probe{action: a, sig: id, patterns: patterns})
 		}
 	}
 	// Only services an Allow statement can reach are worth probing.

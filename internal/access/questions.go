@@ -219,7 +219,26 @@ func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string) AssumeSummary {
 	return sum
 }
 
+// user answers the questions about one user. Users whose verdicts cannot
+// differ (same policies, groups and type, no statement that reads the
+// principal) share them: only the ARN and name are the user's own.
 func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*GroupAccess) *UserAccess {
+	key, shared := z.userKey(u)
+	if shared {
+		if v, ok := z.users.Load(key); ok {
+			ua := *v.(*UserAccess)
+			ua.ARN, ua.Name = u.ARN, u.Name
+			return &ua
+		}
+	}
+	ua := z.userVerdicts(u, adminRoles, groups)
+	if shared {
+		z.users.LoadOrStore(key, ua)
+	}
+	return ua
+}
+
+func (z *analyzer) userVerdicts(u *Subject, adminRoles []string, groups map[string]*GroupAccess) *UserAccess {
 	ua := &UserAccess{ARN: u.ARN, Name: u.Name, WithoutMFA: []Grant{}, OtherUsers: []Grant{}, MFAGroups: []string{}}
 	for _, g := range z.a.userGroups[u.ARN] {
 		if ga := groups[z.a.groupARN[g]]; ga != nil && ga.RequiresMFA {
@@ -230,7 +249,7 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 
 	ua.MFAEnforced, ua.MFAEnforcedBy, ua.MFAGap = z.mfaEnforced(u)
 
-	probes := z.userProbes(u)
+	var probes []probe
 	for _, cn := range contextsWithoutMFA {
 		c := z.ctx(cn, u, nil)
 		// A user allowed any action in this context is reported as that one
@@ -241,11 +260,14 @@ func (z *analyzer) user(u *Subject, adminRoles []string, groups map[string]*Grou
 				continue
 			}
 		}
+		if probes == nil {
+			probes = z.userProbes(u)
+		}
 		// On resource "*", in one context, for one principal, two actions
 		// covered by the same statements get the same decision: evaluate
 		// once per distinct set of covering statements. Every allowed probe
 		// is kept: the evidence is whole.
-		bySig := map[string]iampolicy.Decision{}
+		bySig := map[int]iampolicy.Decision{}
 		for _, pr := range probes {
 			act := pr.action
 			if act == anyActionProbe {

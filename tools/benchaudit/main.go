@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime/metrics"
 	"runtime/pprof"
 	"sort"
 	"strings"
@@ -49,6 +50,7 @@ type measurement struct {
 	Results   int                `json:"results"`
 	JSONBytes int                `json:"json_bytes"`
 	Phases    map[string]float64 `json:"phases"`    // seconds, median of runs
+	Live      map[string]float64 `json:"live"`      // MB of live heap (as of the last GC) at the end of each phase, first run
 	Decode    float64            `json:"decode"`    // seconds, median: encoding/json into maps
 	Audit     float64            `json:"audit"`     // seconds, median: load through render
 	AuditCPU  float64            `json:"audit_cpu"` // CPU seconds (user+system, all threads), median: less sensitive to other load than wall time
@@ -132,7 +134,7 @@ func print(m measurement, runs int) {
 	fmt.Printf("snapshot: %s (%d users, %d groups, %d roles, %d policies, %.1f MB; median of %d runs)\n", m.Path,
 		m.Users, m.Groups, m.Roles, m.Policies, float64(m.FileBytes)/1e6, runs)
 	for _, p := range phaseOrder {
-		fmt.Printf("  %-16s %8.2f s\n", p, m.Phases[p])
+		fmt.Printf("  %-16s %8.2f s   live heap %6.0f MB\n", p, m.Phases[p], m.Live[p])
 	}
 	fmt.Printf("  %-16s %8.2f s  (%d results, JSON report %.1f MB)\n", "audit (total)", m.Audit, m.Results, float64(m.JSONBytes)/1e6)
 	fmt.Printf("  %-16s %8.2f s  (user+system; wall time suffers more from other work on the machine)\n", "audit CPU", m.AuditCPU)
@@ -150,7 +152,7 @@ func median(xs []float64) float64 {
 }
 
 func measure(path string, runs int, cpu, mem, reportOut string) (measurement, error) {
-	m := measurement{Path: path, Phases: map[string]float64{}}
+	m := measurement{Path: path, Phases: map[string]float64{}, Live: map[string]float64{}}
 	phases := map[string][]float64{}
 	var audits, decodes, cpus []float64
 	for i := 0; i < runs; i++ {
@@ -216,6 +218,16 @@ func measure(path string, runs int, cpu, mem, reportOut string) (measurement, er
 	return m, nil
 }
 
+// liveHeapMB is the heap the last garbage collection found live, in MB.
+func liveHeapMB() float64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return float64(s[0].Value.Uint64()) / 1e6
+}
+
 // cpuSeconds is the CPU time the process has used so far.
 func cpuSeconds() float64 {
 	var ru syscall.Rusage
@@ -234,6 +246,9 @@ func auditOnce(path string, m *measurement, phases map[string][]float64, rendere
 	mark := func(name string, counted bool) {
 		d, c := time.Since(lap), cpuSeconds()-lapCPU
 		phases[name] = append(phases[name], d.Seconds())
+		if _, ok := m.Live[name]; !ok {
+			m.Live[name] = liveHeapMB()
+		}
 		if counted {
 			total += d
 			totalCPU += c

@@ -3,7 +3,9 @@ package access
 // The verdict types and the fan-out over every role, group and user.
 
 import (
+	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -146,15 +148,33 @@ func (a *Account) Analyze(opts AnalyzeOptions) *Analysis {
 			users = append(users, u)
 		}
 	}
+	// Users with the same policies are analysed one after the other, and a
+	// policy set's probes are dropped once its last user is done: the probe
+	// cache holds only the sets in flight.
+	order := make([]int, len(users))
+	remaining := map[int]*atomic.Int32{}
+	for i, u := range users {
+		order[i] = i
+		pid := z.policyKey(u)
+		if remaining[pid] == nil {
+			remaining[pid] = &atomic.Int32{}
+		}
+		remaining[pid].Add(1)
+	}
+	sort.SliceStable(order, func(i, j int) bool { return users[order[i]].pid < users[order[j]].pid })
 	results := make([]*UserAccess, len(users))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 4)
-	for i, u := range users {
+	for _, i := range order {
+		u := users[i]
 		wg.Add(1)
 		sem <- struct{}{}
 		go func(i int, u *Subject) {
 			defer func() { <-sem; wg.Done() }()
 			results[i] = z.user(u, adminRoles, out.Groups)
+			if remaining[u.pid].Add(-1) == 0 {
+				z.probes.Delete(u.pid)
+			}
 		}(i, u)
 	}
 	wg.Wait()

@@ -62,25 +62,30 @@ func newPolicyInfo(id int, p *iampolicy.Policy) *policyInfo {
 	return pi
 }
 
-// covering calls fn, in statement order, for every statement of p whose
-// Action or NotAction covers action (svc is its lower-case service prefix).
-func (pi *policyInfo) covering(p *iampolicy.Policy, svc, action string, fn func(si int, st *iampolicy.Statement)) {
+// candidates calls fn, in statement order, for every statement of the
+// policy that may cover an action of service svc (lower case).
+func (pi *policyInfo) candidates(svc string, fn func(si int)) {
 	named := pi.bySvc[svc]
 	i, j := 0, 0
 	for i < len(pi.wild) || j < len(named) {
-		var si int
 		if j >= len(named) || (i < len(pi.wild) && pi.wild[i] < named[j]) {
-			si = pi.wild[i]
+			fn(pi.wild[i])
 			i++
 		} else {
-			si = named[j]
+			fn(named[j])
 			j++
 		}
-		st := &p.Statements[si]
-		if covers(st, pi.stmts[si], svc, action) {
+	}
+}
+
+// covering calls fn, in statement order, for every statement of p whose
+// Action or NotAction covers action (svc is its lower-case service prefix).
+func (pi *policyInfo) covering(p *iampolicy.Policy, svc, action string, fn func(si int, st *iampolicy.Statement)) {
+	pi.candidates(svc, func(si int) {
+		if st := &p.Statements[si]; covers(st, pi.stmts[si], svc, action) {
 			fn(si, st)
 		}
-	}
+	})
 }
 
 // covers is st.Allows(action) with a cheap first look at the service

@@ -36,34 +36,52 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 	if u.Set.Boundary != nil {
 		refs = append(append([]iampolicy.PolicyRef(nil), refs...), *u.Set.Boundary)
 	}
-	seen := map[string]bool{}
+	seen := map[string]bool{} // the actions the Allow statements name, probed first
 	out := make([]probe, 0, 64)
 	sigs := map[string]int{}
 	var sig []byte
-	add := func(a, k string) {
-		if seen[k] || selfService[k] || unauthorised[k] {
-			return
+	// The statements that may cover an action of a service, per service:
+	// the same for every action of it.
+	type candidate struct {
+		ri, si int
+		st     *iampolicy.Statement
+		info   stmtServices
+	}
+	bySvc := map[string][]candidate{}
+	candidates := func(svc string) []candidate {
+		c, ok := bySvc[svc]
+		if ok {
+			return c
 		}
-		seen[k] = true
-		svc, _, _ := strings.Cut(k, ":")
+		for ri, r := range refs {
+			pi := z.info(r.Policy)
+			pi.candidates(svc, func(si int) {
+				c = append(c, candidate{ri: ri, si: si, st: &r.Policy.Statements[si], info: pi.stmts[si]})
+			})
+		}
+		bySvc[svc] = c
+		return c
+	}
+	add := func(a, svc string) {
 		sig = sig[:0]
 		var patterns []string
 		allow := false
-		for ri, r := range refs {
-			z.info(r.Policy).covering(r.Policy, svc, a, func(si int, st *iampolicy.Statement) {
-				sig = strconv.AppendInt(sig, int64(ri), 10)
-				sig = append(sig, '.')
-				sig = strconv.AppendInt(sig, int64(si), 10)
-				sig = append(sig, ',')
-				if Effect(st.Effect) == EffectAllow && ri < len(u.Set.Identity) {
-					allow = true
-					for _, pat := range st.Resource {
-						if pat != "*" && !slices.Contains(patterns, pat) {
-							patterns = append(patterns, pat)
-						}
+		for _, c := range candidates(svc) {
+			if !covers(c.st, c.info, svc, a) {
+				continue
+			}
+			sig = strconv.AppendInt(sig, int64(c.ri), 10)
+			sig = append(sig, '.')
+			sig = strconv.AppendInt(sig, int64(c.si), 10)
+			sig = append(sig, ',')
+			if Effect(c.st.Effect) == EffectAllow && c.ri < len(u.Set.Identity) {
+				allow = true
+				for _, pat := range c.st.Resource {
+					if pat != "*" && !slices.Contains(patterns, pat) {
+						patterns = append(patterns, pat)
 					}
 				}
-			})
+			}
 		}
 		if allow {
 			id, ok := sigs[string(sig)]
@@ -73,6 +91,15 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 			}
 			out = append(out, probe{action: a, sig: id, patterns: patterns})
 		}
+	}
+	addNamed := func(a string) {
+		k := strings.ToLower(a)
+		if seen[k] || selfService[k] || unauthorised[k] {
+			return
+		}
+		seen[k] = true
+		svc, _, _ := strings.Cut(k, ":")
+		add(a, svc)
 	}
 	// Only services an Allow statement can reach are worth probing.
 	allServices := false
@@ -98,15 +125,18 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 				}
 				if len(exp) <= maxWildcardList {
 					for _, a := range exp {
-						add(a, strings.ToLower(a))
+						addNamed(a)
 					}
 				}
 			}
 		}
 	}
 	for _, e := range probeSample() {
+		if e.skip || (len(seen) > 0 && seen[e.lower]) {
+			continue
+		}
 		if allServices || services[e.service] {
-			add(e.action, e.lower)
+			add(e.action, e.service)
 		}
 	}
 	return out

@@ -73,7 +73,12 @@ var (
 	sample     []sampleAction
 )
 
-type sampleAction struct{ action, lower, service string }
+type sampleAction struct {
+	action, lower, service string
+	// skip: self-service, not authorised by policies, or already earlier
+	// in the sample; never probed from the sample.
+	skip bool
+}
 
 // probeSample is up to two actions of each access level of every service,
 // plus the actions attackers reach for first.
@@ -94,10 +99,13 @@ func probeSample() []sampleAction {
 			"kms:Decrypt", "secretsmanager:GetSecretValue", "ssm:GetParameter", "sts:AssumeRole",
 			"organizations:LeaveOrganization", "account:CloseAccount", "cloudtrail:StopLogging",
 			"dynamodb:Scan", "rds:DeleteDBInstance", anyActionProbe)
+		seen := map[string]bool{}
 		for _, a := range names {
 			lower := strings.ToLower(a)
 			svc, _, _ := strings.Cut(lower, ":")
-			sample = append(sample, sampleAction{action: a, lower: lower, service: svc})
+			skip := seen[lower] || selfService[lower] || unauthorised[lower]
+			seen[lower] = true
+			sample = append(sample, sampleAction{action: a, lower: lower, service: svc, skip: skip})
 		}
 	})
 	return sample

@@ -4,6 +4,7 @@ package access
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,6 +31,24 @@ type analyzer struct {
 	// during it; unindexed numbers policies met later.
 	policies  map[*iampolicy.Policy]*policyInfo
 	unindexed atomic.Int64
+}
+
+// requestContexts are one subject's named request contexts, each built
+// the first time a question needs it. Evaluate only reads them.
+type requestContexts struct {
+	z *analyzer
+	s *Subject
+	m [3]map[string][]string
+}
+
+func (z *analyzer) contexts(s *Subject) *requestContexts { return &requestContexts{z: z, s: s} }
+
+func (c *requestContexts) get(cn ContextName) map[string][]string {
+	i := slices.Index(allContexts, cn)
+	if c.m[i] == nil {
+		c.m[i] = c.z.ctx(cn, c.s, nil)
+	}
+	return c.m[i]
 }
 
 func (z *analyzer) ctx(name ContextName, s *Subject, mod func(map[string][]string)) map[string][]string {

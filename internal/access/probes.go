@@ -142,10 +142,17 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 	return out
 }
 
+// anyResource is the candidate resources of a probe whose Allow statements
+// name no resource pattern (read only).
+var anyResource = []string{"*"}
+
 // candidateResources: "*" and each Resource pattern of the Allow statements
 // that cover the action, with wildcards and the user's variables filled in,
 // so that a resource-scoped allow is found too.
 func candidateResources(u *Subject, pr probe) []string {
+	if len(pr.patterns) == 0 {
+		return anyResource
+	}
 	out := []string{"*"}
 	for _, pat := range pr.patterns {
 		if res := instantiate(pat, u); !slices.Contains(out, res) {

@@ -47,10 +47,10 @@ func policyARN(set iampolicy.PolicySet, name string, kind PolicyKind) string {
 	return ""
 }
 
-func (z *analyzer) admin(s *Subject, ctxNames []ContextName) []Grant {
+func (z *analyzer) admin(s *Subject, ctxNames []ContextName, cs *requestContexts) []Grant {
 	var grants []Grant
 	for _, cn := range ctxNames {
-		c := z.ctx(cn, s, nil)
+		c := cs.get(cn)
 		for _, act := range append([]string{anyActionProbe}, adminActions...) {
 			if !z.anyAllowMatches(s, act) {
 				continue
@@ -95,7 +95,7 @@ func (z *analyzer) otherUserARN(s *Subject) string {
 
 func (z *analyzer) role(r *Subject) *RoleAccess {
 	ra := &RoleAccess{ARN: r.ARN, Name: r.Name, MaxSessionDuration: z.a.maxSession[r.ARN]}
-	ra.AdminEvidence = z.admin(r, []ContextName{ContextMFASession})
+	ra.AdminEvidence = z.admin(r, []ContextName{ContextMFASession}, z.contexts(r))
 	ra.Admin = len(ra.AdminEvidence) > 0
 	if ra.AdminEvidence == nil {
 		ra.AdminEvidence = []Grant{}
@@ -113,27 +113,28 @@ func (z *analyzer) group(name string, adminRoles []string) *GroupAccess {
 	refs := z.a.groups[name]
 	m := z.member(name, refs)
 	ga := &GroupAccess{ARN: z.a.groupARN[name], Name: name, PolicyCount: len(refs)}
-	ga.RequiresMFA, ga.MFAEvidence = z.requiresMFA(m)
-	ga.Admin = z.admin(m, allContexts)
+	cs := z.contexts(m)
+	ga.RequiresMFA, ga.MFAEvidence = z.requiresMFA(m, cs)
+	ga.Admin = z.admin(m, allContexts, cs)
 	if ga.Admin == nil {
 		ga.Admin = []Grant{}
 	}
-	ga.AssumeAdmin = z.assumeAdmin(m, adminRoles)
+	ga.AssumeAdmin = z.assumeAdmin(m, adminRoles, cs)
 	return ga
 }
 
 // requiresMFA: the policies explicitly deny non-self-service requests made
 // with access keys or a session without MFA.
-func (z *analyzer) requiresMFA(s *Subject) (bool, string) {
-	ok, evidence, _ := z.mfaEnforced(s)
+func (z *analyzer) requiresMFA(s *Subject, cs *requestContexts) (bool, string) {
+	ok, evidence, _ := z.mfaEnforced(s, cs)
 	return ok, evidence
 }
 
 // mfaEnforced also says, when the requirement is missing, which request
 // without MFA is not explicitly denied.
-func (z *analyzer) mfaEnforced(s *Subject) (ok bool, evidence, gap string) {
+func (z *analyzer) mfaEnforced(s *Subject, cs *requestContexts) (ok bool, evidence, gap string) {
 	for _, cn := range contextsWithoutMFA {
-		c := z.ctx(cn, s, nil)
+		c := cs.get(cn)
 		for _, act := range nonIAMSamples {
 			d := z.decideCached(s, cn, act, "*", c)
 			if d.Effect != iampolicy.ExplicitDeny {
@@ -154,7 +155,7 @@ func (z *analyzer) mfaEnforced(s *Subject) (ok bool, evidence, gap string) {
 
 const assumeRole = "sts:AssumeRole"
 
-func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string) AssumeSummary {
+func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string, cs *requestContexts) AssumeSummary {
 	sum := AssumeSummary{Loopholes: []AssumeCheck{}}
 	if len(adminRoles) == 0 || !z.anyAllowMatches(s, assumeRole) {
 		return sum
@@ -165,8 +166,8 @@ func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string) AssumeSummary {
 			return v.(AssumeSummary)
 		}
 	}
-	good := z.ctx(ContextMFASession, s, nil)
-	noMFA := []map[string][]string{z.ctx(ContextAccessKey, s, nil), z.ctx(ContextSessionNoMFA, s, nil)}
+	good := cs.get(ContextMFASession)
+	noMFA := []map[string][]string{cs.get(ContextAccessKey), cs.get(ContextSessionNoMFA)}
 	noTLS := z.ctx(ContextMFASession, s, func(c map[string][]string) { c["aws:SecureTransport"] = []string{"false"} })
 	stale := z.ctx(ContextMFASession, s, func(c map[string][]string) {
 		c["aws:MultiFactorAuthAge"] = []string{strconv.Itoa(maxMFAAge + 1)}
@@ -247,11 +248,12 @@ func (z *analyzer) userVerdicts(u *Subject, adminRoles []string, groups map[stri
 	}
 	sort.Strings(ua.MFAGroups)
 
-	ua.MFAEnforced, ua.MFAEnforcedBy, ua.MFAGap = z.mfaEnforced(u)
+	cs := z.contexts(u)
+	ua.MFAEnforced, ua.MFAEnforcedBy, ua.MFAGap = z.mfaEnforced(u, cs)
 
 	var probes []probe
 	for _, cn := range contextsWithoutMFA {
-		c := z.ctx(cn, u, nil)
+		c := cs.get(cn)
 		// A user allowed any action in this context is reported as that one
 		// grant (action "*"), not as a sample of actions.
 		if z.anyAllowMatches(u, anyActionProbe) {
@@ -303,14 +305,14 @@ func (z *analyzer) userVerdicts(u *Subject, adminRoles []string, groups map[stri
 			res = z.arn("mfa/" + otherName)
 		}
 		for _, cn := range allContexts {
-			if d := z.decideCached(u, cn, act, res, z.ctx(cn, u, nil)); d.Allowed {
+			if d := z.decideCached(u, cn, act, res, cs.get(cn)); d.Allowed {
 				ua.OtherUsers = append(ua.OtherUsers, z.grant(u, cn, act, res, d))
 				break
 			}
 		}
 	}
 
-	ua.Admin = z.admin(u, allContexts)
+	ua.Admin = z.admin(u, allContexts, cs)
 	if ua.Admin == nil {
 		ua.Admin = []Grant{}
 	}
@@ -319,6 +321,6 @@ func (z *analyzer) userVerdicts(u *Subject, adminRoles []string, groups map[stri
 			ua.AdminWithoutMFA = true
 		}
 	}
-	ua.AssumeAdmin = z.assumeAdmin(u, adminRoles)
+	ua.AssumeAdmin = z.assumeAdmin(u, adminRoles, cs)
 	return ua
 }

@@ -105,6 +105,23 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		}
 		a.Problems = append(a.Problems, Problem{Item: item, Resource: resource, Message: msg, Affects: affects, Missing: missing})
 	}
+	// Documents are parsed once each: many roles carry the same trust
+	// policy, many principals the same inline policy. A policy met again
+	// is a copy under its own name sharing the parsed statements, which
+	// are only read.
+	parsed := map[string]*iampolicy.Policy{}
+	parse := func(name string, doc []byte) (*iampolicy.Policy, error) {
+		if p, ok := parsed[string(doc)]; ok {
+			cp := *p
+			cp.Name = name
+			return &cp, nil
+		}
+		p, err := iampolicy.Parse(name, doc)
+		if err == nil {
+			parsed[string(doc)] = p
+		}
+		return p, err
+	}
 	managed := map[string]*iampolicy.Policy{}
 	badManaged := map[string]bool{}
 	for i := range snap.Policies {
@@ -180,7 +197,7 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 	inline := func(owner, kind string, list []snapshot.InlinePolicy, affects []string) []iampolicy.PolicyRef {
 		var refs []iampolicy.PolicyRef
 		for _, ip := range list {
-			pol, err := iampolicy.Parse(ip.Name, ip.Document)
+			pol, err := parse(ip.Name, ip.Document)
 			if err != nil {
 				problem(fmt.Sprintf("%s inline policy %q", owner, ip.Name), owner, err.Error(), false, affects...)
 				continue
@@ -242,7 +259,7 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		s.Set.Identity = append(in, at...)
 		s.Set.Boundary = boundary(r.ARN, r.PermissionsBoundary)
 		if len(r.AssumeRolePolicyDocument) > 0 {
-			tp, err := iampolicy.Parse(r.Name+" trust policy", r.AssumeRolePolicyDocument)
+			tp, err := parse(r.Name+" trust policy", r.AssumeRolePolicyDocument)
 			if err != nil {
 				problem(r.ARN+" trust policy", r.ARN, err.Error(), false, r.ARN)
 			} else {

@@ -54,7 +54,7 @@ func (c *requestContexts) get(cn ContextName) map[string][]string {
 func (z *analyzer) ctx(name ContextName, s *Subject, mod func(map[string][]string)) map[string][]string {
 	c, err := iampolicy.NamedContext(string(name), s.Principal, iampolicy.ContextOptions{CurrentTime: z.opts.Now})
 	if err != nil {
-		panic(err) // the names are constants of this file
+		panic(err) // the names are the constants of kinds.go
 	}
 	if mod != nil {
 		mod(c)

@@ -48,10 +48,22 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 		info   stmtServices
 	}
 	bySvc := map[string][]candidate{}
+	var wildOnly []candidate // for a service no statement names: the wild statements alone
+	wildDone := false
 	candidates := func(svc string) []candidate {
 		c, ok := bySvc[svc]
 		if ok {
 			return c
+		}
+		named := false
+		for _, r := range refs {
+			if len(z.info(r.Policy).bySvc[svc]) > 0 {
+				named = true
+				break
+			}
+		}
+		if !named && wildDone {
+			return wildOnly
 		}
 		for ri, r := range refs {
 			pi := z.info(r.Policy)
@@ -59,7 +71,11 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 				c = append(c, candidate{ri: ri, si: si, st: &r.Policy.Statements[si], info: pi.stmts[si]})
 			})
 		}
-		bySvc[svc] = c
+		if named {
+			bySvc[svc] = c
+		} else {
+			wildOnly, wildDone = c, true
+		}
 		return c
 	}
 	add := func(a, svc string) {
@@ -92,12 +108,16 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 			out = append(out, probe{action: a, sig: id, patterns: patterns})
 		}
 	}
+	sampleSeen := make([]bool, len(probeSample())) // sample actions already probed as named ones
 	addNamed := func(a string) {
 		k := strings.ToLower(a)
 		if seen[k] || selfService[k] || unauthorised[k] {
 			return
 		}
 		seen[k] = true
+		if i, ok := sampleIndex()[k]; ok {
+			sampleSeen[i] = true
+		}
 		svc, _, _ := strings.Cut(k, ":")
 		add(a, svc)
 	}
@@ -131,8 +151,8 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 			}
 		}
 	}
-	for _, e := range probeSample() {
-		if e.skip || (len(seen) > 0 && seen[e.lower]) {
+	for i, e := range probeSample() {
+		if e.skip || sampleSeen[i] {
 			continue
 		}
 		if allServices || services[e.service] {

@@ -71,7 +71,14 @@ func expandAction(pat string) []string {
 var (
 	sampleOnce sync.Once
 	sample     []sampleAction
+	sampleAt   map[string]int // lower-case action -> its first place in sample
 )
+
+// sampleIndex finds an action (lower case) in the probe sample.
+func sampleIndex() map[string]int {
+	probeSample()
+	return sampleAt
+}
 
 type sampleAction struct {
 	action, lower, service string
@@ -99,12 +106,15 @@ func probeSample() []sampleAction {
 			"kms:Decrypt", "secretsmanager:GetSecretValue", "ssm:GetParameter", "sts:AssumeRole",
 			"organizations:LeaveOrganization", "account:CloseAccount", "cloudtrail:StopLogging",
 			"dynamodb:Scan", "rds:DeleteDBInstance", anyActionProbe)
-		seen := map[string]bool{}
+		sampleAt = map[string]int{}
 		for _, a := range names {
 			lower := strings.ToLower(a)
 			svc, _, _ := strings.Cut(lower, ":")
-			skip := seen[lower] || selfService[lower] || unauthorised[lower]
-			seen[lower] = true
+			_, dup := sampleAt[lower]
+			skip := dup || selfService[lower] || unauthorised[lower]
+			if !dup {
+				sampleAt[lower] = len(sample)
+			}
 			sample = append(sample, sampleAction{action: a, lower: lower, service: svc, skip: skip})
 		}
 	})

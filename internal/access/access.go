@@ -39,7 +39,7 @@ type Account struct {
 
 	groupARN   map[string]string   // group name -> ARN
 	userGroups map[string][]string // user ARN -> group names
-	maxSession map[string]int32    // role ARN -> MaxSessionDuration
+	maxSession map[string]*int32   // role ARN -> MaxSessionDuration (nil: not in the snapshot)
 
 	// unknown: principals (users, groups, roles by ARN) whose policies are
 	// not completely known, and why; Problems names each item at fault.
@@ -90,7 +90,7 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 
 		groupARN:   map[string]string{},
 		userGroups: map[string][]string{},
-		maxSession: map[string]int32{},
+		maxSession: map[string]*int32{},
 		unknown:    map[string]string{},
 	}
 	if a.Partition == "" {
@@ -104,6 +104,23 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 			}
 		}
 		a.Problems = append(a.Problems, Problem{Item: item, Resource: resource, Message: msg, Affects: affects, Missing: missing})
+	}
+	// Documents are parsed once each: many roles carry the same trust
+	// policy, many principals the same inline policy. A policy met again
+	// is a copy under its own name sharing the parsed statements, which
+	// are only read.
+	parsed := map[string]*iampolicy.Policy{}
+	parse := func(name string, doc []byte) (*iampolicy.Policy, error) {
+		if p, ok := parsed[string(doc)]; ok {
+			cp := *p
+			cp.Name = name
+			return &cp, nil
+		}
+		p, err := iampolicy.Parse(name, doc)
+		if err == nil {
+			parsed[string(doc)] = p
+		}
+		return p, err
 	}
 	managed := map[string]*iampolicy.Policy{}
 	badManaged := map[string]bool{}
@@ -180,7 +197,7 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 	inline := func(owner, kind string, list []snapshot.InlinePolicy, affects []string) []iampolicy.PolicyRef {
 		var refs []iampolicy.PolicyRef
 		for _, ip := range list {
-			pol, err := iampolicy.Parse(ip.Name, ip.Document)
+			pol, err := parse(ip.Name, ip.Document)
 			if err != nil {
 				problem(fmt.Sprintf("%s inline policy %q", owner, ip.Name), owner, err.Error(), false, affects...)
 				continue
@@ -200,14 +217,14 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 			}
 			return nil
 		}
-		return &iampolicy.PolicyRef{Kind: "boundary", Name: pol.Name, ARN: b.ARN, Policy: pol}
+		return &iampolicy.PolicyRef{Kind: string(KindBoundary), Name: pol.Name, ARN: b.ARN, Policy: pol}
 	}
 
 	for i := range snap.Groups {
 		g := &snap.Groups[i]
 		affects := uniqueSorted(append([]string{g.ARN}, groupMembers[g.Name]...))
-		in := inline(g.ARN, "group-inline", g.InlinePolicies, affects)
-		at := attached(g.ARN, "group-managed", g.AttachedPolicies, affects)
+		in := inline(g.ARN, string(KindGroupInline), g.InlinePolicies, affects)
+		at := attached(g.ARN, string(KindGroupManaged), g.AttachedPolicies, affects)
 		a.groups[g.Name] = append(in, at...)
 		a.groupARN[g.Name] = g.ARN
 	}
@@ -216,8 +233,8 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		s := &Subject{Kind: "user", Name: u.Name, ARN: u.ARN, Principal: iampolicy.Principal{
 			ARN: u.ARN, AccountID: a.ID, Type: "user", Name: u.Name, ID: u.ID, Tags: tags(u.Tags),
 		}}
-		in := inline(u.ARN, "user-inline", u.InlinePolicies, []string{u.ARN})
-		at := attached(u.ARN, "user-managed", u.AttachedPolicies, []string{u.ARN})
+		in := inline(u.ARN, string(KindUserInline), u.InlinePolicies, []string{u.ARN})
+		at := attached(u.ARN, string(KindUserManaged), u.AttachedPolicies, []string{u.ARN})
 		s.Set.Identity = append(in, at...)
 		for _, gname := range u.Groups {
 			if _, ok := a.groupARN[gname]; !ok {
@@ -237,12 +254,12 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		s := &Subject{Kind: "role", Name: r.Name, ARN: r.ARN, Principal: iampolicy.Principal{
 			ARN: r.ARN, AccountID: a.ID, Type: "role", Name: r.Name, ID: r.ID, Tags: tags(r.Tags), RoleARN: r.ARN,
 		}}
-		in := inline(r.ARN, "role-inline", r.InlinePolicies, []string{r.ARN})
-		at := attached(r.ARN, "role-managed", r.AttachedPolicies, []string{r.ARN})
+		in := inline(r.ARN, string(KindRoleInline), r.InlinePolicies, []string{r.ARN})
+		at := attached(r.ARN, string(KindRoleManaged), r.AttachedPolicies, []string{r.ARN})
 		s.Set.Identity = append(in, at...)
 		s.Set.Boundary = boundary(r.ARN, r.PermissionsBoundary)
 		if len(r.AssumeRolePolicyDocument) > 0 {
-			tp, err := iampolicy.Parse(r.Name+" trust policy", r.AssumeRolePolicyDocument)
+			tp, err := parse(r.Name+" trust policy", r.AssumeRolePolicyDocument)
 			if err != nil {
 				problem(r.ARN+" trust policy", r.ARN, err.Error(), false, r.ARN)
 			} else {
@@ -251,9 +268,8 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 		}
 		a.roles[r.ARN] = s
 		if r.MaxSessionDuration != nil {
-			a.maxSession[r.ARN] = *r.MaxSessionDuration
-		} else {
-			a.maxSession[r.ARN] = 3600 // IAM's default when none is set
+			v := *r.MaxSessionDuration
+			a.maxSession[r.ARN] = &v
 		}
 		a.byName[r.Name] = append(a.byName[r.Name], s)
 	}
@@ -339,7 +355,7 @@ func (a *Account) Decide(s *Subject, action, resource string, ctx map[string][]s
 	if strings.EqualFold(action, "sts:AssumeRole") {
 		if tp := a.trust[resource]; tp != nil {
 			set.Resource = append(append([]iampolicy.PolicyRef(nil), set.Resource...),
-				iampolicy.PolicyRef{Kind: "trust", Name: tp.Name, ARN: resource, Policy: tp})
+				iampolicy.PolicyRef{Kind: string(KindTrust), Name: tp.Name, ARN: resource, Policy: tp})
 		}
 	}
 	return iampolicy.Evaluate(set, iampolicy.Request{Principal: s.Principal, Action: action, Resource: resource, Context: ctx})

@@ -2,10 +2,14 @@ package access
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/lockdown-dev/lockdown/internal/iampolicy"
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
 	"github.com/lockdown-dev/lockdown/internal/snapshot/snapshottest"
 )
@@ -52,7 +56,7 @@ func TestAnalyzeGuideAsWritten(t *testing.T) {
 	}
 	// AdminPolicy's unconditional "*" lets an MFA session assume the role
 	// without TLS and with a stale MFA.
-	if a := u.AssumeAdmin; a.Roles != 1 || a.LoopholeCount != 1 || !slices.Equal(a.Loopholes[0].Loopholes, []string{"no_tls", "stale_mfa"}) {
+	if a := u.AssumeAdmin; a.Roles != 1 || a.LoopholeCount != 1 || !slices.Equal(a.Loopholes[0].Loopholes, []Loophole{LoopholeNoTLS, LoopholeStaleMFA}) {
 		t.Fatalf("assume checks %+v", u.AssumeAdmin)
 	}
 	// The console's "Another AWS account" trust with the own account ID and
@@ -99,7 +103,7 @@ func TestBoolFalseDenyMissesAccessKeys(t *testing.T) {
 	 {"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]}`)
 	an := analyzeSnap(t, s)
 	u := an.Users[alice]
-	ctxs := map[string]int{}
+	ctxs := map[ContextName]int{}
 	for _, g := range u.WithoutMFA {
 		ctxs[g.Context]++
 	}
@@ -171,5 +175,145 @@ func TestSharedDecisionsKeepThePolicyKind(t *testing.T) {
 		if k := an.Users["arn:aws:iam::123456789012:user/erin"].Admin[0].Kind; k != "group-managed" {
 			t.Fatalf("run %d: erin's admin grant kind %q, want group-managed", i, k)
 		}
+	}
+}
+
+// A role whose MaxSessionDuration the snapshot does not give has none in
+// the analysis either (null, not IAM's default of 3600): a check must not
+// pass on data that is missing.
+func TestMaxSessionDurationStaysUnknown(t *testing.T) {
+	s := guideAccount(false)
+	s.Roles[0].MaxSessionDuration = nil
+	an := analyzeSnap(t, s)
+	ra := an.Roles[adminRole]
+	if ra.MaxSessionDuration != nil {
+		t.Fatalf("max_session_duration %d, want null", *ra.MaxSessionDuration)
+	}
+	b, err := json.Marshal(ra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"max_session_duration":null`) {
+		t.Fatalf("role JSON %s: want max_session_duration null", b)
+	}
+	d := int32(43200)
+	s.Roles[0].MaxSessionDuration = &d
+	if got := analyzeSnap(t, s).Roles[adminRole].MaxSessionDuration; got == nil || *got != 43200 {
+		t.Fatalf("max_session_duration %v, want 43200", got)
+	}
+}
+
+// A group's verdicts carry no without_mfa list (it was never filled in).
+func TestGroupJSONHasNoWithoutMFA(t *testing.T) {
+	an := analyzeSnap(t, guideAccount(false))
+	for arn, g := range an.Groups {
+		b, err := json.Marshal(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), `"without_mfa"`) {
+			t.Fatalf("group %s: %s", arn, b)
+		}
+	}
+}
+
+// Roles are asked about once per class of roles the covering statements
+// treat alike, and summaries are shared between subjects: the loopholes
+// must still be those of asking about every role one by one.
+func TestAssumeAdminAgreesRoleByRole(t *testing.T) {
+	// Three admin roles, and users whose AssumeRole allows reach some of
+	// them only (by name, by wildcard, by NotResource, with and without MFA).
+	hand := guideAccount(false)
+	for _, n := range []string{"AdminRole2", "OpsAdmin"} {
+		hand.Roles = append(hand.Roles, snapshot.Role{Name: n, ID: "AROAEXAMPLE" + strings.ToUpper(n), ARN: "arn:aws:iam::" + acct + ":role/" + n,
+			AssumeRolePolicyDocument: json.RawMessage(trustAccount), AttachedPolicies: attach("AdminPolicy")})
+	}
+	for i, doc := range []string{
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::123456789012:role/AdminRole"}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::123456789012:role/Admin*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","NotResource":"arn:aws:iam::123456789012:role/OpsAdmin"},{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"arn:aws:iam::123456789012:role/AdminRole2","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`,
+	} {
+		n := fmt.Sprintf("assumer%d", i)
+		hand.Users = append(hand.Users, snapshot.User{Name: n, ID: fmt.Sprintf("AIDAEXAMPLEASSUMER%03d", i), ARN: "arn:aws:iam::" + acct + ":user/" + n,
+			InlinePolicies: []snapshot.InlinePolicy{{Name: "assume", Document: json.RawMessage(doc)}}})
+	}
+	for _, snap := range []*snapshot.Snapshot{hand, snapshottest.Generate(snapshottest.Config{Users: 300, Roles: 120, Policies: 150, Seed: 3})} {
+		assumeAdminAgreesRoleByRole(t, snap)
+	}
+}
+
+func assumeAdminAgreesRoleByRole(t *testing.T, snap *snapshot.Snapshot) {
+	a, err := New(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	an := a.Analyze(AnalyzeOptions{Now: snap.CollectedAt})
+	var admins []string
+	for arn, r := range an.Roles {
+		if r.Admin {
+			admins = append(admins, arn)
+		}
+	}
+	sort.Strings(admins)
+	if len(admins) < 2 {
+		t.Fatalf("the generated account has %d admin roles; the test needs several", len(admins))
+	}
+	ctx := func(s *Subject, name string, mod func(map[string][]string)) map[string][]string {
+		c, err := iampolicy.NamedContext(name, s.Principal, iampolicy.ContextOptions{CurrentTime: snap.CollectedAt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mod != nil {
+			mod(c)
+		}
+		return c
+	}
+	checked := 0
+	for _, u := range a.Users() {
+		ua := an.Users[u.ARN]
+		if ua == nil {
+			continue
+		}
+		allowed := func(role string, c map[string][]string) bool {
+			return iampolicy.Evaluate(u.Set, iampolicy.Request{Principal: u.Principal, Action: "sts:AssumeRole", Resource: role, Context: c}).Allowed
+		}
+		want := map[string][]Loophole{}
+		roles := 0
+		for _, role := range admins {
+			var l []Loophole
+			if allowed(role, ctx(u, iampolicy.ContextAccessKey, nil)) || allowed(role, ctx(u, iampolicy.ContextSessionNoMFA, nil)) {
+				l = append(l, LoopholeNoMFA)
+			}
+			if allowed(role, ctx(u, iampolicy.ContextMFASession, func(c map[string][]string) { c["aws:SecureTransport"] = []string{"false"} })) {
+				l = append(l, LoopholeNoTLS)
+			}
+			if allowed(role, ctx(u, iampolicy.ContextMFASession, func(c map[string][]string) { c["aws:MultiFactorAuthAge"] = []string{"3601"} })) {
+				l = append(l, LoopholeStaleMFA)
+			}
+			if len(l) > 0 || allowed(role, ctx(u, iampolicy.ContextMFASession, nil)) {
+				roles++
+			}
+			if len(l) > 0 {
+				want[role] = l
+			}
+		}
+		got := map[string][]Loophole{}
+		for _, c := range ua.AssumeAdmin.Loopholes {
+			got[c.Role] = c.Loopholes
+		}
+		if ua.AssumeAdmin.Roles != roles || len(got) != len(want) {
+			t.Fatalf("%s: %d roles, %d with loopholes; asked role by role: %d, %d", u.ARN, ua.AssumeAdmin.Roles, len(got), roles, len(want))
+		}
+		for role, l := range want {
+			if !slices.Equal(got[role], l) {
+				t.Fatalf("%s on %s: loopholes %v, asked alone %v", u.ARN, role, got[role], l)
+			}
+		}
+		if roles > 0 {
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no user may assume an admin role in the generated account; the test checks nothing")
 	}
 }

@@ -1,21 +1,30 @@
 package access
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/lockdown-dev/lockdown/internal/snapshot/snapshottest"
 )
 
-// BenchmarkAnalyze measures the policy analysis of a generated account of
-// 500 users, 100 roles and 250 policies.
+// BenchmarkAnalyze measures the policy analysis (New and Analyze) of
+// generated accounts the size of the bench snapshots of tools/benchaudit:
+// 1k (1,000 users, 200 roles, 500 policies) and 10k (ten times that).
 func BenchmarkAnalyze(b *testing.B) {
-	snap := snapshottest.Generate(snapshottest.Config{Users: 500, Roles: 100, Policies: 250, Seed: 1})
-	a, err := New(snap)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		a.Analyze(AnalyzeOptions{Now: snap.CollectedAt})
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
+			if testing.Short() && n > 1000 {
+				b.Skip("10k account in -short mode")
+			}
+			snap := snapshottest.Generate(snapshottest.Config{Users: n, Roles: n / 5, Policies: n / 2, Seed: 1})
+			b.ReportAllocs()
+			for b.Loop() {
+				a, err := New(snap)
+				if err != nil {
+					b.Fatal(err)
+				}
+				a.Analyze(AnalyzeOptions{Now: snap.CollectedAt})
+			}
+		})
 	}
 }

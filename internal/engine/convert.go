@@ -19,7 +19,56 @@ import (
 // structs (marshal, unmarshal, convert): the facts of a large account are
 // tens of megabytes, and the round trip dominated input conversion.
 // Types with their own JSON or text encoding go through that encoding.
+//
+// Identical subtrees are built once: a slice or a struct pointer met again
+// (the access analysis shares verdicts between principals whose policies
+// are the same) converts to the same value, and equal strings to one term.
+// The values are never modified afterwards (the input is read-only to Rego).
 func toValue(v reflect.Value) (ast.Value, error) {
+	c := &converter{seen: map[refKey]ast.Value{}, strs: map[string]*ast.Term{}}
+	return c.value(v)
+}
+
+type converter struct {
+	seen map[refKey]ast.Value // converted slices and struct pointers
+	strs map[string]*ast.Term // string terms, one per distinct string
+}
+
+// refKey identifies the data behind a slice or a pointer.
+type refKey struct {
+	typ reflect.Type
+	ptr uintptr
+	len int
+}
+
+func (c *converter) term(v reflect.Value) (*ast.Term, error) {
+	switch v.Kind() {
+	case reflect.String:
+		if v.Type() != numberType {
+			return c.str(v.String()), nil
+		}
+	case reflect.Bool:
+		if !v.Type().Implements(jsonMarshaler) && !v.Type().Implements(textMarshaler) {
+			return ast.InternedTerm(v.Bool()), nil
+		}
+	}
+	e, err := c.value(v)
+	if err != nil {
+		return nil, err
+	}
+	return ast.NewTerm(e), nil
+}
+
+func (c *converter) str(s string) *ast.Term {
+	t, ok := c.strs[s]
+	if !ok {
+		t = ast.StringTerm(s)
+		c.strs[s] = t
+	}
+	return t
+}
+
+func (c *converter) value(v reflect.Value) (ast.Value, error) {
 	if !v.IsValid() {
 		return ast.Null{}, nil
 	}
@@ -37,11 +86,27 @@ func toValue(v reflect.Value) (ast.Value, error) {
 		return viaJSON(v.Interface())
 	}
 	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
+	case reflect.Pointer:
 		if v.IsNil() {
 			return ast.Null{}, nil
 		}
-		return toValue(v.Elem())
+		if v.Elem().Kind() != reflect.Struct {
+			return c.value(v.Elem())
+		}
+		key := refKey{typ: t, ptr: v.Pointer()}
+		if x, ok := c.seen[key]; ok {
+			return x, nil
+		}
+		x, err := c.value(v.Elem())
+		if err == nil {
+			c.seen[key] = x
+		}
+		return x, err
+	case reflect.Interface:
+		if v.IsNil() {
+			return ast.Null{}, nil
+		}
+		return c.value(v.Elem())
 	case reflect.Bool:
 		return ast.Boolean(v.Bool()), nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -59,17 +124,20 @@ func toValue(v reflect.Value) (ast.Value, error) {
 		if t.Elem().Kind() == reflect.Uint8 {
 			return viaJSON(v.Interface()) // base64, as encoding/json writes []byte
 		}
-		fallthrough
-	case reflect.Array:
-		terms := make([]*ast.Term, v.Len())
-		for i := range terms {
-			e, err := toValue(v.Index(i))
-			if err != nil {
-				return nil, err
-			}
-			terms[i] = ast.NewTerm(e)
+		if v.Len() == 0 {
+			return ast.NewArray(), nil
 		}
-		return ast.NewArray(terms...), nil
+		key := refKey{typ: t, ptr: v.Pointer(), len: v.Len()}
+		if x, ok := c.seen[key]; ok {
+			return x, nil
+		}
+		x, err := c.array(v)
+		if err == nil {
+			c.seen[key] = x
+		}
+		return x, err
+	case reflect.Array:
+		return c.array(v)
 	case reflect.Map:
 		if v.IsNil() {
 			return ast.Null{}, nil
@@ -80,30 +148,43 @@ func toValue(v reflect.Value) (ast.Value, error) {
 		obj := ast.NewObjectWithCapacity(v.Len())
 		it := v.MapRange()
 		for it.Next() {
-			e, err := toValue(it.Value())
+			e, err := c.term(it.Value())
 			if err != nil {
 				return nil, err
 			}
-			obj.Insert(ast.StringTerm(it.Key().String()), ast.NewTerm(e))
+			obj.Insert(c.str(it.Key().String()), e)
 		}
 		return obj, nil
 	case reflect.Struct:
 		fields := structFields(t)
 		obj := ast.NewObjectWithCapacity(len(fields))
-		for _, f := range fields {
+		for i := range fields {
+			f := &fields[i]
 			fv, ok := fieldByIndex(v, f.index)
 			if !ok || (f.omitEmpty && isEmpty(fv)) {
 				continue
 			}
-			e, err := toValue(fv)
+			e, err := c.term(fv)
 			if err != nil {
 				return nil, err
 			}
-			obj.Insert(ast.StringTerm(f.name), ast.NewTerm(e))
+			obj.Insert(f.key, e)
 		}
 		return obj, nil
 	}
 	return nil, fmt.Errorf("cannot convert %s for Rego", t)
+}
+
+func (c *converter) array(v reflect.Value) (ast.Value, error) {
+	terms := make([]*ast.Term, v.Len())
+	for i := range terms {
+		e, err := c.term(v.Index(i))
+		if err != nil {
+			return nil, err
+		}
+		terms[i] = e
+	}
+	return ast.NewArray(terms...), nil
 }
 
 func viaJSON(x any) (ast.Value, error) {
@@ -126,6 +207,7 @@ var (
 
 type field struct {
 	name      string
+	key       *ast.Term // the name as a Rego string, shared by every object of the type
 	index     []int
 	omitEmpty bool
 }
@@ -172,7 +254,7 @@ func structFields(t reflect.Type) []field {
 				continue
 			}
 			seen[name] = true
-			out = append(out, field{name: name, index: idx, omitEmpty: strings.Contains(","+opts+",", ",omitempty,")})
+			out = append(out, field{name: name, key: ast.StringTerm(name), index: idx, omitEmpty: strings.Contains(","+opts+",", ",omitempty,")})
 		}
 	}
 	walk(t, nil, 0)

@@ -440,3 +440,16 @@ func describe(m *MatchedStatement) string {
 	}
 	return m.PolicyKind + " policy " + m.Policy + " statement " + label
 }
+
+// CoversResource reports whether the statement's Resource or NotResource
+// element covers resource, as Evaluate reads it for an identity policy. It
+// answers only for patterns without policy variables (ok false otherwise:
+// then the answer depends on the request).
+func (st *Statement) CoversResource(resource string) (covers, ok bool) {
+	for i := range st.resources {
+		if st.resources[i].vars {
+			return false, false
+		}
+	}
+	return st.matchResource(resource, nil, false), true
+}

@@ -285,3 +285,31 @@ func TestEvalGetCallerIdentityAndWildcardPrincipal(t *testing.T) {
 		}
 	}
 }
+
+// CoversResource agrees with Evaluate on identity policies, and declines
+// to answer for patterns with policy variables.
+func TestCoversResource(t *testing.T) {
+	p := mustParse(t, "p", `{"Version":"2012-10-17","Statement":[
+	 {"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/admin-*"},
+	 {"Effect":"Allow","Action":"sts:AssumeRole","NotResource":["arn:aws:iam::123456789012:role/admin-1"]},
+	 {"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"},
+	 {"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::123456789012:role/${aws:username}"}]}`)
+	roles := []string{"arn:aws:iam::123456789012:role/admin-1", "arn:aws:iam::123456789012:role/admin-2", "arn:aws:iam::123456789012:role/ops"}
+	for si := 0; si < 3; si++ {
+		one := &Policy{Name: "one", Statements: []Statement{p.Statements[si]}}
+		for _, r := range roles {
+			got, ok := p.Statements[si].CoversResource(r)
+			if !ok {
+				t.Fatalf("statement %d: no answer for %s", si, r)
+			}
+			d := Evaluate(PolicySet{Identity: []PolicyRef{{Kind: "user-managed", Name: "one", Policy: one}}},
+				Request{Principal: Principal{Type: "user", AccountID: "123456789012", Name: "u"}, Action: "sts:AssumeRole", Resource: r})
+			if got != d.Allowed {
+				t.Errorf("statement %d on %s: CoversResource %v, Evaluate allowed %v", si, r, got, d.Allowed)
+			}
+		}
+	}
+	if _, ok := p.Statements[3].CoversResource(roles[0]); ok {
+		t.Error("a pattern with a policy variable must not be answered without a request")
+	}
+}

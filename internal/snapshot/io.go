@@ -48,40 +48,54 @@ func Load(path string) (*Snapshot, []byte, error) {
 }
 
 // Decode checks data against the snapshot schema and decodes it. name is
-// used in errors.
+// used in errors. The schema check and the decoding into types run at the
+// same time; a schema error is reported before a decoding one, as if they
+// ran one after the other.
 func Decode(name string, data []byte) (*Snapshot, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &LoadError{Path: name, Msg: "empty file, expected a lockdown snapshot (JSON)"}
 	}
+	var s Snapshot
+	decoded := make(chan error, 1)
+	go func() { decoded <- json.Unmarshal(data, &s) }()
+	checkErr := check(name, data)
+	decodeErr := <-decoded
+	if checkErr != nil {
+		return nil, checkErr
+	}
+	if decodeErr != nil {
+		return nil, jsonError(name, data, decodeErr)
+	}
+	return &s, nil
+}
+
+// check parses data as JSON and validates it against the snapshot schema.
+func check(name string, data []byte) error {
 	var probe any
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(&probe); err != nil {
-		return nil, jsonError(name, data, err)
+		return jsonError(name, data, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		line, col := lineCol(data, int(dec.InputOffset()))
-		return nil, &LoadError{Path: name, Place: fmt.Sprintf("%d:%d", line, col), Msg: "unexpected data after the snapshot object"}
+		return &LoadError{Path: name, Place: fmt.Sprintf("%d:%d", line, col), Msg: "unexpected data after the snapshot object"}
 	}
 	obj, ok := probe.(map[string]any)
 	if !ok {
-		return nil, &LoadError{Path: name, Msg: "not a JSON object, expected a lockdown snapshot"}
+		return &LoadError{Path: name, Msg: "not a JSON object, expected a lockdown snapshot"}
 	}
 	schema, _ := obj["schema"].(string)
 	switch {
 	case schema == "":
-		return nil, &LoadError{Path: name, Place: "schema", Msg: fmt.Sprintf("missing \"schema\" field; expected %q", SchemaV1)}
+		return &LoadError{Path: name, Place: "schema", Msg: fmt.Sprintf("missing \"schema\" field; expected %q", SchemaV1)}
 	case schema != SchemaV1:
-		return nil, &LoadError{Path: name, Place: "schema", Msg: fmt.Sprintf("unsupported schema %q; this build reads %q", schema, SchemaV1)}
+		return &LoadError{Path: name, Place: "schema", Msg: fmt.Sprintf("unsupported schema %q; this build reads %q", schema, SchemaV1)}
 	}
 	if err := validateSchema(probe); err != nil {
-		return nil, &LoadError{Path: name, Place: err.place, Msg: err.msg}
+		return &LoadError{Path: name, Place: err.place, Msg: err.msg}
 	}
-	var s Snapshot
-	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, jsonError(name, data, err)
-	}
-	return &s, nil
+	return nil
 }
 
 func jsonError(name string, data []byte, err error) error {

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime/metrics"
 	"runtime/pprof"
 	"sort"
 	"strings"
@@ -48,9 +49,11 @@ type measurement struct {
 	FileBytes int                `json:"file_bytes"`
 	Results   int                `json:"results"`
 	JSONBytes int                `json:"json_bytes"`
-	Phases    map[string]float64 `json:"phases"` // seconds, median of runs
-	Decode    float64            `json:"decode"` // seconds, median: encoding/json into maps
-	Audit     float64            `json:"audit"`  // seconds, median: load through render
+	Phases    map[string]float64 `json:"phases"`    // seconds, median of runs
+	Live      map[string]float64 `json:"live"`      // MB of live heap (as of the last GC) at the end of each phase, first run
+	Decode    float64            `json:"decode"`    // seconds, median: encoding/json into maps
+	Audit     float64            `json:"audit"`     // seconds, median: load through render
+	AuditCPU  float64            `json:"audit_cpu"` // CPU seconds (user+system, all threads), median: less sensitive to other load than wall time
 	PeakRSS   int64              `json:"peak_rss"`
 }
 
@@ -63,13 +66,14 @@ func main() {
 	child := flag.Bool("child", false, "measure one snapshot and print JSON (internal)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of one audit to this file")
 	memProfile := flag.String("memprofile", "", "write an allocation profile of one audit to this file")
+	reportOut := flag.String("report", "", "write the JSON report of one audit to this file (with two snapshots, a second one to FILE.2), to compare outputs across changes")
 	flag.Parse()
 	if len(paths) == 0 || *runs < 1 {
 		fmt.Fprintln(os.Stderr, "usage: benchaudit -snapshot FILE [-snapshot FILE] [-runs N] [-cpuprofile F] [-memprofile F]")
 		os.Exit(2)
 	}
 	if *child {
-		m, err := measure(paths[0], *runs, *cpuProfile, *memProfile)
+		m, err := measure(paths[0], *runs, *cpuProfile, *memProfile, *reportOut)
 		if err == nil {
 			err = json.NewEncoder(os.Stdout).Encode(m)
 		}
@@ -80,8 +84,12 @@ func main() {
 		return
 	}
 	var ms []measurement
-	for _, p := range paths {
-		m, err := inChild(p, *runs, *cpuProfile, *memProfile)
+	for i, p := range paths {
+		out := *reportOut
+		if out != "" && i > 0 {
+			out += "." + fmt.Sprint(i+1)
+		}
+		m, err := inChild(p, *runs, *cpuProfile, *memProfile, out)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "benchaudit:", err)
 			os.Exit(1)
@@ -98,13 +106,16 @@ func main() {
 	}
 }
 
-func inChild(path string, runs int, cpu, mem string) (measurement, error) {
+func inChild(path string, runs int, cpu, mem, reportOut string) (measurement, error) {
 	args := []string{"-child", "-snapshot", path, "-runs", fmt.Sprint(runs)}
 	if cpu != "" {
 		args = append(args, "-cpuprofile", cpu)
 	}
 	if mem != "" {
 		args = append(args, "-memprofile", mem)
+	}
+	if reportOut != "" {
+		args = append(args, "-report", reportOut)
 	}
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Stderr = os.Stderr
@@ -123,9 +134,10 @@ func print(m measurement, runs int) {
 	fmt.Printf("snapshot: %s (%d users, %d groups, %d roles, %d policies, %.1f MB; median of %d runs)\n", m.Path,
 		m.Users, m.Groups, m.Roles, m.Policies, float64(m.FileBytes)/1e6, runs)
 	for _, p := range phaseOrder {
-		fmt.Printf("  %-16s %8.2f s\n", p, m.Phases[p])
+		fmt.Printf("  %-16s %8.2f s   live heap %6.0f MB\n", p, m.Phases[p], m.Live[p])
 	}
 	fmt.Printf("  %-16s %8.2f s  (%d results, JSON report %.1f MB)\n", "audit (total)", m.Audit, m.Results, float64(m.JSONBytes)/1e6)
+	fmt.Printf("  %-16s %8.2f s  (user+system; wall time suffers more from other work on the machine)\n", "audit CPU", m.AuditCPU)
 	fmt.Printf("  %-16s %8.2f s  (encoding/json into maps)\n", "decode floor", m.Decode)
 	if m.Decode > 0 {
 		fmt.Printf("  audit / decode   %8.1f x   (target <= 5)\n", m.Audit/m.Decode)
@@ -139,10 +151,10 @@ func median(xs []float64) float64 {
 	return s[len(s)/2]
 }
 
-func measure(path string, runs int, cpu, mem string) (measurement, error) {
-	m := measurement{Path: path, Phases: map[string]float64{}}
+func measure(path string, runs int, cpu, mem, reportOut string) (measurement, error) {
+	m := measurement{Path: path, Phases: map[string]float64{}, Live: map[string]float64{}}
 	phases := map[string][]float64{}
-	var audits, decodes []float64
+	var audits, decodes, cpus []float64
 	for i := 0; i < runs; i++ {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -167,13 +179,23 @@ func measure(path string, runs int, cpu, mem string) (measurement, error) {
 			}
 			stop = func() { pprof.StopCPUProfile(); f.Close() }
 		}
-		total, err := auditOnce(path, &m, phases)
+		var rendered *bytes.Buffer
+		if i == 0 && reportOut != "" {
+			rendered = &bytes.Buffer{}
+		}
+		total, cpu, err := auditOnce(path, &m, phases, rendered)
 		audits = append(audits, total.Seconds())
+		cpus = append(cpus, cpu)
 		if stop != nil {
 			stop()
 		}
 		if err != nil {
 			return m, err
+		}
+		if rendered != nil {
+			if err := os.WriteFile(reportOut, rendered.Bytes(), 0o600); err != nil {
+				return m, err
+			}
 		}
 		if i == 0 && mem != "" {
 			f, err := os.Create(mem)
@@ -189,43 +211,65 @@ func measure(path string, runs int, cpu, mem string) (measurement, error) {
 	for k, v := range phases {
 		m.Phases[k] = median(v)
 	}
-	m.Audit, m.Decode = median(audits), median(decodes)
+	m.Audit, m.Decode, m.AuditCPU = median(audits), median(decodes), median(cpus)
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	m.PeakRSS = ru.Maxrss * 1024
 	return m, nil
 }
 
+// liveHeapMB is the heap the last garbage collection found live, in MB.
+func liveHeapMB() float64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return float64(s[0].Value.Uint64()) / 1e6
+}
+
+// cpuSeconds is the CPU time the process has used so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
 // auditOnce runs the offline audit path once, as `lockdown audit --snapshot
 // FILE --format json` does, timing each phase: load, compile, facts.Build,
-// engine.Evaluate, render.
-func auditOnce(path string, m *measurement, phases map[string][]float64) (time.Duration, error) {
+// engine.Evaluate, render. It returns the wall and CPU time of them all.
+func auditOnce(path string, m *measurement, phases map[string][]float64, rendered *bytes.Buffer) (time.Duration, float64, error) {
 	var total time.Duration
-	lap := time.Now()
+	var totalCPU float64
+	lap, lapCPU := time.Now(), cpuSeconds()
 	mark := func(name string) {
-		d := time.Since(lap)
+		d, c := time.Since(lap), cpuSeconds()-lapCPU
 		phases[name] = append(phases[name], d.Seconds())
+		if _, ok := m.Live[name]; !ok {
+			m.Live[name] = liveHeapMB()
+		}
 		total += d
-		lap = time.Now()
+		totalCPU += c
+		lap, lapCPU = time.Now(), cpuSeconds()
 	}
 	snap, data, err := snapshot.Load(path)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	mark("load+validate")
 	eng, err := engine.New(engine.Options{})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	mark("compile checks")
 	f, err := facts.Build(snap)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	mark("facts")
 	outcome, err := eng.Evaluate(context.Background(), f, nil)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	results := outcome.Results
 	mark("evaluate")
@@ -233,10 +277,13 @@ func auditOnce(path string, m *measurement, phases map[string][]float64) (time.D
 		CollectedAt: snap.CollectedAt, Summary: findings.Summarize(results), Checks: eng.Checks(), Results: results}
 	var buf bytes.Buffer
 	if err := report.Render(&buf, "json", rep, report.Options{}); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	mark("render json")
 	m.Users, m.Groups, m.Roles, m.Policies = len(snap.Users), len(snap.Groups), len(snap.Roles), len(snap.Policies)
 	m.FileBytes, m.Results, m.JSONBytes = len(data), len(results), buf.Len()
-	return total, nil
+	if rendered != nil {
+		rendered.Write(buf.Bytes())
+	}
+	return total, totalCPU, nil
 }

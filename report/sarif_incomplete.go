@@ -49,28 +49,24 @@ func causeNotification(c findings.Cause) *sarif.Notification {
 }
 
 func notAssessedNotification(r findings.Result, ruleIndex map[string]int) *sarif.Notification {
-	who := resourceID(r.Resource)
-	reason := strings.TrimSpace(r.Message)
-	if reason == "" {
-		reason = "no reason given"
-	}
-	n := notification(sarif.LevelWarning, sentence(fmt.Sprintf("%s was not assessed for %s: %s", r.CheckID, who, reason)))
-	ref := sarif.NewReportingDescriptorReference()
-	id := r.CheckID
-	ref.ID = &id
-	ref.Index = ruleIndex[r.CheckID]
-	n.AssociatedRule = ref
-	return n
+	return resultNotification(sarif.LevelWarning, "%s was not assessed for %s: %s", r, ruleIndex)
 }
 
 // notApplicableNotification says, as a note, that a check had nothing to
 // judge on a resource, and why.
 func notApplicableNotification(r findings.Result, ruleIndex map[string]int) *sarif.Notification {
+	return resultNotification(sarif.LevelNote, "%s is not applicable to %s: %s", r, ruleIndex)
+}
+
+// resultNotification is a notification about one result that is not a
+// SARIF result: format takes the check ID, the resource and the reason,
+// and the notification names the check's rule.
+func resultNotification(level, format string, r findings.Result, ruleIndex map[string]int) *sarif.Notification {
 	reason := strings.TrimSpace(r.Message)
 	if reason == "" {
 		reason = "no reason given"
 	}
-	n := notification(sarif.LevelNote, sentence(fmt.Sprintf("%s is not applicable to %s: %s", r.CheckID, resourceID(r.Resource), reason)))
+	n := notification(level, sentence(fmt.Sprintf(format, r.CheckID, resourceID(r.Resource), reason)))
 	ref := sarif.NewReportingDescriptorReference()
 	id := r.CheckID
 	ref.ID = &id

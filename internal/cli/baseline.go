@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/lockdown-dev/lockdown/internal/findings"
+	"github.com/lockdown-dev/lockdown/internal/snapshot"
 )
 
 // loadBaseline reads a previous JSON report (--baseline); nil when none is
@@ -21,7 +22,8 @@ func loadBaseline(path string) (*findings.Report, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var rep findings.Report
 	if err := dec.Decode(&rep); err != nil {
-		return nil, inputErr("--baseline %s: not a lockdown JSON report: %v", path, err)
+		// Line and column of the fault, as for a snapshot.
+		return nil, inputErr("--baseline: %v", snapshot.JSONError(path, data, err))
 	}
 	if rep.Schema != findings.ReportSchemaV1 {
 		return nil, inputErr("--baseline %s: schema %q, want %q (a lockdown JSON report)", path, rep.Schema, findings.ReportSchemaV1)

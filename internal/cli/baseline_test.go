@@ -98,4 +98,12 @@ func TestBaselineKeepsUnassessedFailuresInSARIF(t *testing.T) {
 	if _, stderr, code := run(t, "audit", "--snapshot", snapshotPath("partial-access-denied.json"), "--baseline", snapshotPath("guide-compliant.json"), "--format", "json"); code != ExitInput || !strings.Contains(stderr, "--baseline") {
 		t.Fatalf("a snapshot as baseline: exit %d: %s", code, stderr)
 	}
+	// A broken baseline names the file, line and column.
+	broken := filepath.Join(dir, "broken.json")
+	if err := os.WriteFile(broken, []byte("{\"schema\": \"lockdown.report/v1\",\n \"results\": [ }"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := run(t, "audit", "--snapshot", snapshotPath("guide-compliant.json"), "--baseline", broken, "--format", "json"); code != ExitInput || !strings.Contains(stderr, broken+":2:16:") {
+		t.Fatalf("broken baseline: exit %d: %s", code, stderr)
+	}
 }

@@ -64,7 +64,7 @@ func Decode(name string, data []byte) (*Snapshot, error) {
 		return nil, checkErr
 	}
 	if decodeErr != nil {
-		return nil, jsonError(name, data, decodeErr)
+		return nil, JSONError(name, data, decodeErr)
 	}
 	return &s, nil
 }
@@ -75,7 +75,7 @@ func check(name string, data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(&probe); err != nil {
-		return jsonError(name, data, err)
+		return JSONError(name, data, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		line, col := lineCol(data, int(dec.InputOffset()))
@@ -98,7 +98,9 @@ func check(name string, data []byte) error {
 	return nil
 }
 
-func jsonError(name string, data []byte, err error) error {
+// JSONError turns a decoding error of the JSON file name (snapshot, report
+// or any other lockdown reads) into a *LoadError naming its line and column.
+func JSONError(name string, data []byte, err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -110,7 +112,7 @@ func jsonError(name string, data []byte, err error) error {
 		return &LoadError{Path: name, Place: fmt.Sprintf("%d:%d", line, col), Msg: fmt.Sprintf("field %q: cannot use JSON %s as %s", typ.Field, typ.Value, typ.Type)}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		line, col := lineCol(data, len(data))
-		return &LoadError{Path: name, Place: fmt.Sprintf("%d:%d", line, col), Msg: "truncated JSON: the file ends in the middle of the snapshot"}
+		return &LoadError{Path: name, Place: fmt.Sprintf("%d:%d", line, col), Msg: "truncated JSON: the file ends in the middle of the document"}
 	}
 	return &LoadError{Path: name, Msg: err.Error()}
 }

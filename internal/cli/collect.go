@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -89,17 +88,9 @@ func runCollect(ctx context.Context, o *collectOptions, streams *term.IO) error 
 // failedSources names each source that did not complete, as
 // "source: action code", sorted by source.
 func failedSources(snap *snapshot.Snapshot) []string {
-	var names []string
-	for name := range snap.Sources {
-		names = append(names, name)
-	}
-	sort.Strings(names)
 	var out []string
-	for _, name := range names {
-		c, failed := sourceCause(snap, name)
-		if !failed {
-			continue
-		}
+	for _, name := range snap.FailedSources() {
+		c, _ := sourceCause(snap, name)
 		line := name + ":"
 		for _, part := range []string{c.Action, c.ErrorCode} {
 			if part != "" {

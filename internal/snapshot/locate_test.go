@@ -243,7 +243,7 @@ func TestIndexOnRepositorySnapshots(t *testing.T) {
 		files = append(files, m...)
 	}
 	if len(files) == 0 {
-		t.Skip("no snapshots under ../../testdata/snapshots")
+		t.Fatal("no snapshots under ../../testdata/snapshots: the repository's test data is missing")
 	}
 	checked := 0
 	for _, f := range files {

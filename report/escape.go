@@ -102,6 +102,10 @@ func isControl(r rune) bool {
 // only escape sequences in the table are the colours the renderer adds.
 func termText(s string) string { return escapeControls(s) }
 
+// TerminalText is termText for lockdown's other terminal output (stderr
+// lines, `checks`, `simulate`, `test`), so every terminal sees one rule.
+func TerminalText(s string) string { return escapeControls(s) }
+
 // jsonUnicodeEscape rewrites encoded JSON so that no character isControl
 // names appears raw: outside ASCII they can only occur inside strings, where
 // \uXXXX (a surrogate pair above U+FFFF) is the same value. The data is

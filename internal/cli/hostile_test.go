@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/lockdown-dev/lockdown/internal/snapshot"
 	"regexp"
 	"strings"
 	"testing"
@@ -50,5 +51,27 @@ func TestHostileSnapshotIsInertInEveryFormat(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// simulate prints names, policy names and Sids from the snapshot: on the
+// hostile snapshot none of them reaches the terminal raw.
+func TestSimulateOnHostileSnapshotIsInert(t *testing.T) {
+	snap, _, err := snapshot.Load(snapshotPath("hostile.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Users) == 0 {
+		t.Fatal("the hostile snapshot has no users")
+	}
+	for _, u := range snap.Users {
+		out, stderr, code := run(t, "simulate", "--snapshot", snapshotPath("hostile.json"), "--principal", u.ARN,
+			"--action", "iam:AttachUserPolicy", "--resource", u.ARN, "--context", "access_key")
+		if code != ExitOK {
+			t.Fatalf("%q: exit %d: %s", u.ARN, code, stderr)
+		}
+		if strings.ContainsAny(out+stderr, "\x1b\x07\u202e\u2066") {
+			t.Errorf("simulate printed a raw control character for %q:\n%s", u.ARN, out)
+		}
 	}
 }

@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lockdown-dev/lockdown/internal/engine"
 	"github.com/lockdown-dev/lockdown/internal/redact"
 	"github.com/lockdown-dev/lockdown/internal/term"
+	"github.com/lockdown-dev/lockdown/report"
 )
 
 // Version is set at build time with -ldflags "-X .../internal/cli.Version=...".
@@ -53,24 +53,10 @@ func printErr(w io.Writer, msg string) {
 // TODO(merge): internal/redact.String.
 func redactLine(s string) string { return redact.String(s) }
 
-// inert shows control characters and bidirectional overrides escaped, so a
-// message quoting hostile names cannot drive the terminal or a CI log.
-func inert(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == unicode.ReplacementChar:
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			fmt.Fprintf(&b, "\\x%02x", r)
-		case (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c:
-			fmt.Fprintf(&b, "\\u%04x", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// inert shows control characters, bidi overrides and bytes that are not
+// UTF-8 escaped, by the renderers' rule: account data and file names reach
+// the terminal as text, never as escape sequences.
+func inert(s string) string { return report.TerminalText(s) }
 
 const exitTable = `Exit codes:
   0  clean: nothing fails at or above --fail-on, and every selected check was assessed

@@ -140,9 +140,11 @@ func runSimulate(o *simulateOptions, streams *term.IO) error {
 }
 
 func printSimulation(streams *term.IO, s *simulation) {
+	// Names, Sids and the request come from the snapshot and the user:
+	// inert, so they print as text.
 	w := streams.Out
 	fmt.Fprintf(w, "%s\n", s.Decision)
-	fmt.Fprintf(w, "  principal: %s\n  action:    %s\n  resource:  %s\n", s.Principal, s.Action, s.Resource)
+	fmt.Fprintf(w, "  principal: %s\n  action:    %s\n  resource:  %s\n", inert(s.Principal), inert(s.Action), inert(s.Resource))
 	keys := make([]string, 0, len(s.Context))
 	for k := range s.Context {
 		keys = append(keys, k)
@@ -150,16 +152,16 @@ func printSimulation(streams *term.IO, s *simulation) {
 	sort.Strings(keys)
 	fmt.Fprintf(w, "  context:\n")
 	for _, k := range keys {
-		fmt.Fprintf(w, "    %s = %s\n", k, strings.Join(s.Context[k], ", "))
+		fmt.Fprintf(w, "    %s = %s\n", inert(k), inert(strings.Join(s.Context[k], ", ")))
 	}
-	fmt.Fprintf(w, "  reason: %s\n", s.Reason)
+	fmt.Fprintf(w, "  reason: %s\n", inert(s.Reason))
 	if len(s.Matched) > 0 {
 		fmt.Fprintf(w, "  matched statements:\n")
 		for _, m := range s.Matched {
-			fmt.Fprintf(w, "    %-5s %s (%s) statement %s\n", m.Effect, m.Policy, m.PolicyKind, m.Label())
+			fmt.Fprintf(w, "    %-5s %s (%s) statement %s\n", m.Effect, inert(m.Policy), m.PolicyKind, inert(m.Label()))
 		}
 	}
 	if len(s.Missing) > 0 {
-		fmt.Fprintf(w, "  missing context values: %s\n", strings.Join(s.Missing, ", "))
+		fmt.Fprintf(w, "  missing context values: %s\n", inert(strings.Join(s.Missing, ", ")))
 	}
 }

@@ -300,7 +300,9 @@ func collectLive(ctx context.Context, f *awsFlags, streams *term.IO) (*snapshot.
 	progress := streams.NewProgress()
 	opts := f.collectOptions()
 	opts.Progress = progress.Update
-	opts.Stderr = streams.Err
+	// collect's prompt and SDK log lines quote local configuration (an
+	// mfa_serial, a profile): inert, like every other line on stderr.
+	opts.Stderr = inertWriter{streams.Err}
 	snap, err := collect.Collect(ctx, opts)
 	progress.Done()
 	var dirErr *collect.AWSConfigDirError

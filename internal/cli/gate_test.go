@@ -502,3 +502,18 @@ func TestHelpHasExitTable(t *testing.T) {
 		}
 	}
 }
+
+// What collect writes to stderr (the MFA prompt, SDK log lines) quotes
+// local configuration: control characters are escaped, line breaks kept.
+func TestInertWriter(t *testing.T) {
+	var b strings.Builder
+	w := inertWriter{&b}
+	in := "Enter MFA code for arn:aws:iam::123456789012:mfa/x\x1b[2J\u202e: \nnext line\n"
+	n, err := w.Write([]byte(in))
+	if err != nil || n != len(in) {
+		t.Fatalf("Write = %d, %v", n, err)
+	}
+	if got, want := b.String(), `Enter MFA code for arn:aws:iam::123456789012:mfa/x\x1b[2J\u202e: `+"\nnext line\n"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}

@@ -58,6 +58,21 @@ func redactLine(s string) string { return redact.String(s) }
 // the terminal as text, never as escape sequences.
 func inert(s string) string { return report.TerminalText(s) }
 
+// inertWriter writes text with inert applied to everything between line
+// breaks, which it keeps.
+type inertWriter struct{ w io.Writer }
+
+func (iw inertWriter) Write(p []byte) (int, error) {
+	lines := strings.Split(string(p), "\n")
+	for i := range lines {
+		lines[i] = inert(lines[i])
+	}
+	if _, err := io.WriteString(iw.w, strings.Join(lines, "\n")); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
 const exitTable = `Exit codes:
   0  clean: nothing fails at or above --fail-on, and every selected check was assessed
   1  findings: some check fails at or above --fail-on

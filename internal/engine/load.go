@@ -26,16 +26,7 @@ const ChecksPackage = "lockdown.checks"
 var checksRef = ast.MustParseRef("data." + ChecksPackage)
 
 // KnownSources are the snapshot sources a check may require.
-var KnownSources = []string{
-	snapshot.SourceCallerIdentity,
-	snapshot.SourceCredentialReport,
-	snapshot.SourceAccountSummary,
-	snapshot.SourcePasswordPolicy,
-	snapshot.SourceAccountAliases,
-	snapshot.SourceVirtualMFADevices,
-	snapshot.SourceAuthorizationDetails,
-	snapshot.SourceAWSConfig,
-}
+var KnownSources = snapshot.Sources
 
 // sourceFile is one .rego file to load.
 type sourceFile struct {

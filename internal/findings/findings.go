@@ -99,6 +99,9 @@ type Result struct {
 	// Location is where the resource is in the snapshot file, nil when the
 	// snapshot was not indexed. Renderers print it; they never look it up.
 	Location *Location `json:"location,omitempty"`
+	// Controls are the framework controls this result decides, by framework
+	// name (cis-aws-5.0 -> ["1.4"]); frameworks it decides nothing in are absent.
+	Controls map[string][]string `json:"controls,omitempty"`
 }
 
 // Location is a range of lines in the snapshot file the report's
@@ -169,6 +172,65 @@ type Report struct {
 	Incomplete []Cause  `json:"incomplete"`
 	Checks     []Check  `json:"checks"`
 	Results    []Result `json:"results"`
+	// Compliance has one entry per framework selected with --framework, in
+	// the order given.
+	Compliance []Compliance `json:"compliance,omitempty"`
+}
+
+// ControlStatus is a framework control's verdict.
+type ControlStatus string
+
+const (
+	ControlPass        ControlStatus = "PASS"           // has results, all pass
+	ControlFail        ControlStatus = "FAIL"           // any result fails
+	ControlNotAssessed ControlStatus = "NOT_ASSESSED"   // no failure, but data or a check is missing
+	ControlManual      ControlStatus = "MANUAL"         // cannot be automated; Reason says why
+	ControlNotApplies  ControlStatus = "NOT_APPLICABLE" // every result is NOT_APPLICABLE
+)
+
+// Compliance is one framework's controls judged from a report's results.
+type Compliance struct {
+	Framework string            `json:"framework"` // e.g. cis-aws-5.0
+	Title     string            `json:"title"`
+	Version   string            `json:"version"`
+	Source    string            `json:"source"` // where the framework's text is published
+	Summary   ComplianceSummary `json:"summary"`
+	Controls  []ControlResult   `json:"controls"` // in the framework's order
+}
+
+// ComplianceSummary counts controls. Total = Automated + Manual; the
+// statuses split Automated.
+type ComplianceSummary struct {
+	Total         int `json:"total"`
+	Automated     int `json:"automated"`
+	Manual        int `json:"manual"`
+	Pass          int `json:"pass"`
+	Fail          int `json:"fail"`
+	NotAssessed   int `json:"not_assessed"`
+	NotApplicable int `json:"not_applicable"`
+}
+
+// ControlResult is one control's status and what decided it.
+type ControlResult struct {
+	ID     string        `json:"id"`
+	Title  string        `json:"title"`
+	Level  string        `json:"level,omitempty"` // CIS profile level (L1, L2) or Security Hub severity
+	Status ControlStatus `json:"status"`
+	Checks []string      `json:"checks"` // check IDs behind it; empty for a manual control
+	// Reason says why a control is MANUAL or NOT_ASSESSED.
+	Reason string `json:"reason,omitempty"`
+	// Results counts the results of Checks by status.
+	Results ResultCounts `json:"results"`
+	// Failing are the resources with a failing result, sorted by ARN, unique.
+	Failing []Resource `json:"failing,omitempty"`
+}
+
+// ResultCounts counts results by status.
+type ResultCounts struct {
+	Pass          int `json:"pass"`
+	Fail          int `json:"fail"`
+	NotAssessed   int `json:"not_assessed"`
+	NotApplicable int `json:"not_applicable"`
 }
 
 // Cause is one reason an audit is incomplete: a source that failed (with the

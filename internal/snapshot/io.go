@@ -196,6 +196,26 @@ func Normalize(s *Snapshot) {
 		v := s.Policies[i].Versions
 		sort.Slice(v, func(a, b int) bool { return versionLess(v[a].VersionID, v[b].VersionID) })
 	}
+	sort.Slice(s.ServerCertificates, func(i, j int) bool {
+		return s.ServerCertificates[i].ARN < s.ServerCertificates[j].ARN
+	})
+	sort.Slice(s.Regions, func(i, j int) bool { return s.Regions[i].Name < s.Regions[j].Name })
+	sort.Slice(s.AccessAnalyzers, func(i, j int) bool { return s.AccessAnalyzers[i].Region < s.AccessAnalyzers[j].Region })
+	for i := range s.AccessAnalyzers {
+		a := s.AccessAnalyzers[i].Analyzers
+		sort.Slice(a, func(x, y int) bool { return a[x].ARN < a[y].ARN })
+		for j := range a {
+			sortTags(a[j].Tags)
+		}
+	}
+	sort.Slice(s.EC2Instances, func(i, j int) bool { return s.EC2Instances[i].Region < s.EC2Instances[j].Region })
+	for i := range s.EC2Instances {
+		in := s.EC2Instances[i].Instances
+		sort.Slice(in, func(x, y int) bool { return in[x].ID < in[y].ID })
+	}
+	if s.OrganizationsFeatures != nil {
+		sort.Strings(s.OrganizationsFeatures.EnabledFeatures)
+	}
 	if s.AWSConfig != nil {
 		p := s.AWSConfig.Profiles
 		sort.Slice(p, func(i, j int) bool { return p[i].Name < p[j].Name })

@@ -301,11 +301,7 @@ func (w walker) walk(path string, typ reflect.Type, node map[string]any) {
 		w.walk(path+"[]", typ.Elem(), items)
 	case typ.Kind() == reflect.Map && path == "#.sources":
 		props, _ := node["properties"].(map[string]any)
-		want := []string{
-			snapshot.SourceCallerIdentity, snapshot.SourceCredentialReport, snapshot.SourceAccountSummary,
-			snapshot.SourcePasswordPolicy, snapshot.SourceAccountAliases, snapshot.SourceVirtualMFADevices,
-			snapshot.SourceAuthorizationDetails, snapshot.SourceAWSConfig,
-		}
+		want := snapshot.Sources
 		if node["additionalProperties"] != false || len(props) != len(want) {
 			t.Errorf("%s: want exactly the %d source names, closed; schema has %d", path, len(want), len(props))
 		}

@@ -21,18 +21,43 @@ const (
 	SourceVirtualMFADevices    = "virtual_mfa_devices"
 	SourceAuthorizationDetails = "authorization_details"
 	SourceAWSConfig            = "aws_config" // local ~/.aws files (never secrets)
+
+	// Sources beyond IAM, for the compliance frameworks. The regional ones
+	// (access_analyzers, ec2_instances) record each region's own error, so
+	// one region that fails leaves only that region unknown.
+	SourceServerCertificates    = "server_certificates"
+	SourceRegions               = "regions"
+	SourceAccessAnalyzers       = "access_analyzers"
+	SourceSecurityContact       = "security_contact"
+	SourceEC2Instances          = "ec2_instances"
+	SourceOrganizationsFeatures = "organizations_features"
 )
+
+// Sources lists every source name this build knows, in collection order.
+var Sources = []string{
+	SourceCallerIdentity, SourceCredentialReport, SourceAccountSummary,
+	SourcePasswordPolicy, SourceAccountAliases, SourceVirtualMFADevices,
+	SourceAuthorizationDetails, SourceAWSConfig,
+	SourceServerCertificates, SourceRegions, SourceAccessAnalyzers,
+	SourceSecurityContact, SourceEC2Instances, SourceOrganizationsFeatures,
+}
 
 // SourceActions are the API actions behind each source, named when a
 // source's error does not record the action that failed.
 var SourceActions = map[string]string{
-	SourceAuthorizationDetails: "iam:GetAccountAuthorizationDetails",
-	SourceCredentialReport:     "iam:GetCredentialReport",
-	SourceAccountSummary:       "iam:GetAccountSummary",
-	SourcePasswordPolicy:       "iam:GetAccountPasswordPolicy",
-	SourceVirtualMFADevices:    "iam:ListVirtualMFADevices",
-	SourceAccountAliases:       "iam:ListAccountAliases",
-	SourceCallerIdentity:       "sts:GetCallerIdentity",
+	SourceAuthorizationDetails:  "iam:GetAccountAuthorizationDetails",
+	SourceCredentialReport:      "iam:GetCredentialReport",
+	SourceAccountSummary:        "iam:GetAccountSummary",
+	SourcePasswordPolicy:        "iam:GetAccountPasswordPolicy",
+	SourceVirtualMFADevices:     "iam:ListVirtualMFADevices",
+	SourceAccountAliases:        "iam:ListAccountAliases",
+	SourceCallerIdentity:        "sts:GetCallerIdentity",
+	SourceServerCertificates:    "iam:ListServerCertificates",
+	SourceRegions:               "account:ListRegions",
+	SourceAccessAnalyzers:       "access-analyzer:ListAnalyzers",
+	SourceSecurityContact:       "account:GetAlternateContact",
+	SourceEC2Instances:          "ec2:DescribeInstances",
+	SourceOrganizationsFeatures: "iam:ListOrganizationsFeatures",
 }
 
 // Snapshot is the root document.
@@ -55,6 +80,19 @@ type Snapshot struct {
 	Roles             []Role             `json:"roles,omitempty"`
 	Policies          []ManagedPolicy    `json:"policies,omitempty"`
 	AWSConfig         *AWSConfig         `json:"aws_config,omitempty"`
+
+	ServerCertificates []ServerCertificate `json:"server_certificates,omitempty"`
+	// Regions are the regions enabled for the account; the regional
+	// sources were collected in each of them.
+	Regions         []Region               `json:"regions,omitempty"`
+	AccessAnalyzers []AccessAnalyzerRegion `json:"access_analyzers,omitempty"`
+	// SecurityContact is nil with status ok when no security alternate
+	// contact is registered.
+	SecurityContact *AlternateContact `json:"security_contact,omitempty"`
+	EC2Instances    []EC2Region       `json:"ec2_instances,omitempty"`
+	// OrganizationsFeatures is nil with status ok when the account is in no
+	// organization (or the organization enables no feature).
+	OrganizationsFeatures *OrganizationsFeatures `json:"organizations_features,omitempty"`
 }
 
 // Generator names the program that wrote the snapshot.
@@ -295,4 +333,84 @@ type AWSProfile struct {
 	CredentialSource  string `json:"credential_source,omitempty"`
 	SSOStartURL       string `json:"sso_start_url,omitempty"`
 	DurationSeconds   *int32 `json:"duration_seconds,omitempty"`
+}
+
+// ServerCertificate is one entry of iam:ListServerCertificates (metadata
+// only; the certificate body is never kept).
+type ServerCertificate struct {
+	Name       string     `json:"name"`
+	ID         string     `json:"id"`
+	ARN        string     `json:"arn"`
+	Path       string     `json:"path"`
+	UploadDate *time.Time `json:"upload_date,omitempty"`
+	Expiration *time.Time `json:"expiration,omitempty"`
+}
+
+// Region is a region enabled for the account (account:ListRegions).
+type Region struct {
+	Name string `json:"name"`
+	// OptStatus is ENABLED or ENABLED_BY_DEFAULT.
+	OptStatus string `json:"opt_status,omitempty"`
+}
+
+// AccessAnalyzerRegion is what access-analyzer:ListAnalyzers returned in one
+// region. Error is set when that region could not be read completely; the
+// analyzers read before the error are kept.
+type AccessAnalyzerRegion struct {
+	Region    string           `json:"region"`
+	Error     *SourceError     `json:"error,omitempty"`
+	Requests  int              `json:"requests,omitempty"`
+	Analyzers []AccessAnalyzer `json:"analyzers"`
+}
+
+// AccessAnalyzer is one IAM Access Analyzer analyzer.
+type AccessAnalyzer struct {
+	Name string `json:"name"`
+	ARN  string `json:"arn"`
+	// Type is ACCOUNT, ORGANIZATION, ACCOUNT_UNUSED_ACCESS,
+	// ORGANIZATION_UNUSED_ACCESS, ACCOUNT_INTERNAL_ACCESS or
+	// ORGANIZATION_INTERNAL_ACCESS.
+	Type string `json:"type"`
+	// Status is ACTIVE, CREATING, DISABLED or FAILED.
+	Status       string     `json:"status"`
+	StatusReason string     `json:"status_reason,omitempty"`
+	CreatedAt    *time.Time `json:"created_at,omitempty"`
+	Tags         []Tag      `json:"tags,omitempty"`
+}
+
+// AlternateContact is an account's alternate contact (account:GetAlternateContact).
+type AlternateContact struct {
+	Type  string `json:"type"` // SECURITY
+	Name  string `json:"name,omitempty"`
+	Title string `json:"title,omitempty"`
+	Email string `json:"email,omitempty"`
+	Phone string `json:"phone,omitempty"`
+}
+
+// EC2Region is what ec2:DescribeInstances returned in one region, with the
+// same error rule as AccessAnalyzerRegion.
+type EC2Region struct {
+	Region    string        `json:"region"`
+	Error     *SourceError  `json:"error,omitempty"`
+	Requests  int           `json:"requests,omitempty"`
+	Instances []EC2Instance `json:"instances"`
+}
+
+// EC2Instance is the part of an EC2 instance the IAM controls read.
+type EC2Instance struct {
+	ID string `json:"id"`
+	// State is the instance state name: pending, running, stopping,
+	// stopped, shutting-down or terminated.
+	State string `json:"state"`
+	// InstanceProfileARN is empty when no instance profile is associated.
+	InstanceProfileARN string     `json:"instance_profile_arn,omitempty"`
+	LaunchTime         *time.Time `json:"launch_time,omitempty"`
+}
+
+// OrganizationsFeatures is iam:ListOrganizationsFeatures: the centralised
+// root access features enabled for the organization.
+type OrganizationsFeatures struct {
+	OrganizationID string `json:"organization_id,omitempty"`
+	// EnabledFeatures holds RootCredentialsManagement and/or RootSessions.
+	EnabledFeatures []string `json:"enabled_features"`
 }

@@ -72,8 +72,11 @@ type Check struct {
 	CIS         []string `json:"cis,omitempty"`        // CIS AWS Foundations v5.0 IDs
 	SecurityHub []string `json:"security_hub,omitempty"`
 	Requires    []string `json:"requires"` // snapshot sources
-	Remediation string   `json:"remediation"`
-	DocsURL     string   `json:"docs_url"`
+	// Controls are the framework controls this check decides, by framework
+	// name, from the frameworks' own files.
+	Controls    map[string][]string `json:"controls,omitempty"`
+	Remediation string              `json:"remediation"`
+	DocsURL     string              `json:"docs_url"`
 }
 
 // Resource is what a result is about.

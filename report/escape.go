@@ -1,7 +1,10 @@
 package report
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -105,6 +108,21 @@ func termText(s string) string { return escapeControls(s) }
 // TerminalText is termText for lockdown's other terminal output (stderr
 // lines, `checks`, `simulate`, `test`), so every terminal sees one rule.
 func TerminalText(s string) string { return escapeControls(s) }
+
+// WriteJSON writes v as indented JSON with the same escaping as the JSON
+// report: no raw control, DEL, C1, bidi or invisible character, so that
+// account data in lockdown's other JSON output (`checks`, `simulate`,
+// `frameworks`) cannot act on a terminal or an editor either.
+func WriteJSON(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(jsonUnicodeEscape(buf.Bytes()))
+	return err
+}
 
 // jsonUnicodeEscape rewrites encoded JSON so that no character isControl
 // names appears raw: outside ASCII they can only occur inside strings, where

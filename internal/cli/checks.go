@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"github.com/lockdown-dev/lockdown/internal/engine"
 	"github.com/lockdown-dev/lockdown/internal/findings"
 	"github.com/lockdown-dev/lockdown/internal/term"
+	"github.com/lockdown-dev/lockdown/report"
 )
 
 type checksOptions struct {
@@ -134,11 +134,7 @@ func runChecks(o *checksOptions, streams *term.IO, args []string) error {
 	return asRuntime(err)
 }
 
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
+func writeJSON(w io.Writer, v any) error { return report.WriteJSON(w, v) }
 
 // explain prints one check for a reader.
 func explain(w io.Writer, c checkEntry) error {

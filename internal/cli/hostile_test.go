@@ -64,14 +64,16 @@ func TestSimulateOnHostileSnapshotIsInert(t *testing.T) {
 	if len(snap.Users) == 0 {
 		t.Fatal("the hostile snapshot has no users")
 	}
-	for _, u := range snap.Users {
-		out, stderr, code := run(t, "simulate", "--snapshot", snapshotPath("hostile.json"), "--principal", u.ARN,
-			"--action", "iam:AttachUserPolicy", "--resource", u.ARN, "--context", "access_key")
-		if code != ExitOK {
-			t.Fatalf("%q: exit %d: %s", u.ARN, code, stderr)
-		}
-		if strings.ContainsAny(out+stderr, "\x1b\x07\u202e\u2066") {
-			t.Errorf("simulate printed a raw control character for %q:\n%s", u.ARN, out)
+	for _, format := range []string{"text", "json"} {
+		for _, u := range snap.Users {
+			out, stderr, code := run(t, "simulate", "--snapshot", snapshotPath("hostile.json"), "--principal", u.ARN,
+				"--action", "iam:AttachUserPolicy", "--resource", u.ARN, "--context", "access_key", "--format", format)
+			if code != ExitOK {
+				t.Fatalf("%q: exit %d: %s", u.ARN, code, stderr)
+			}
+			if strings.ContainsAny(out+stderr, "\x1b\x07\u202e\u2066\u0085") {
+				t.Errorf("simulate --format %s printed a raw control character for %q:\n%s", format, u.ARN, out)
+			}
 		}
 	}
 }

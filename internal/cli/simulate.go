@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -131,9 +130,7 @@ func runSimulate(o *simulateOptions, streams *term.IO) error {
 		sim.Missing = []string{}
 	}
 	if o.Format == "json" {
-		enc := json.NewEncoder(streams.Out)
-		enc.SetIndent("", "  ")
-		return asRuntime(enc.Encode(sim))
+		return asRuntime(writeJSON(streams.Out, sim))
 	}
 	printSimulation(streams, &sim)
 	return nil

@@ -2,6 +2,7 @@ package frameworks
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -382,5 +383,55 @@ func TestCheckIDsLookLikeCheckIDs(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// readmeRow matches a row of README.md's summary table.
+var readmeRow = regexp.MustCompile("^\\| `([a-z0-9.-]+)` \\| ([^|]+) \\| ([0-9]+) \\| ([0-9]+) \\| ([0-9]+) \\| ([0-9]+) \\|$")
+
+// summaryRows is what README.md's table must say about fws.
+func summaryRows(fws []*Framework) map[string]string {
+	out := map[string]string{}
+	for _, fw := range fws {
+		auto, manual := 0, 0
+		checks := map[string]bool{}
+		for _, c := range fw.Controls {
+			if c.Automated {
+				auto++
+			} else {
+				manual++
+			}
+			for _, id := range c.Checks {
+				checks[id] = true
+			}
+		}
+		out[fw.Name] = fmt.Sprintf("%s %d %d %d %d", fw.Version, len(fw.Controls), auto, manual, len(checks))
+	}
+	return out
+}
+
+func readmeSummary(text string) map[string]string {
+	out := map[string]string{}
+	for _, line := range strings.Split(text, "\n") {
+		if m := readmeRow.FindStringSubmatch(line); m != nil {
+			out[m[1]] = strings.Join([]string{strings.TrimSpace(m[2]), m[3], m[4], m[5], m[6]}, " ")
+		}
+	}
+	return out
+}
+
+func TestReadmeTableMatchesTheData(t *testing.T) {
+	text, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := summaryRows(loadAll(t))
+	got := readmeSummary(string(text))
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("README.md's table says (version controls automated manual checks)\n %v\nthe data says\n %v", got, want)
+	}
+	stale := strings.Replace(string(text), "| `cis-aws-7.0` | 7.0.0 | 26 | 18 | 8 | 18 |", "| `cis-aws-7.0` | 7.0.0 | 26 | 19 | 7 | 18 |", 1)
+	if fmt.Sprint(readmeSummary(stale)) == fmt.Sprint(want) {
+		t.Error("a stale README row was not noticed")
 	}
 }

@@ -61,21 +61,19 @@ func frameworkLabel(c findings.Compliance) string {
 	return label
 }
 
-// denominatorLine is a framework's counts in one line, manual controls
-// apart, e.g. "CIS AWS Foundations Benchmark v5.0.0: 14 of 17 automated
-// controls pass, 2 fail, 1 not assessed; 4 manual". Unescaped.
+// denominatorLine is a framework's label and counts in one line, manual
+// controls apart, e.g. "CIS AWS Foundations Benchmark v5.0.0: 14 of 17
+// automated controls pass, 2 fail, 1 not assessed; 4 manual". Unescaped.
 func denominatorLine(c findings.Compliance) string {
+	return frameworkLabel(c) + ": " + denominatorCounts(c)
+}
+
+// denominatorCounts is denominatorLine without the label: "14 of 17
+// automated controls pass, 2 fail, 1 not assessed; 4 manual".
+func denominatorCounts(c findings.Compliance) string {
 	s := complianceCounts(c)
 	var b strings.Builder
-	noun := "controls"
-	if s.Automated == 1 {
-		noun = "control"
-	}
-	verb := "pass"
-	if s.Pass == 1 {
-		verb = "passes"
-	}
-	fmt.Fprintf(&b, "%s: %d of %d automated %s %s, %d fail, %d not assessed", frameworkLabel(c), s.Pass, s.Automated, noun, verb, s.Fail, s.NotAssessed)
+	fmt.Fprintf(&b, "%d of %d automated controls pass, %d fail, %d not assessed", s.Pass, s.Automated, s.Fail, s.NotAssessed)
 	if s.NotApplicable > 0 {
 		fmt.Fprintf(&b, ", %d not applicable", s.NotApplicable)
 	}

@@ -28,7 +28,7 @@ func writeCompliance(d *mdDoc, rep *findings.Report, opts Options) {
 		if c.Framework != "" {
 			fmt.Fprintf(&head, " (%s)", mdCode(c.Framework))
 		}
-		fmt.Fprintf(&head, "\n\n**%s**\n\n", mdText(denominatorLine(c)))
+		fmt.Fprintf(&head, "\n\n**%s: %s**\n\n", mdName(frameworkLabel(c)), mdText(denominatorCounts(c)))
 		if src := strings.TrimSpace(c.Source); src != "" {
 			if docsLink(src) && len(src) <= maxNameBytes {
 				fmt.Fprintf(&head, "[Framework source](%s)\n\n", markdownURL(src))

@@ -161,7 +161,8 @@ func complianceWidths(rows []complianceRow, avail int) [4]int {
 		}
 	}
 	var w [4]int
-	w[1] = natural[1]
+	// A status of an unknown kind may be long; it wraps.
+	w[1] = min(natural[1], 14)
 	if w[1] > 8 && avail < 100 {
 		w[1] = min(w[1], longestStatusWord)
 	}

@@ -339,9 +339,10 @@ func orDash(s string) string {
 	return s
 }
 
-// controlIDs is controls as one comma-separated list.
+// controlIDs is a check's controls (checkControls) as one comma-separated
+// list.
 func controlIDs(c findings.Check) string {
-	return strings.Join(controls(c), ", ")
+	return strings.Join(checkControls(c), ", ")
 }
 
 // remediationMarkdown renders remediation text: runs of command lines (an

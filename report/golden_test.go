@@ -57,6 +57,17 @@ var goldens = []golden{
 	{"minimal.txt", "minimal", "table", noOpts},
 	{"minimal.md", "minimal", "markdown", noOpts},
 	{"minimal.junit.xml", "minimal", "junit", noOpts},
+	// compliance has a compliance section: two frameworks, every control
+	// status, manual controls and a control with 25 failing resources.
+	{"compliance.json", "compliance", "json", noOpts},
+	{"compliance.sarif", "compliance", "sarif", noOpts},
+	{"compliance.txt", "compliance", "table", noOpts},
+	{"compliance.wide.txt", "compliance", "table", func(*testing.T) Options { return Options{Width: 140} }},
+	{"compliance.quiet.txt", "compliance", "table", func(*testing.T) Options { return Options{Quiet: true} }},
+	{"compliance.color.txt", "compliance", "table", func(*testing.T) Options { return Options{Color: true, Width: 100} }},
+	{"compliance.md", "compliance", "markdown", noOpts},
+	{"compliance.quiet.md", "compliance", "markdown", func(*testing.T) Options { return Options{Quiet: true} }},
+	{"compliance.junit.xml", "compliance", "junit", noOpts},
 	// hostile is hostileReport(false) (hostile_test.go): every field carries
 	// terminal escapes, CI commands, bidi controls, markup and mentions.
 	{"hostile.txt", "hostile", "table", noOpts},

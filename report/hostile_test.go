@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -50,8 +51,9 @@ func hostileReport(long bool) *findings.Report {
 		Requires: []string{"users"}, Remediation: h("::error::fix\n") + "\naws iam x " + h("arg") + "\n::add-mask::line",
 		DocsURL: "https://docs.example/a b)(<x>\u202e",
 	}
+	check.Controls = map[string][]string{h("fw"): {h("ctl"), "1.4"}, "cis-aws-5.0": {"1.4"}}
 	builtin := findings.Check{ID: "LD-X-01", Title: "Built-in", Severity: "critical", Section: "IAM Users", Requires: []string{"users"},
-		DocsURL: "https://docs.example/a b)(<x>"}
+		DocsURL: "https://docs.example/a b)(<x>", Controls: map[string][]string{"cis-aws-5.0": {"1.9"}, "aws-securityhub": {"IAM.5"}}}
 	ev := &findings.Evidence{
 		Actions: []string{h("a"), "*"}, Resources: []string{h("r")}, Statements: []string{h("s")},
 		Contexts: []string{"access_key"}, Principals: []string{h("p")}, Items: []string{h("i"), "```", "````"},
@@ -69,9 +71,36 @@ func hostileReport(long bool) *findings.Report {
 	add := func(c findings.Check, status findings.Status, msg, detail string, e *findings.Evidence) {
 		rep.Results = append(rep.Results, findings.Result{
 			CheckID: c.ID, Title: c.Title, Severity: c.Severity, Status: status, Resource: res,
-			Message: msg, Detail: detail, Evidence: e,
+			Message: msg, Detail: detail, Evidence: e, Controls: c.Controls,
 			Fingerprint: findings.Fingerprint(c.ID, rep.AccountID, res.ARN, detail),
 		})
+	}
+	// The compliance section: framework and control text is lockdown's own,
+	// but it is hostile here too; reasons may quote the account, and failing
+	// resources are the account's.
+	other := findings.Resource{ARN: "arn:aws:iam::123456789012:role/" + h("role"), Type: "AWS::IAM::Role", Name: h("role")}
+	control := func(id string, status findings.ControlStatus, failing ...findings.Resource) findings.ControlResult {
+		return findings.ControlResult{
+			ID: h(id), Title: h("ctitle"), Level: h("lvl"), Status: status, Checks: []string{check.ID, builtin.ID},
+			Reason: h("::error::reason"), Results: findings.ResultCounts{Pass: 1, Fail: len(failing)}, Failing: failing,
+		}
+	}
+	rep.Compliance = []findings.Compliance{
+		{
+			Framework: h("fw"), Title: h("::error::fwtitle"), Version: h("ver"), Source: "https://evil.example/x\u202e",
+			Controls: []findings.ControlResult{
+				control("c1", findings.ControlFail, res, other),
+				control("c2", findings.ControlNotAssessed),
+				control("c3", findings.ControlManual),
+				control("c4", findings.ControlNotApplies),
+				control("c5", findings.ControlPass),
+				control("c6", "\x1b[31mODD\u202e"),
+			},
+		},
+		{
+			Framework: "cis-aws-5.0", Title: "CIS", Version: "5.0.0", Source: h("src"),
+			Controls: []findings.ControlResult{control("1.9", findings.ControlFail, other), control("1.1", findings.ControlManual)},
+		},
 	}
 	add(check, findings.Fail, h("::error::msg"), h("d1"), ev)
 	add(check, findings.NotAssessed, h("::add-mask::na"), "", nil)
@@ -87,6 +116,9 @@ func hostileReport(long bool) *findings.Report {
 			Message:  strings.Repeat("x", 300_000) + h(" ") + big, Detail: "long",
 			Evidence: &findings.Evidence{Items: []string{big}},
 		})
+		ctl := &rep.Compliance[0].Controls[0]
+		ctl.Failing = append(ctl.Failing, findings.Resource{ARN: "arn:aws:iam::123456789012:user/" + big, Name: big})
+		ctl.Reason += big
 	}
 	return rep
 }
@@ -181,6 +213,11 @@ func checkHostileTable(t *testing.T, rep *findings.Report, out string) {
 	if !strings.Contains(out, "NOT") || !strings.Contains(out, "APPLICABLE") {
 		t.Error("table: no NOT APPLICABLE row")
 	}
+	for _, want := range []string{"Compliance: ", "MANUAL", "automated controls pass", `\x1b[31mODD\u202e`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table: the compliance section lacks %q", want)
+		}
+	}
 }
 
 func checkHostileJSON(t *testing.T, rep *findings.Report, out string) {
@@ -209,6 +246,34 @@ func checkHostileJSON(t *testing.T, rep *findings.Report, out string) {
 	}
 	if back.Results[0].Evidence == nil || len(back.Results[0].Evidence.Actions) != 2 {
 		t.Error("json: evidence lost")
+	}
+	if len(back.Compliance) != len(rep.Compliance) {
+		t.Fatalf("json: %d frameworks, want %d", len(back.Compliance), len(rep.Compliance))
+	}
+	for i, c := range back.Compliance {
+		for j, ctl := range c.Controls {
+			orig := rep.Compliance[i].Controls[j]
+			for _, text := range []string{ctl.Reason, ctl.Title} {
+				for _, rn := range text {
+					if isControl(rn) {
+						t.Errorf("json: decoded control %d/%d text holds %U", i, j, rn)
+						break
+					}
+				}
+			}
+			if len(ctl.Failing) != len(orig.Failing) {
+				t.Errorf("json: control %d/%d has %d failing resources, want %d", i, j, len(ctl.Failing), len(orig.Failing))
+				continue
+			}
+			for k, res := range ctl.Failing {
+				if utf8.ValidString(orig.Failing[k].ARN) && res.ARN != orig.Failing[k].ARN {
+					t.Errorf("json: control %d/%d failing resource %d ARN changed", i, j, k)
+				}
+			}
+		}
+	}
+	if want := `\x1b[2J`; !strings.Contains(back.Compliance[0].Controls[0].Reason, want) {
+		t.Error("json: a control reason's ESC is not escaped visibly")
 	}
 }
 
@@ -253,6 +318,20 @@ func checkHostileSARIF(t *testing.T, rep *findings.Report, out string) {
 	}
 	wantVisibleEscapes(t, "sarif", strings.ReplaceAll(out, `\\`, `\`))
 	log, _ := renderSARIFLog(t, rep, Options{})
+	var tags []string
+	for _, rule := range log.Runs[0].Tool.Driver.Rules {
+		list, _ := rule.Properties["tags"].([]any)
+		for _, tag := range list {
+			if s, ok := tag.(string); ok {
+				tags = append(tags, s)
+			}
+		}
+	}
+	for _, want := range []string{"cis-aws-5.0/1.4", "cis-aws-5.0/1.9", "aws-securityhub/IAM.5"} {
+		if !slices.Contains(tags, want) {
+			t.Errorf("sarif: no rule tag %q in %q", want, tags)
+		}
+	}
 	inv := log.Runs[0].Invocations[0]
 	if inv.ExecutionSuccessful {
 		t.Error("sarif: an incomplete audit is a successful execution")
@@ -302,7 +381,7 @@ func checkHostileMarkdown(t *testing.T, rep *findings.Report, out string) {
 			switch {
 			case text[j] == '@' && !strings.HasPrefix(text[j+1:], zwj):
 				t.Errorf("markdown line %d: a mention or email: %.60q", i+1, text[j:])
-			case strings.HasPrefix(text[j:], "://") && !strings.HasPrefix(text[j+1:], zwj) && !strings.HasSuffix(text[:j], "[Documentation](https"):
+			case strings.HasPrefix(text[j:], "://") && !strings.HasPrefix(text[j+1:], zwj) && !strings.HasSuffix(text[:j], "[Documentation](https") && !strings.HasSuffix(text[:j], "[Framework source](https"):
 				t.Errorf("markdown line %d: an autolink: %.60q", i+1, text[max(0, j-10):])
 			case strings.HasPrefix(strings.ToLower(text[j:]), "www.") && (j == 0 || text[j-1] != '\\'):
 				t.Errorf("markdown line %d: a www autolink: %.60q", i+1, text[j:])
@@ -334,7 +413,8 @@ func checkHostileMarkdown(t *testing.T, rep *findings.Report, out string) {
 	if inFence != "" {
 		t.Errorf("markdown: fence %q never closed", inFence)
 	}
-	for _, want := range []string{"## Not assessed", "## Not applicable", "INCOMPLETE AUDIT", "<details><summary>Evidence"} {
+	for _, want := range []string{"## Not assessed", "## Not applicable", "INCOMPLETE AUDIT", "<details><summary>Evidence",
+		"## Compliance", "<details><summary>Failing resources of", "| MANUAL |", "automated controls pass"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("markdown: lacks %q", want)
 		}
@@ -424,6 +504,20 @@ func checkHostileJUnit(t *testing.T, rep *findings.Report, out string) {
 	}
 	if !strings.Contains(out, `name="incomplete_cause"`) {
 		t.Error("junit: incompleteness causes missing")
+	}
+	suites := 0
+	for _, s := range root.Children {
+		if strings.HasPrefix(s.Attrs["name"], "Compliance: ") {
+			suites++
+		}
+	}
+	if suites != len(rep.Compliance) {
+		t.Errorf("junit: %d compliance suites, want %d", suites, len(rep.Compliance))
+	}
+	for _, want := range []string{`<skipped message="manual: `, `<skipped message="not assessed: `, `Failing resource: `, `unknown control status`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("junit: the compliance suites lack %q", want)
+		}
 	}
 	if xmllint, err := exec.LookPath("xmllint"); err == nil {
 		f := filepath.Join(t.TempDir(), "hostile.xml")

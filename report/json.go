@@ -9,8 +9,9 @@ import (
 )
 
 // renderJSON writes the report (lockdown.report/v1) with 2-space indentation
-// and a trailing newline. Lists that are nil become [] and the summary is
-// recounted from the results, so the output always matches
+// and a trailing newline. Lists that are nil become [] and the summaries
+// are recounted from the results (and each framework's from its controls),
+// so the output always matches
 // schema/report.schema.json and never contradicts itself.
 func renderJSON(w io.Writer, rep *findings.Report, _ Options) error {
 	out := *rep
@@ -48,6 +49,28 @@ func renderJSON(w io.Writer, rep *findings.Report, _ Options) error {
 		out.Incomplete[i].Message = escapeControls(out.Incomplete[i].Message)
 		if out.Incomplete[i].Checks == nil {
 			out.Incomplete[i].Checks = []string{}
+		}
+	}
+	// The compliance section: lists are [] rather than null, each
+	// framework's summary is recounted from its controls (manual apart),
+	// and titles and reasons, text for people, have their controls escaped.
+	// Failing resources keep their exact values.
+	if rep.Compliance != nil {
+		out.Compliance = make([]findings.Compliance, len(rep.Compliance))
+		for i, c := range rep.Compliance {
+			c.Summary = complianceCounts(c)
+			c.Title = escapeControls(c.Title)
+			ctls := make([]findings.ControlResult, len(c.Controls))
+			copy(ctls, c.Controls)
+			for j := range ctls {
+				ctls[j].Title = escapeControls(ctls[j].Title)
+				ctls[j].Reason = escapeControls(ctls[j].Reason)
+				if ctls[j].Checks == nil {
+					ctls[j].Checks = []string{}
+				}
+			}
+			c.Controls = ctls
+			out.Compliance[i] = c
 		}
 	}
 	var buf bytes.Buffer

@@ -11,7 +11,9 @@ import (
 
 // JUnit XML, in the shape Jenkins, GitLab, Azure DevOps and the Surefire
 // schema accept: <testsuites> with one <testsuite> per guide section and one
-// <testcase> per check and resource. Nothing is timed, so every time is 0.
+// <testcase> per check and resource, then one <testsuite> per framework of
+// the compliance section with one <testcase> per control
+// (compliance_junit.go). Nothing is timed, so every time is 0.
 
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
@@ -80,25 +82,29 @@ func renderJUnit(w io.Writer, rep *findings.Report, _ Options) error {
 		ts = rep.CollectedAt.UTC().Format("2006-01-02T15:04:05")
 	}
 	doc := junitSuites{Name: "lockdown", Time: "0"}
-	for i, sec := range groupBySection(rep) {
-		suite := junitSuite{
-			Name: sec.Name, Time: "0", Timestamp: ts, Hostname: host, ID: i,
-			Package: "lockdown." + orDash(rep.AccountID),
-			Properties: []junitProperty{
-				{"account_id", xmlText(rep.AccountID)},
-				{"snapshot_digest", xmlText(rep.SnapshotDigest)},
-				{"tool_version", xmlText(rep.ToolVersion)},
-			},
+	// What every suite carries: the account, the snapshot, the version and,
+	// for an incomplete audit, why it is incomplete.
+	base := junitSuite{
+		Time: "0", Timestamp: ts, Hostname: xmlText(host),
+		Properties: []junitProperty{
+			{"account_id", xmlText(rep.AccountID)},
+			{"snapshot_digest", xmlText(rep.SnapshotDigest)},
+			{"tool_version", xmlText(rep.ToolVersion)},
+		},
+	}
+	if head, causes := incompleteSummary(rep); head != "" {
+		base.Properties = append(base.Properties, junitProperty{"complete", "false"}, junitProperty{"incomplete", head})
+		for _, c := range causes {
+			base.Properties = append(base.Properties, junitProperty{"incomplete_cause", xmlText(c)})
 		}
-		suite.Name = xmlText(suite.Name)
-		suite.Package = xmlText(suite.Package)
-		suite.Hostname = xmlText(suite.Hostname)
-		if head, causes := incompleteSummary(rep); head != "" {
-			suite.Properties = append(suite.Properties, junitProperty{"complete", "false"}, junitProperty{"incomplete", head})
-			for _, c := range causes {
-				suite.Properties = append(suite.Properties, junitProperty{"incomplete_cause", xmlText(c)})
-			}
-		}
+	}
+	sections := groupBySection(rep)
+	for i, sec := range sections {
+		suite := base
+		suite.Properties = append([]junitProperty(nil), base.Properties...)
+		suite.ID = i
+		suite.Name = xmlText(sec.Name)
+		suite.Package = xmlText("lockdown." + orDash(rep.AccountID))
 		names := map[string]int{}
 		for _, r := range sec.Results {
 			tc := junitCase{Name: xmlText(caseName(r, names)), Classname: xmlText(r.CheckID), Time: "0"}
@@ -134,6 +140,13 @@ func renderJUnit(w io.Writer, rep *findings.Report, _ Options) error {
 			suite.Tests++
 			suite.Cases = append(suite.Cases, tc)
 		}
+		doc.Tests += suite.Tests
+		doc.Failures += suite.Failures
+		doc.Skipped += suite.Skipped
+		doc.Errors += suite.Errors
+		doc.Suites = append(doc.Suites, suite)
+	}
+	for _, suite := range complianceSuites(rep, base, len(sections)) {
 		doc.Tests += suite.Tests
 		doc.Failures += suite.Failures
 		doc.Skipped += suite.Skipped

@@ -94,6 +94,9 @@ func renderMarkdown(w io.Writer, rep *findings.Report, opts Options) error {
 	}
 	fmt.Fprintf(d, "| **Total** | **%d** |\n\n", s.Fail)
 
+	// The frameworks asked for with --framework, before the failing checks.
+	writeCompliance(d, rep, opts)
+
 	// Failing checks, grouped by check in section order, most severe first.
 	groups := groupByCheck(rep, findings.Fail)
 	d.WriteString("## Failing checks\n\n")
@@ -297,7 +300,7 @@ func writeCutNote(d *mdDoc) {
 		return
 	}
 	var parts []string
-	for _, what := range []string{"incompleteness causes", "failing checks", "failing results", "resource rows", "evidence blocks",
+	for _, what := range []string{"incompleteness causes", "frameworks", "compliance controls", "compliance resource rows", "failing checks", "failing results", "resource rows", "evidence blocks",
 		"remediation blocks", "not-assessed rows", "not-applicable rows", "passing checks"} {
 		if n := d.cut[what]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, what))

@@ -29,6 +29,7 @@ func sarifRules(rep *findings.Report, baseline []findings.Result) ([]*sarif.Repo
 		index[r.CheckID] = len(rules)
 		rules = append(rules, sarifRule(findings.Check{
 			ID: r.CheckID, Title: r.Title, Severity: r.Severity, Section: otherSection,
+			Controls: r.Controls,
 		}))
 	}
 	return rules, index
@@ -129,8 +130,10 @@ func precision(c findings.Check) string {
 	return "very-high"
 }
 
-// ruleTags: "security", the guide section, then CIS and Security Hub IDs,
-// without duplicates and within GitHub's limit.
+// ruleTags: "security", the guide section, then the check's controls
+// ("cis-aws-5.0/1.4" from Check.Controls, else "CIS 1.4" and "Security Hub
+// IAM.4" from the older fields), without duplicates and within GitHub's
+// limit.
 func ruleTags(c findings.Check) []string {
 	tags := []string{"security"}
 	seen := map[string]bool{"security": true}
@@ -142,7 +145,7 @@ func ruleTags(c findings.Check) []string {
 		}
 	}
 	add(c.Section)
-	for _, id := range controls(c) {
+	for _, id := range checkControls(c) {
 		add(id)
 	}
 	return tags

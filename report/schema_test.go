@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,6 +80,48 @@ func TestJSONGoldensMatchReportSchema(t *testing.T) {
 		"bad time":        `{"schema":"lockdown.report/v1","tool_version":"","account_id":"","snapshot_digest":"","collected_at":"yesterday","summary":{"total":0,"pass":0,"fail":0,"not_assessed":0,"fail_by_severity":{}},"checks":[],"results":[]}`,
 	} {
 		if err := validateBytes(s, []byte(bad)); err == nil {
+			t.Errorf("%s: accepted by the report schema", name)
+		}
+	} // The compliance section and controls: each mutation of a valid report
+	// must be rejected.
+	data, err := os.ReadFile(filepath.Join("testdata", "golden", "compliance.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := validateBytes(s, data); err != nil {
+		t.Fatalf("compliance.json: %v", err)
+	}
+	type doc = map[string]any
+	framework := func(d doc) doc { return d["compliance"].([]any)[0].(doc) }
+	control := func(d doc, i int) doc { return framework(d)["controls"].([]any)[i].(doc) }
+	for name, edit := range map[string]func(d doc){
+		"unknown control status":       func(d doc) { control(d, 0)["status"] = "SKIPPED" },
+		"control without results":      func(d doc) { delete(control(d, 1), "results") },
+		"null control checks":          func(d doc) { control(d, 0)["checks"] = nil },
+		"control without an ID":        func(d doc) { control(d, 1)["id"] = "" },
+		"summary without manual":       func(d doc) { delete(framework(d)["summary"].(doc), "manual") },
+		"negative control count":       func(d doc) { framework(d)["summary"].(doc)["automated"] = -1 },
+		"framework without a name":     func(d doc) { framework(d)["framework"] = "" },
+		"extra framework field":        func(d doc) { framework(d)["score"] = 1 },
+		"failing resource without arn": func(d doc) { delete(control(d, 3)["failing"].([]any)[0].(doc), "arn") },
+		"result controls not a list": func(d doc) {
+			d["results"].([]any)[0].(doc)["controls"] = doc{"cis-aws-5.0": "1.4"}
+		},
+		"empty control list on a check": func(d doc) {
+			d["checks"].([]any)[0].(doc)["controls"] = doc{"cis-aws-5.0": []any{}}
+		},
+		"compliance not a list": func(d doc) { d["compliance"] = framework(d) },
+	} {
+		var d doc
+		if err := json.Unmarshal(data, &d); err != nil {
+			t.Fatal(err)
+		}
+		edit(d)
+		bad, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := validateBytes(s, bad); err == nil {
 			t.Errorf("%s: accepted by the report schema", name)
 		}
 	}

@@ -126,6 +126,9 @@ func renderTable(w io.Writer, rep *findings.Report, opts Options) error {
 			b.WriteString("\nNo results.\n")
 		}
 	}
+	if err := writeComplianceTables(&b, rep, width, opts); err != nil {
+		return err
+	}
 	b.WriteString("\n" + wrapText(termText(summaryLine(rep)), width) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -68,6 +68,9 @@ func render() (map[string][]byte, error) {
 	files["variants/README.md"] = tableREADME(list, "variants/", variantsIntro)
 	files["equivalent/README.md"] = tableREADME(list, "equivalent/", equivalentIntro)
 	files["incomplete/README.md"] = incompleteREADME(list)
+	if err := renderCIS(files); err != nil {
+		return nil, err
+	}
 	return files, nil
 }
 

@@ -103,9 +103,9 @@ func control(c frameworks.Control, results []findings.Result, byCheck map[string
 				cr.Results.Pass++
 			case findings.Fail:
 				cr.Results.Fail++
-				if _, seen := failing[r.Resource.ARN]; !seen {
-					failing[r.Resource.ARN] = r.Resource
-				}
+				// Resources without an ARN (a local file, a CLI profile)
+				// are told apart by type and name.
+				failing[r.Resource.ARN+"\x00"+r.Resource.Type+"\x00"+r.Resource.Name] = r.Resource
 			case findings.NotAssessed:
 				cr.Results.NotAssessed++
 				notAssessed = append(notAssessed, r.Message)
@@ -127,7 +127,16 @@ func control(c frameworks.Control, results []findings.Result, byCheck map[string
 	for _, r := range failing {
 		cr.Failing = append(cr.Failing, r)
 	}
-	sort.Slice(cr.Failing, func(i, j int) bool { return cr.Failing[i].ARN < cr.Failing[j].ARN })
+	sort.Slice(cr.Failing, func(i, j int) bool {
+		a, b := cr.Failing[i], cr.Failing[j]
+		if a.ARN != b.ARN {
+			return a.ARN < b.ARN
+		}
+		if a.Type != b.Type {
+			return a.Type < b.Type
+		}
+		return a.Name < b.Name
+	})
 	switch {
 	case cr.Results.Fail > 0:
 		cr.Status = findings.ControlFail

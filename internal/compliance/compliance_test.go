@@ -192,6 +192,24 @@ func TestNotAssessedReasonIsBounded(t *testing.T) {
 	}
 }
 
+// Failing resources are unique by ARN, type and name: resources without an
+// ARN (CLI profiles, local files) are not merged into one.
+func TestFailingResourcesWithoutARN(t *testing.T) {
+	fw := testFramework(t)
+	profile := func(name string) findings.Result {
+		return findings.Result{CheckID: "C-A", Status: findings.Fail, Resource: findings.Resource{Type: "AWS::CLI::Profile", Name: name}}
+	}
+	results := []findings.Result{profile("zeta"), profile("admin"), profile("zeta"), res("C-A", findings.Fail, "arn:aws:iam::1:user/a", "bad")}
+	got := byID(Assess(fw, results, []string{"C-A"}))["1.2"]
+	var names []string
+	for _, r := range got.Failing {
+		names = append(names, r.Name)
+	}
+	if want := []string{"admin", "zeta", "a"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("failing %v, want %v", names, want)
+	}
+}
+
 func TestUnknownResultStatusIsNotAVerdict(t *testing.T) {
 	fw := testFramework(t)
 	got := byID(Assess(fw, []findings.Result{res("C-A", "MAYBE", "arn:aws:iam::1:user/a", "")}, []string{"C-A"}))["1.2"]

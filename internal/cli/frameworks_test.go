@@ -11,6 +11,7 @@ import (
 
 	"github.com/lockdown-dev/lockdown/frameworks"
 	"github.com/lockdown-dev/lockdown/internal/findings"
+	"github.com/lockdown-dev/lockdown/report"
 )
 
 // withFrameworks makes the commands see these frameworks instead of the
@@ -350,6 +351,32 @@ controls:
 			}
 			if d.Title != hostile || d.Controls[0].Reason != "r \u202e\n::error::boom" {
 				t.Errorf("JSON changed the values: %q %q", d.Title, d.Controls[0].Reason)
+			}
+		}
+	}
+}
+
+// With compliance sections, the hostile snapshot still reaches no viewer
+// raw in any format (the reasons of NOT_ASSESSED controls quote results'
+// messages).
+func TestHostileSnapshotWithFrameworksIsInert(t *testing.T) {
+	fws, err := frameworks.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range report.Formats() {
+		args := []string{"audit", "--snapshot", snapshotPath("hostile.json"), "--format", format, "--fail-on", "none", "--allow-incomplete"}
+		for _, fw := range fws {
+			args = append(args, "--framework", fw.Name)
+		}
+		out, stderr, code := run(t, args...)
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d: %s", format, code, stderr)
+		}
+		for _, r := range out + stderr {
+			if (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+				t.Errorf("%s: raw control %U", format, r)
+				break
 			}
 		}
 	}

@@ -422,6 +422,54 @@ func CISScenarios() []Scenario {
 			Fail:  []string{"LD-ADM-04"},
 			Build: cisVariant(func(s *snapshot.Snapshot) { Role(s, "AdminRole").MaxSessionDuration = i32(43200) }),
 		},
+		{
+			Path: "assume-without-mfa-condition", Change: `AssumeAdminRole's condition keeps only {"Bool": {"aws:SecureTransport": true}}`,
+			Why:  "The AssumeRole allow no longer requires MFA or an MFA age <= 3600 (LD-ADM-02); the Deny and the trust policy still stop a session without MFA.",
+			Fail: []string{"LD-ADM-02"},
+			Build: cisVariant(func(s *snapshot.Snapshot) {
+				EditPolicy(s, AssumeAdminRoleARN, func(d map[string]any) {
+					Statement(d, "", 0)["Condition"] = map[string]any{"Bool": map[string]any{"aws:SecureTransport": true}}
+				})
+			}),
+		},
+		{
+			Path: "admin-policy-on-group", Change: "the Administrators group also carries the customer managed AdminPolicy (Action * on Resource *)",
+			Why: "alice is an administrator without the role (LD-ADM-01); iam:* stays allowed without MFA (LD-MFA-01) and covers other users' credentials (LD-MFA-02); " +
+				"Action * allows sts:AssumeRole without the TLS and MFA-age conditions (LD-ADM-02); an attached policy grants full administrative privileges (LD-POL-01) " +
+				"and a customer managed policy allows * on * (LD-POL-02).",
+			Fail: []string{"LD-MFA-01", "LD-MFA-02", "LD-ADM-01", "LD-ADM-02", "LD-POL-01", "LD-POL-02"},
+			Build: cisVariant(func(s *snapshot.Snapshot) {
+				g := Group(s, "Administrators")
+				g.AttachedPolicies = append(g.AttachedPolicies, snapshot.AttachedPolicy{Name: "AdminPolicy", ARN: AdminPolicyARN})
+				s.Policies = append(s.Policies, customerPolicy("AdminPolicy", "Full access", AdminPolicyDoc, ts("2020-09-09T14:10:45Z"), 1))
+				s.AccountSummary["Policies"]++
+				s.AccountSummary["PolicyVersionsInUse"]++
+			}),
+		},
+		{
+			Path: "admin-profile-without-mfa-serial", Change: "the admin profile in ~/.aws/config has no mfa_serial",
+			Why:   "A profile assuming the admin role without mfa_serial (LD-CLI-01).",
+			Fail:  []string{"LD-CLI-01"},
+			Build: cisVariant(func(s *snapshot.Snapshot) { Profile(s, "admin").MFASerial = "" }),
+		},
+		{
+			Path: "root-key-in-cli-config", Change: `~/.aws/credentials has a "root" profile holding an access key of the root user (recorded in the credential report, never used)`,
+			Why:  "A CLI profile holds a root access key (LD-CLI-02), and the root user has an access key (LD-ROOT-02).",
+			Fail: []string{"LD-CLI-02", "LD-ROOT-02"},
+			Build: cisVariant(func(s *snapshot.Snapshot) {
+				r := CredRow(s, "<root_account>")
+				r["access_key_1_active"] = "true"
+				r["access_key_1_last_rotated"] = CRTime(CollectedAt.AddDate(0, 0, -10))
+				s.AccountSummary["AccountAccessKeysPresent"] = 1
+				s.AWSConfig.Profiles = append(s.AWSConfig.Profiles, snapshot.AWSProfile{Name: "root", AccessKeyID: "AKIAI44QH8DHBEXAMPLE", AccessKeyOwnerARN: RootARN})
+			}),
+		},
+		{
+			Path: "credentials-file-world-readable", Change: "~/.aws/credentials has mode 0644",
+			Why:   "The file holding the long-term secret key is readable by group and others (LD-CLI-03).",
+			Fail:  []string{"LD-CLI-03"},
+			Build: cisVariant(func(s *snapshot.Snapshot) { s.AWSConfig.CredentialsFileMode = "0644" }),
+		},
 		// Password policy.
 		{
 			Path: "no-password-policy", Change: "no account password policy is set",

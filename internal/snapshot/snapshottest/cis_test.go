@@ -67,3 +67,19 @@ func TestCISScenariosAreDistinct(t *testing.T) {
 		t.Error("the first scenario is not CISClean")
 	}
 }
+
+// Every check the CIS scenarios know fails in at least one of them, so any
+// control a framework maps to these checks has a variant that fails it.
+func TestEveryCISCheckFailsSomewhere(t *testing.T) {
+	failing := map[string]bool{}
+	for _, sc := range CISScenarios() {
+		for _, id := range sc.Fail {
+			failing[id] = true
+		}
+	}
+	for _, id := range CISChecks {
+		if !failing[id] {
+			t.Errorf("no CIS scenario fails %s", id)
+		}
+	}
+}

@@ -92,7 +92,7 @@ what a check's rules query. No check runs; the exit code is 0.
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "table and markdown: show failing results only")
 	fs.StringVar(&o.SARIFRoot, "sarif-root", "", "make SARIF artifact URIs relative to this directory (a repository root)")
 	fs.StringVar(&o.BaselinePath, "baseline", "", "a previous JSON report of this account: SARIF keeps its failures that this run could not assess, so code scanning does not close them as fixed")
-	fs.StringArrayVar(&o.Frameworks, "framework", nil, "add a compliance section for this framework (repeatable, comma-separated; `lockdown frameworks` lists them)")
+	fs.StringArrayVar(&o.Frameworks, "framework", nil, "add a compliance section for framework `NAME` (repeatable, comma-separated; lockdown frameworks lists them)")
 	fs.BoolVar(&o.AllowIncomplete, "allow-incomplete", false, "exit 0 instead of 4 when some check could not be assessed (the causes are still printed)")
 	o.aws.register(fs)
 	return cmd

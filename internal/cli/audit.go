@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lockdown-dev/lockdown/frameworks"
 	"github.com/lockdown-dev/lockdown/internal/collect"
 	"github.com/lockdown-dev/lockdown/internal/engine"
 	"github.com/lockdown-dev/lockdown/internal/facts"
@@ -37,6 +38,7 @@ type auditOptions struct {
 	SARIFRoot       string
 	AllowIncomplete bool
 	BaselinePath    string
+	Frameworks      []string
 }
 
 func newAuditCmd(streams *term.IO) *cobra.Command {
@@ -57,6 +59,14 @@ file renamed into place) with mode 0600; their directories must exist.
 
 An audit in which some selected check is NOT_ASSESSED is incomplete: each
 cause is printed on stderr and, unless a check fails, the exit code is 4.
+
+--framework NAME (repeatable: cis-aws-5.0, cis-aws-6.0, cis-aws-7.0,
+aws-securityhub; ` + "`lockdown frameworks`" + ` lists them) adds a compliance section per
+framework, in the order given: every control with its status (PASS, FAIL,
+NOT_ASSESSED, MANUAL, NOT_APPLICABLE), its failing resources and the checks
+behind it; manual controls are counted apart from automated ones. The exit
+code still comes from the checks' results. Every result names the controls
+it decides, with or without --framework.
 
 --format input prints, instead of a report, the Rego input document of the
 snapshot (the facts plus the parameters in force, as sorted, indented JSON):
@@ -82,6 +92,7 @@ what a check's rules query. No check runs; the exit code is 0.
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "table and markdown: show failing results only")
 	fs.StringVar(&o.SARIFRoot, "sarif-root", "", "make SARIF artifact URIs relative to this directory (a repository root)")
 	fs.StringVar(&o.BaselinePath, "baseline", "", "a previous JSON report of this account: SARIF keeps its failures that this run could not assess, so code scanning does not close them as fixed")
+	fs.StringArrayVar(&o.Frameworks, "framework", nil, "add a compliance section for framework `NAME` (repeatable, comma-separated; lockdown frameworks lists them)")
 	fs.BoolVar(&o.AllowIncomplete, "allow-incomplete", false, "exit 0 instead of 4 when some check could not be assessed (the causes are still printed)")
 	o.aws.register(fs)
 	return cmd
@@ -132,6 +143,10 @@ type auditPlan struct {
 	// baselinePath names the baseline in errors.
 	baselinePath string
 	catalog      string // the catalogue version, with the --rules digest
+	// frameworks are every framework (each result names its controls in
+	// all of them); compliance are those --framework asked for, in order.
+	frameworks []*frameworks.Framework
+	compliance []*frameworks.Framework
 }
 
 func planAudit(o *auditOptions, streams *term.IO, formatSet bool) (*auditPlan, error) {
@@ -157,6 +172,12 @@ func planAudit(o *auditOptions, streams *term.IO, formatSet bool) (*auditPlan, e
 		return nil, engineErr(err, len(o.RulesDirs) > 0)
 	}
 	if p.selected, p.skipped, err = selectChecks(p.eng, o.Checks, o.SkipChecks); err != nil {
+		return nil, err
+	}
+	if p.frameworks, err = allFrameworks(); err != nil {
+		return nil, err
+	}
+	if p.compliance, err = selectFrameworks(p.frameworks, o.Frameworks); err != nil {
 		return nil, err
 	}
 	if p.baseline, err = loadBaseline(o.BaselinePath); err != nil {
@@ -397,7 +418,7 @@ func buildReport(src snapshotSource, p *auditPlan, outcome *engine.Outcome) *fin
 	if skipped == nil {
 		skipped = []string{}
 	}
-	return &findings.Report{
+	rep := &findings.Report{
 		Schema:         findings.ReportSchemaV1,
 		ToolVersion:    Version,
 		AccountID:      src.snap.Account.ID,
@@ -415,6 +436,8 @@ func buildReport(src snapshotSource, p *auditPlan, outcome *engine.Outcome) *fin
 		Checks:         checks,
 		Results:        results,
 	}
+	addCompliance(rep, p.frameworks, p.compliance)
+	return rep
 }
 
 // parseFailOn returns the lowest failing severity rank, or 0 for "none".

@@ -77,7 +77,7 @@ const exitTable = `Exit codes:
   0  clean: nothing fails at or above --fail-on, and every selected check was assessed
   1  findings: some check fails at or above --fail-on
   2  usage or input error: unknown command or flag, stray argument, bad --param,
-     unknown check ID, unreadable snapshot or rules, unusable output path
+     unknown check ID or framework, unreadable snapshot or rules, unusable output path
   3  collection or runtime error: no caller identity, a report that could not be
      written (unless findings give 1), an internal error
   4  incomplete: nothing fails at or above --fail-on, but some selected check is
@@ -114,6 +114,7 @@ warnings and errors go to stderr.
 		newAuditCmd(streams),
 		newCollectCmd(streams),
 		newChecksCmd(streams),
+		newFrameworksCmd(streams),
 		newSimulateCmd(streams),
 		newTestCmd(streams),
 		newVersionCmd(streams),

@@ -68,6 +68,9 @@ func render() (map[string][]byte, error) {
 	files["variants/README.md"] = tableREADME(list, "variants/", variantsIntro)
 	files["equivalent/README.md"] = tableREADME(list, "equivalent/", equivalentIntro)
 	files["incomplete/README.md"] = incompleteREADME(list)
+	if err := renderCIS(files); err != nil {
+		return nil, err
+	}
 	return files, nil
 }
 
@@ -168,6 +171,8 @@ in the canonical form written by ` + "`snapshot.Save`" + `. The account is the o
 - ` + "`variants/`" + `: guide-compliant with exactly one thing broken each (see variants/README.md).
 - ` + "`equivalent/`" + `: guide-compliant with one policy written in an equivalent encoding; every check must pass.
 - ` + "`incomplete/`" + `: guide-compliant with one item missing or unusable; exactly the checks that depend on it are NOT_ASSESSED.
+- ` + "`cis/`" + `: the CIS-clean account and one variant per automated control of every framework, with their own
+  expected.json: check verdicts, and control statuses keyed by framework and control (see cis/README.md).
 - ` + "`expected.json`" + `: for every file, the check IDs expected to FAIL, to be NOT_ASSESSED and to be NOT_APPLICABLE.
   Every other check in its "checks" list must PASS or have nothing to examine. Check tests can iterate over it.
 `

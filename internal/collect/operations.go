@@ -38,9 +38,9 @@ var Operations = []Operation{
 	{Service: ServiceIAM, Name: "ListOrganizationsFeatures", Source: snapshot.SourceOrganizationsFeatures},
 	{Service: ServiceAccount, Name: "GetAlternateContact", Source: snapshot.SourceSecurityContact},
 	{Service: ServiceAccount, Name: "ListRegions", Source: snapshot.SourceRegions},
-	// The enabled regions when account:ListRegions fails (a role whose
-	// policies allow ec2:DescribeRegions but not account:ListRegions, or a
-	// partition without the Account Management API).
+	// The enabled regions when account:ListRegions fails: the AWS managed
+	// policy SecurityAudit allows ec2:DescribeRegions but not
+	// account:ListRegions (a test checks it covers a collection).
 	{Service: ServiceEC2, Name: "DescribeRegions", Source: snapshot.SourceRegions, Fallback: true},
 	{Service: ServiceAccessAnalyzer, Name: "ListAnalyzers", Source: snapshot.SourceAccessAnalyzers, Regional: true},
 	{Service: ServiceEC2, Name: "DescribeInstances", Source: snapshot.SourceEC2Instances, Regional: true},

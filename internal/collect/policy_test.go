@@ -211,3 +211,59 @@ func TestActionMatches(t *testing.T) {
 		}
 	}
 }
+
+// TestSecurityAuditCoversCollection: the README says the AWS managed policy
+// SecurityAudit covers every call; where it does not allow an operation,
+// a fallback of the same source that it allows must stand in.
+func TestSecurityAuditCoversCollection(t *testing.T) {
+	dir := os.Getenv("LOCKDOWN_SHARED_DATA")
+	if dir == "" {
+		dir = "/work/shared/data"
+	}
+	path := filepath.Join(dir, "aws-managed-policies.json")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Skipf("reference data %s not available (set LOCKDOWN_SHARED_DATA): %v", path, err)
+	}
+	var corpus struct {
+		Policies map[string]struct {
+			Document json.RawMessage `json:"document"`
+		} `json:"policies"`
+	}
+	if err := json.Unmarshal(data, &corpus); err != nil {
+		t.Fatal(err)
+	}
+	entry, ok := corpus.Policies["SecurityAudit"]
+	if !ok {
+		t.Fatalf("%s has no SecurityAudit", path)
+	}
+	doc := []byte(entry.Document)
+	var text string
+	if json.Unmarshal(doc, &text) == nil {
+		doc = []byte(text)
+	}
+	var p auditPolicy
+	if err := json.Unmarshal(doc, &p); err != nil {
+		t.Fatalf("SecurityAudit: %v", err)
+	}
+	var uncovered []string
+	for _, op := range Operations {
+		// sts:GetCallerIdentity needs no permission: AWS answers it for
+		// every principal, even one whose policies deny it.
+		if p.allows(op.Action()) || op.Action() == "sts:GetCallerIdentity" {
+			continue
+		}
+		covered := false
+		for _, fb := range Operations {
+			if fb.Fallback && fb.Source == op.Source && p.allows(fb.Action()) {
+				covered = true
+			}
+		}
+		if !covered {
+			uncovered = append(uncovered, op.Action())
+		}
+	}
+	if len(uncovered) > 0 {
+		t.Errorf("SecurityAudit does not allow %v and no fallback stands in", uncovered)
+	}
+}

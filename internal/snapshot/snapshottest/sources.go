@@ -7,7 +7,7 @@ import (
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
 )
 
-// EnabledByDefaultRegions are the 17 regions of the aws partition that
+// EnabledByDefaultRegions are the 17 regions (sorted) of the aws partition that
 // every account has enabled (account:ListRegions ENABLED_BY_DEFAULT).
 var EnabledByDefaultRegions = []string{
 	"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2",

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
@@ -557,11 +558,15 @@ func TestHostileRegionName(t *testing.T) {
 func TestRegionalStall(t *testing.T) {
 	srv := startServer(t, iamtest.GenerateAccount(testAccountID, 2))
 	srv.SetStall("DescribeInstances", iamtest.StallNoAnswer)
-	snap, err := collectCtx(t, shortOptions())
+	// 500ms, not shortOptions' 100ms: the other sources must not time out
+	// on a loaded (or -race) run.
+	opts := shortOptions()
+	opts.RequestTimeout = 500 * time.Millisecond
+	snap, err := collectCtx(t, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := requireError(t, snap, snapshot.SourceEC2Instances, "RequestTimeout", "17 of 17 regions", "100ms")
+	st := requireError(t, snap, snapshot.SourceEC2Instances, "RequestTimeout", "17 of 17 regions", "500ms")
 	if st.Error.Action != describeInstances {
 		t.Errorf("action = %q", st.Error.Action)
 	}
@@ -629,4 +634,30 @@ func TestNewClientsAreGuarded(t *testing.T) {
 	if srv.CountIn("DescribeInstances", "eu-west-1") != 1 || srv.CountIn("ListAnalyzers", "eu-west-1") != 1 {
 		t.Errorf("calls = %v", srv.Calls())
 	}
+}
+
+// TestOverallTimeoutInRegions: when the collection timeout runs out while
+// the regions are being listed, the regional sources are not started in
+// any region and say why; the other sources are kept.
+func TestOverallTimeoutInRegions(t *testing.T) {
+	srv := startServer(t, iamtest.GenerateAccount(testAccountID, 3))
+	srv.SetStall("ListRegions", iamtest.StallNoAnswer)
+	opts := fastOptions()
+	opts.RequestTimeout = time.Hour
+	opts.Timeout = 500 * time.Millisecond
+	snap, err := collectCtx(t, opts)
+	if err != nil {
+		t.Fatalf("Collect: %v", err)
+	}
+	st := requireError(t, snap, snapshot.SourceRegions, "Timeout", "collection timeout (500ms)")
+	if st.Error.Action != listRegions {
+		t.Errorf("action = %q", st.Error.Action)
+	}
+	for _, src := range []string{snapshot.SourceAccessAnalyzers, snapshot.SourceEC2Instances} {
+		requireError(t, snap, src, "Timeout", "collection timeout (500ms)", "enabled regions are unknown")
+	}
+	if n := srv.Count("DescribeRegions") + srv.Count("ListAnalyzers") + srv.Count("DescribeInstances"); n != 0 {
+		t.Errorf("%d requests after the timeout: %v", n, srv.Counts())
+	}
+	requireOK(t, snap, snapshot.SourceCallerIdentity, snapshot.SourceAuthorizationDetails, snapshot.SourceServerCertificates)
 }

@@ -545,6 +545,15 @@ func TestDeterministic(t *testing.T) {
 		v := acct.Policies[i].Versions
 		rng.Shuffle(len(v), func(a, b int) { v[a], v[b] = v[b], v[a] })
 	}
+	c := acct.ServerCertificates
+	rng.Shuffle(len(c), func(i, j int) { c[i], c[j] = c[j], c[i] })
+	rng.Shuffle(len(acct.Regions), func(i, j int) { acct.Regions[i], acct.Regions[j] = acct.Regions[j], acct.Regions[i] })
+	for _, in := range acct.EC2Instances {
+		rng.Shuffle(len(in), func(i, j int) { in[i], in[j] = in[j], in[i] })
+	}
+	for _, an := range acct.AccessAnalyzers {
+		rng.Shuffle(len(an), func(i, j int) { an[i], an[j] = an[j], an[i] })
+	}
 	second, err := snapshot.Marshal(mustCollect(t, fastOptions()))
 	if err != nil {
 		t.Fatal(err)

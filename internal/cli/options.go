@@ -27,7 +27,7 @@ type awsFlags struct {
 
 func (f *awsFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Profile, "profile", "", "AWS shared-config profile (default: the SDK's default chain)")
-	fs.StringVar(&f.Region, "region", "", "AWS region for the API calls (IAM is global; default us-east-1)")
+	fs.StringVar(&f.Region, "region", "", "AWS region for the global API calls (IAM, STS, Account; default us-east-1); the regional sources read every enabled region")
 	fs.StringVar(&f.MFAToken, "mfa-token", "", "MFA code for a profile with mfa_serial, instead of prompting")
 	fs.DurationVar(&f.CredentialReportTimeout, "credential-report-timeout", 2*time.Minute, "how long to wait for IAM to generate the credential report")
 	fs.StringVar(&f.AWSConfigDir, "aws-config-dir", "", "directory with the AWS CLI config and credentials files to check; must exist (default: the files the SDK reads: AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, ~/.aws)")

@@ -20,6 +20,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -416,8 +419,20 @@ type collector struct {
 	// summary is the account summary when it was collected completely
 	// (nil otherwise); set before the concurrent sources start.
 	summary map[string]int64
+	cfg     aws.Config
 	iam     *iam.Client
 	sts     *sts.Client
+	account *account.Client
+
+	// regions are the enabled regions the regional sources read, set by
+	// source regions before they start; regionsErr is that source's error
+	// (regions may then be incomplete or empty).
+	regions    []string
+	regionsErr error
+
+	clientsMu sync.Mutex // guards the per-region clients
+	ec2s      map[string]*ec2.Client
+	analyzers map[string]*accessanalyzer.Client
 
 	mu   sync.Mutex // guards snap.Sources and Progress calls
 	snap *snapshot.Snapshot
@@ -451,6 +466,14 @@ var countRequests = func(stack *middleware.Stack) error {
 func newCollector(cfg aws.Config, opts Options) *collector {
 	return &collector{
 		opts: opts,
+		cfg:  cfg,
+		// The Account Management API is global: the SDK sends it to the
+		// partition's endpoint whatever the region.
+		account: account.NewFromConfig(cfg, func(o *account.Options) {
+			o.APIOptions = append(o.APIOptions, ReadOnlyGuard(ServiceAccount), countRequests)
+		}),
+		ec2s:      map[string]*ec2.Client{},
+		analyzers: map[string]*accessanalyzer.Client{},
 		iam: iam.NewFromConfig(cfg, func(o *iam.Options) {
 			o.APIOptions = append(o.APIOptions, ReadOnlyGuard(ServiceIAM), countRequests)
 		}),
@@ -511,6 +534,9 @@ func collectWith(ctx, parent context.Context, cfg aws.Config, opts Options, keyI
 		{snapshot.SourceAccountAliases, c.accountAliases},
 		{snapshot.SourceVirtualMFADevices, c.virtualMFADevices},
 		{snapshot.SourceAuthorizationDetails, c.authorizationDetails},
+		{snapshot.SourceServerCertificates, c.serverCertificates},
+		{snapshot.SourceSecurityContact, c.securityContact},
+		{snapshot.SourceOrganizationsFeatures, c.organizationsFeatures},
 	}
 	var wg sync.WaitGroup
 	for _, s := range sources {
@@ -520,6 +546,28 @@ func collectWith(ctx, parent context.Context, cfg aws.Config, opts Options, keyI
 			c.runSource(ctx, s.name, s.fn)
 		}()
 	}
+	// The regional sources need the enabled regions first; they then run
+	// side by side, each over the regions with a bounded pool of workers.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		c.regionsErr = c.runSource(ctx, snapshot.SourceRegions, c.enabledRegions)
+		var rwg sync.WaitGroup
+		for _, s := range []struct {
+			name string
+			fn   func(context.Context, *run) error
+		}{
+			{snapshot.SourceAccessAnalyzers, c.accessAnalyzers},
+			{snapshot.SourceEC2Instances, c.ec2Instances},
+		} {
+			rwg.Add(1)
+			go func() {
+				defer rwg.Done()
+				c.runSource(ctx, s.name, s.fn)
+			}()
+		}
+		rwg.Wait()
+	}()
 	wg.Wait()
 	if err := snapshot.Validate(c.snap); err != nil {
 		return nil, &InvalidSnapshotError{Err: err}
@@ -705,10 +753,19 @@ func classify(err error) *snapshot.SourceError {
 	if se.Action == "" {
 		var oe *smithy.OperationError
 		if errors.As(err, &oe) && oe.OperationName != "" {
-			se.Action = strings.ToLower(oe.ServiceID) + ":" + oe.OperationName
+			se.Action = actionPrefix(oe.ServiceID) + ":" + oe.OperationName
 		}
 	}
 	return se
+}
+
+// actionPrefix is the IAM action prefix of an SDK service ID.
+func actionPrefix(serviceID string) string {
+	switch serviceID {
+	case "AccessAnalyzer":
+		return ServiceAccessAnalyzer
+	}
+	return strings.ToLower(serviceID)
 }
 
 func classifyRaw(err error) *snapshot.SourceError {

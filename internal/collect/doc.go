@@ -1,9 +1,12 @@
 // Decisions worth knowing when reading this package:
 //
-//   - Every IAM and STS client lockdown builds carries ReadOnlyGuard, an
-//     Initialize-step middleware that refuses anything but IAM Get*, List*,
-//     Simulate* and GenerateCredentialReport, and STS GetCallerIdentity and
-//     GetAccessKeyInfo, before the request is built. STS GetSessionToken and
+//   - Every client lockdown builds (IAM, STS, Account, Access Analyzer,
+//     EC2) carries ReadOnlyGuard, an Initialize-step middleware that
+//     refuses anything but IAM Get*, List*, Simulate* and
+//     GenerateCredentialReport, STS GetCallerIdentity and
+//     GetAccessKeyInfo, Account and Access Analyzer Get* and List*, and
+//     EC2 Describe* (not EC2's Get*: GetPasswordData), before the request
+//     is built. STS GetSessionToken and
 //     GetFederationToken start with Get but mint credentials, so they are
 //     refused. The SDK's own assume-role client is not guarded: it must call
 //     sts:AssumeRole to obtain the credentials the user asked for.
@@ -15,6 +18,20 @@
 //     Filter value, 1000 items a page. Its RoleDetail has no
 //     MaxSessionDuration or Description, so iam:ListRoles (also 1000 a page)
 //     fills them in. Requests grow with pages, never with entities.
+//   - The sources beyond IAM: server_certificates, security_contact and
+//     organizations_features run beside the IAM sources; regions
+//     (account:ListRegions, else ec2:DescribeRegions) runs first and
+//     access_analyzers and ec2_instances then read every enabled region,
+//     each with at most regionWorkers regions at a time, one client per
+//     region. A region that fails records its own error in its entry; the
+//     source is then an error (partial when other regions were read), and
+//     a regional source whose regions are unknown is an error
+//     (RegionsUnknown) naming the regions source's failure. Region names
+//     are checked before they become part of an endpoint.
+//     ListOrganizationsFeatures' "not the management account" style
+//     errors stay errors, with the reason in the message and the note;
+//     OrganizationNotFoundException (no organization) is recorded as
+//     status ok, no features, with a note.
 //   - Policy documents are decoded with snapshot.NormalizeDocument. One that
 //     is not a JSON object is left out of the snapshot (the schema requires
 //     an object) and named in the source error; its entity is kept.

@@ -112,7 +112,11 @@ func TestPartialFailureKeepsWhatWasGot(t *testing.T) {
 	srv := startServer(t, acct)
 	srv.DenyAccess("GetAccountAuthorizationDetails")
 	srv.Fail("GetAccountSummary", "ServiceFailure", "internal failure", 0)
-	snap, err := collectCtx(t, shortOptions())
+	// Short retries, but no 100ms attempt bound: 34 regional requests
+	// beside the IAM streams may take longer on a loaded (or -race) run.
+	opts := shortOptions()
+	opts.RequestTimeout = DefaultRequestTimeout
+	snap, err := collectCtx(t, opts)
 	if err != nil {
 		t.Fatalf("Collect: %v", err)
 	}

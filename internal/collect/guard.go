@@ -9,9 +9,13 @@ import (
 )
 
 // Service names used by the guard and the operation table.
+// They are the services' IAM action prefixes.
 const (
-	ServiceIAM = "iam"
-	ServiceSTS = "sts"
+	ServiceIAM            = "iam"
+	ServiceSTS            = "sts"
+	ServiceAccount        = "account"
+	ServiceAccessAnalyzer = "access-analyzer"
+	ServiceEC2            = "ec2"
 )
 
 // ReadOnlyError is returned, before anything is sent, for an operation the
@@ -30,27 +34,36 @@ func (e *ReadOnlyError) Error() string {
 // (which only builds a report). STS: GetCallerIdentity and GetAccessKeyInfo;
 // the other STS Get* calls (GetSessionToken, GetFederationToken) mint
 // credentials, so they are refused even though their names start with Get.
+// Account and IAM Access Analyzer: Get* and List* (their writes are Put*,
+// Delete*, Create*, Update*, Enable*, Disable*, Start*, Accept*, Apply*,
+// Tag*...). EC2: Describe* only; its Get* calls include
+// GetPasswordData (a Windows instance's administrator password) and
+// GetConsoleOutput, which lockdown has no business reading.
 func AllowedOperation(service, op string) bool {
-	switch service {
-	case ServiceIAM:
-		if op == "GenerateCredentialReport" {
-			return true
-		}
-		for _, p := range []string{"Get", "List", "Simulate"} {
-			if strings.HasPrefix(op, p) && len(op) > len(p) {
+	hasPrefix := func(prefixes ...string) bool {
+		for _, p := range prefixes {
+			if strings.HasPrefix(op, p) && len(op) > len(p) && op[len(p)] >= 'A' && op[len(p)] <= 'Z' {
 				return true
 			}
 		}
 		return false
+	}
+	switch service {
+	case ServiceIAM:
+		return op == "GenerateCredentialReport" || hasPrefix("Get", "List", "Simulate")
 	case ServiceSTS:
 		return op == "GetCallerIdentity" || op == "GetAccessKeyInfo"
+	case ServiceAccount, ServiceAccessAnalyzer:
+		return hasPrefix("Get", "List")
+	case ServiceEC2:
+		return hasPrefix("Describe")
 	}
 	return false
 }
 
 const guardID = "lockdown.ReadOnlyGuard"
 
-// ReadOnlyGuard returns an APIOptions entry for an IAM or STS client that
+// ReadOnlyGuard returns an APIOptions entry for a client of service that
 // refuses every operation AllowedOperation does not allow. It runs at the
 // Initialize step, so a refused request is never serialised, signed or sent.
 func ReadOnlyGuard(service string) func(*middleware.Stack) error {

@@ -4,9 +4,14 @@ import "github.com/lockdown-dev/lockdown/internal/snapshot"
 
 // Operation is one API operation the collectors call.
 type Operation struct {
-	Service string // ServiceIAM or ServiceSTS
+	Service string // ServiceIAM, ServiceSTS, ServiceAccount, ServiceAccessAnalyzer or ServiceEC2
 	Name    string // API operation name, e.g. "GetAccountSummary"
 	Source  string // snapshot source that calls it
+	// Regional operations are called in every enabled region.
+	Regional bool
+	// Fallback operations are called only when another one failed
+	// (ec2:DescribeRegions when account:ListRegions did).
+	Fallback bool
 }
 
 // Action is the IAM policy action that authorises the operation, e.g.
@@ -18,15 +23,25 @@ func (o Operation) Action() string { return o.Service + ":" + o.Name }
 // all of them; a test checks that and that a full collection calls nothing
 // else.
 var Operations = []Operation{
-	{ServiceSTS, "GetCallerIdentity", snapshot.SourceCallerIdentity},
-	{ServiceIAM, "GenerateCredentialReport", snapshot.SourceCredentialReport},
-	{ServiceIAM, "GetCredentialReport", snapshot.SourceCredentialReport},
-	{ServiceIAM, "GetAccountSummary", snapshot.SourceAccountSummary},
-	{ServiceIAM, "GetAccountPasswordPolicy", snapshot.SourcePasswordPolicy},
-	{ServiceIAM, "ListAccountAliases", snapshot.SourceAccountAliases},
-	{ServiceIAM, "ListVirtualMFADevices", snapshot.SourceVirtualMFADevices},
-	{ServiceIAM, "GetAccountAuthorizationDetails", snapshot.SourceAuthorizationDetails},
+	{Service: ServiceSTS, Name: "GetCallerIdentity", Source: snapshot.SourceCallerIdentity},
+	{Service: ServiceIAM, Name: "GenerateCredentialReport", Source: snapshot.SourceCredentialReport},
+	{Service: ServiceIAM, Name: "GetCredentialReport", Source: snapshot.SourceCredentialReport},
+	{Service: ServiceIAM, Name: "GetAccountSummary", Source: snapshot.SourceAccountSummary},
+	{Service: ServiceIAM, Name: "GetAccountPasswordPolicy", Source: snapshot.SourcePasswordPolicy},
+	{Service: ServiceIAM, Name: "ListAccountAliases", Source: snapshot.SourceAccountAliases},
+	{Service: ServiceIAM, Name: "ListVirtualMFADevices", Source: snapshot.SourceVirtualMFADevices},
+	{Service: ServiceIAM, Name: "GetAccountAuthorizationDetails", Source: snapshot.SourceAuthorizationDetails},
 	// GetAccountAuthorizationDetails has no MaxSessionDuration or
 	// Description for roles; ListRoles has both, one request per 1000 roles.
-	{ServiceIAM, "ListRoles", snapshot.SourceAuthorizationDetails},
+	{Service: ServiceIAM, Name: "ListRoles", Source: snapshot.SourceAuthorizationDetails},
+	{Service: ServiceIAM, Name: "ListServerCertificates", Source: snapshot.SourceServerCertificates},
+	{Service: ServiceIAM, Name: "ListOrganizationsFeatures", Source: snapshot.SourceOrganizationsFeatures},
+	{Service: ServiceAccount, Name: "GetAlternateContact", Source: snapshot.SourceSecurityContact},
+	{Service: ServiceAccount, Name: "ListRegions", Source: snapshot.SourceRegions},
+	// The enabled regions when account:ListRegions fails: the AWS managed
+	// policy SecurityAudit allows ec2:DescribeRegions but not
+	// account:ListRegions (a test checks it covers a collection).
+	{Service: ServiceEC2, Name: "DescribeRegions", Source: snapshot.SourceRegions, Fallback: true},
+	{Service: ServiceAccessAnalyzer, Name: "ListAnalyzers", Source: snapshot.SourceAccessAnalyzers, Regional: true},
+	{Service: ServiceEC2, Name: "DescribeInstances", Source: snapshot.SourceEC2Instances, Regional: true},
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lockdown-dev/lockdown/internal/collect/iamtest"
+	"github.com/lockdown-dev/lockdown/internal/snapshot"
 )
 
 const auditPolicyPath = "../../policies/lockdown-audit-policy.json"
@@ -123,37 +124,73 @@ func TestAuditPolicyIsLeastPrivilege(t *testing.T) {
 	}
 }
 
+// operationsCalled returns the operations the server saw, by action
+// (service:Name), failing on any the table does not list or the shipped
+// policy does not allow.
+func operationsCalled(t *testing.T, srv *iamtest.Server) map[string]bool {
+	t.Helper()
+	p := loadAuditPolicy(t)
+	byName := map[string]Operation{}
+	for _, op := range Operations {
+		byName[op.Name] = op
+	}
+	seen := map[string]bool{}
+	var calls []iamtest.Call
+	for c := range srv.Calls() {
+		calls = append(calls, c)
+	}
+	sort.Slice(calls, func(i, j int) bool { return calls[i].Action+calls[i].Region < calls[j].Action+calls[j].Region })
+	for _, c := range calls {
+		op, listed := byName[c.Action]
+		if !listed {
+			t.Errorf("collection called %s:%s, which is missing from Operations", c.Service, c.Action)
+			continue
+		}
+		// The service the request was signed for is the one the table names.
+		if c.Service != op.Service {
+			t.Errorf("%s was signed for service %q, Operations says %q", c.Action, c.Service, op.Service)
+		}
+		if !p.allows(op.Action()) {
+			t.Errorf("collection called %s, which the shipped policy does not allow", op.Action())
+		}
+		if !AllowedOperation(op.Service, op.Name) {
+			t.Errorf("collection called %s, which the read-only guard refuses", op.Action())
+		}
+		if c.Region != "us-east-1" && !op.Regional {
+			t.Errorf("%s was called in %s; only regional operations leave the default region", op.Action(), c.Region)
+		}
+		seen[op.Action()] = true
+	}
+	return seen
+}
+
 // TestFullCollectionCallsOnlyListedOperations records what a full
-// collection actually sends, so the table above cannot drift from the code.
+// collection actually sends, so the table above cannot drift from the code:
+// every operation called is listed, signed for its service and allowed by
+// the shipped policy, and every listed operation but the fallbacks is
+// called. The fallbacks are called when what they stand in for fails.
 func TestFullCollectionCallsOnlyListedOperations(t *testing.T) {
 	acct := iamtest.GenerateAccount(testAccountID, 1200)
 	srv := startServer(t, acct)
 	srv.ReportGenerating(2)
 	mustCollect(t, fastOptions())
-	p := loadAuditPolicy(t)
-	listed := map[string]bool{}
+	seen := operationsCalled(t, srv)
 	for _, op := range Operations {
-		listed[op.Name] = true
-	}
-	var seen []string
-	for action := range srv.Counts() {
-		seen = append(seen, action)
-	}
-	sort.Strings(seen)
-	for _, action := range seen {
-		service := ServiceIAM
-		if action == "GetCallerIdentity" {
-			service = ServiceSTS
-		}
-		if !listed[action] {
-			t.Errorf("collection called %s, which is missing from Operations", action)
-		}
-		if !p.allows(service + ":" + action) {
-			t.Errorf("collection called %s:%s, which the shipped policy does not allow", service, action)
+		if seen[op.Action()] == op.Fallback {
+			t.Errorf("%s: called %v, fallback %v", op.Action(), seen[op.Action()], op.Fallback)
 		}
 	}
-	if len(seen) != len(Operations) {
-		t.Errorf("collection called %v; Operations lists %d operations", seen, len(Operations))
+
+	// account:ListRegions denied: ec2:DescribeRegions stands in.
+	srv = startServer(t, iamtest.GenerateAccount(testAccountID, 3))
+	srv.DenyAccess("ListRegions")
+	snap := mustCollect(t, fastOptions())
+	requireOK(t, snap, snapshot.SourceRegions, snapshot.SourceAccessAnalyzers, snapshot.SourceEC2Instances)
+	seen = operationsCalled(t, srv)
+	for _, op := range Operations {
+		if op.Fallback && !seen[op.Action()] {
+			t.Errorf("fallback %s was not called when account:ListRegions was denied", op.Action())
+		}
 	}
 }
 
@@ -172,5 +209,61 @@ func TestActionMatches(t *testing.T) {
 		if got := actionMatches(tc.pattern, tc.action); got != tc.want {
 			t.Errorf("actionMatches(%q, %q) = %v, want %v", tc.pattern, tc.action, got, tc.want)
 		}
+	}
+}
+
+// TestSecurityAuditCoversCollection: the README says the AWS managed policy
+// SecurityAudit covers every call; where it does not allow an operation,
+// a fallback of the same source that it allows must stand in.
+func TestSecurityAuditCoversCollection(t *testing.T) {
+	dir := os.Getenv("LOCKDOWN_SHARED_DATA")
+	if dir == "" {
+		dir = "/work/shared/data"
+	}
+	path := filepath.Join(dir, "aws-managed-policies.json")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Skipf("reference data %s not available (set LOCKDOWN_SHARED_DATA): %v", path, err)
+	}
+	var corpus struct {
+		Policies map[string]struct {
+			Document json.RawMessage `json:"document"`
+		} `json:"policies"`
+	}
+	if err := json.Unmarshal(data, &corpus); err != nil {
+		t.Fatal(err)
+	}
+	entry, ok := corpus.Policies["SecurityAudit"]
+	if !ok {
+		t.Fatalf("%s has no SecurityAudit", path)
+	}
+	doc := []byte(entry.Document)
+	var text string
+	if json.Unmarshal(doc, &text) == nil {
+		doc = []byte(text)
+	}
+	var p auditPolicy
+	if err := json.Unmarshal(doc, &p); err != nil {
+		t.Fatalf("SecurityAudit: %v", err)
+	}
+	var uncovered []string
+	for _, op := range Operations {
+		// sts:GetCallerIdentity needs no permission: AWS answers it for
+		// every principal, even one whose policies deny it.
+		if p.allows(op.Action()) || op.Action() == "sts:GetCallerIdentity" {
+			continue
+		}
+		covered := false
+		for _, fb := range Operations {
+			if fb.Fallback && fb.Source == op.Source && p.allows(fb.Action()) {
+				covered = true
+			}
+		}
+		if !covered {
+			uncovered = append(uncovered, op.Action())
+		}
+	}
+	if len(uncovered) > 0 {
+		t.Errorf("SecurityAudit does not allow %v and no fallback stands in", uncovered)
 	}
 }

@@ -71,6 +71,12 @@ func replayServer(t *testing.T, noPasswordPolicy bool) (*httptest.Server, map[st
 			body = read("ListRoles.xml")
 		case "GetCredentialReport", "GetAccountSummary", "ListAccountAliases", "ListVirtualMFADevices":
 			body = read("wire/" + action + ".xml")
+		case "ListServerCertificates", "ListOrganizationsFeatures", "DescribeRegions", "DescribeInstances", "":
+			// Not recorded (nor are the REST-JSON services, whose
+			// requests carry no Action): those sources fail, the
+			// recorded ones are judged.
+			w.WriteHeader(http.StatusBadRequest)
+			body = `<ErrorResponse><Error><Type>Sender</Type><Code>NotRecorded</Code><Message>no recording</Message></Error></ErrorResponse>`
 		default:
 			t.Errorf("unexpected action %q", action)
 			w.WriteHeader(http.StatusBadRequest)

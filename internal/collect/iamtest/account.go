@@ -1,6 +1,9 @@
-// Package iamtest is an in-process IAM (2010-05-08) and STS (2011-06-15)
-// Query API server for tests. It answers with AWS-shaped XML from a small
-// account model, counts requests per action and can inject faults.
+// Package iamtest is an in-process AWS API server for tests: IAM
+// (2010-05-08) and STS (2011-06-15) over the Query protocol, and, for the
+// sources beyond IAM, EC2 (its Query dialect), the Account Management API
+// and IAM Access Analyzer (REST-JSON). It answers with AWS-shaped
+// responses from a small account model, counts requests per action and
+// region and can inject faults.
 package iamtest
 
 import (
@@ -37,9 +40,33 @@ type Account struct {
 	// "build it from Users".
 	CredentialReport []byte
 	ReportGenerated  time.Time
+
+	ServerCertificates []snapshot.ServerCertificate
+	// Regions are the partition's regions with the account's opt status
+	// (ENABLED, ENABLED_BY_DEFAULT, DISABLED...): account:ListRegions
+	// lists them, and EC2 and Access Analyzer answer only in the enabled
+	// ones.
+	Regions         []snapshot.Region
+	AccessAnalyzers map[string][]snapshot.AccessAnalyzer // by region
+	EC2Instances    map[string][]snapshot.EC2Instance    // by region
+	// SecurityContact nil: GetAlternateContact answers ResourceNotFoundException.
+	SecurityContact *snapshot.AlternateContact
+	// OrganizationsFeatures nil and OrganizationsError "": the account is
+	// in no organization (ListOrganizationsFeatures answers
+	// OrganizationNotFoundException).
+	OrganizationsFeatures *snapshot.OrganizationsFeatures
+	// OrganizationsError is the error code ListOrganizationsFeatures
+	// answers with, e.g. AccountNotManagementOrDelegatedAdministratorException
+	// for a member account.
+	OrganizationsError string
+	// RegionErrors are answered instead of the model (before any fault
+	// a test sets with FailIn).
+	RegionErrors []RegionError
 }
 
-// NewAccount returns an empty account whose caller is an IAM user "auditor".
+// NewAccount returns an empty account whose caller is an IAM user
+// "auditor": the 17 default regions enabled, nothing in them, no security
+// contact and no organization.
 func NewAccount(id string) *Account {
 	return &Account{
 		ID:              id,
@@ -47,6 +74,9 @@ func NewAccount(id string) *Account {
 		CallerUserID:    "AIDAAUDITOR0000000001",
 		Summary:         map[string]int64{},
 		ReportGenerated: time.Date(2026, 11, 27, 5, 0, 0, 0, time.UTC),
+		Regions:         DefaultRegions(),
+		AccessAnalyzers: map[string][]snapshot.AccessAnalyzer{},
+		EC2Instances:    map[string][]snapshot.EC2Instance{},
 	}
 }
 
@@ -69,10 +99,15 @@ func Doc(s string) json.RawMessage { return json.RawMessage(s) }
 // GenerateAccount serves snapshottest.Sample(id, n): n users spread over 10
 // groups, 20 roles, 10 customer managed policies with two versions each and
 // two AWS managed policies in use; every second user has a virtual MFA
-// device. The credential report is built from Users when requested, so a
-// test that changes the users sees them in the report.
+// device. The sources beyond IAM are snapshottest.SampleSources': 17
+// regions with an analyzer each, a few instances, three server
+// certificates, a security contact and an organization. The credential
+// report is built from Users when requested, so a test that changes the
+// users sees them in the report.
 func GenerateAccount(id string, n int) *Account {
-	a := FromSnapshot(snapshottest.Sample(id, n))
+	s := snapshottest.Sample(id, n)
+	snapshottest.SampleSources(s)
+	a := FromSnapshot(s)
 	a.CredentialReport = nil
 	return a
 }
@@ -101,5 +136,52 @@ func FromSnapshot(s *snapshot.Snapshot) *Account {
 		a.CredentialReport = snapshottest.CredentialReportCSV(cr)
 		a.ReportGenerated = cr.GeneratedTime
 	}
+	fromSnapshotSources(a, s)
 	return a
+}
+
+// fromSnapshotSources sets the sources beyond IAM from s. A snapshot that
+// never collected them (older fixtures) is served as NewAccount's: the
+// default regions with nothing in them, no security contact, no
+// organization. A recorded region error, and a recorded error of
+// organizations_features, is served again, so a replay reads what the
+// recording read.
+func fromSnapshotSources(a *Account, s *snapshot.Snapshot) {
+	a.ServerCertificates = append([]snapshot.ServerCertificate(nil), s.ServerCertificates...)
+	if len(s.Regions) > 0 {
+		a.Regions = withOptIns(s.Regions)
+	}
+	for _, r := range s.AccessAnalyzers {
+		a.AccessAnalyzers[r.Region] = append([]snapshot.AccessAnalyzer(nil), r.Analyzers...)
+		if r.Error != nil {
+			a.RegionErrors = append(a.RegionErrors, RegionError{Action: "ListAnalyzers", Region: r.Region, Code: r.Error.Code, Message: unprefixed(r.Error.Message, "ListAnalyzers")})
+		}
+	}
+	for _, r := range s.EC2Instances {
+		a.EC2Instances[r.Region] = append([]snapshot.EC2Instance(nil), r.Instances...)
+		if r.Error != nil {
+			a.RegionErrors = append(a.RegionErrors, RegionError{Action: "DescribeInstances", Region: r.Region, Code: r.Error.Code, Message: unprefixed(r.Error.Message, "DescribeInstances")})
+		}
+	}
+	if c := s.SecurityContact; c != nil {
+		cc := *c
+		a.SecurityContact = &cc
+	}
+	if f := s.OrganizationsFeatures; f != nil {
+		a.OrganizationsFeatures = &snapshot.OrganizationsFeatures{OrganizationID: f.OrganizationID,
+			EnabledFeatures: append([]string{}, f.EnabledFeatures...)}
+	}
+	if st, ok := s.Sources[snapshot.SourceOrganizationsFeatures]; ok && st.Error != nil {
+		a.OrganizationsError = st.Error.Code
+	}
+}
+
+// RegionError is an error the server answers an action with in one region.
+type RegionError struct {
+	Action, Region, Code, Message string
+}
+
+// unprefixed drops the "Operation: " the collector puts before AWS's message.
+func unprefixed(msg, op string) string {
+	return strings.TrimPrefix(msg, op+": ")
 }

@@ -71,14 +71,16 @@ type Server struct {
 	mu   sync.Mutex
 	acct *Account
 
-	counts     map[string]int
-	requests   map[string][]url.Values
-	faults     map[string]*fault
-	pageFaults map[string]PageFault
-	stalls     map[string]Stall
-	echo       map[string]bool
-	stop       chan struct{} // closed when the test ends: stalled handlers return
-	endless    int           // markers handed out by PageEndless
+	counts       map[string]int
+	calls        map[Call]int
+	requests     map[string][]url.Values
+	faults       map[string]*fault
+	regionFaults map[string]*fault // by action + "@" + region
+	pageFaults   map[string]PageFault
+	stalls       map[string]Stall
+	echo         map[string]bool
+	stop         chan struct{} // closed when the test ends: stalled handlers return
+	endless      int           // markers handed out by PageEndless
 
 	latency     time.Duration
 	inFlight    int
@@ -96,13 +98,18 @@ func NewServer(t testing.TB, acct *Account) *Server {
 	s := &Server{
 		acct:           acct,
 		counts:         map[string]int{},
+		calls:          map[Call]int{},
 		requests:       map[string][]url.Values{},
 		faults:         map[string]*fault{},
+		regionFaults:   map[string]*fault{},
 		pageFaults:     map[string]PageFault{},
 		stalls:         map[string]Stall{},
 		echo:           map[string]bool{},
 		stop:           make(chan struct{}),
 		reportComplete: true, // a fresh report exists unless ReportGenerating says otherwise
+	}
+	for _, e := range acct.RegionErrors {
+		s.regionFaults[e.Action+"@"+e.Region] = &fault{code: e.Code, msg: e.Message, times: -1}
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
@@ -119,20 +126,24 @@ func (s *Server) SetEnv(t *testing.T) {
 	t.Helper()
 	dir := t.TempDir()
 	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL":            s.URL,
-		"AWS_ACCESS_KEY_ID":           "AKIAIOSFODNN7EXAMPLE",
-		"AWS_SECRET_ACCESS_KEY":       "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-		"AWS_SESSION_TOKEN":           "",
-		"AWS_REGION":                  "us-east-1",
-		"AWS_PROFILE":                 "",
-		"AWS_DEFAULT_PROFILE":         "",
-		"AWS_EC2_METADATA_DISABLED":   "true",
-		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"AWS_ENDPOINT_URL_IAM":        "",
-		"AWS_ENDPOINT_URL_STS":        "",
-		"AWS_MAX_ATTEMPTS":            "",
-		"AWS_RETRY_MODE":              "",
+		"AWS_ENDPOINT_URL":                    s.URL,
+		"AWS_ACCESS_KEY_ID":                   "AKIAIOSFODNN7EXAMPLE",
+		"AWS_SECRET_ACCESS_KEY":               "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		"AWS_SESSION_TOKEN":                   "",
+		"AWS_REGION":                          "us-east-1",
+		"AWS_PROFILE":                         "",
+		"AWS_DEFAULT_PROFILE":                 "",
+		"AWS_EC2_METADATA_DISABLED":           "true",
+		"AWS_CONFIG_FILE":                     filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE":         filepath.Join(dir, "credentials"),
+		"AWS_ENDPOINT_URL_IAM":                "",
+		"AWS_ENDPOINT_URL_STS":                "",
+		"AWS_ENDPOINT_URL_EC2":                "",
+		"AWS_ENDPOINT_URL_ACCOUNT":            "",
+		"AWS_ENDPOINT_URL_ACCESSANALYZER":     "",
+		"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "",
+		"AWS_MAX_ATTEMPTS":                    "",
+		"AWS_RETRY_MODE":                      "",
 	} {
 		t.Setenv(k, v)
 		if v == "" {
@@ -152,14 +163,18 @@ func (s *Server) Fail(action, code, message string, times int) {
 	s.faults[action] = &fault{code: code, msg: message, times: times}
 }
 
-// DenyAccess makes every request for action fail with AccessDenied.
+// DenyAccess makes every request for action fail with the service's
+// access denied error (AccessDenied for IAM and STS, AccessDeniedException
+// for Account and Access Analyzer, UnauthorizedOperation for EC2).
 func (s *Server) DenyAccess(action string) {
-	s.Fail(action, "AccessDenied", fmt.Sprintf("User: arn:aws:iam::%s:user/auditor is not authorized to perform: iam:%s on resource: *", s.acct.ID, action), 0)
+	code, msg := s.denial(action)
+	s.Fail(action, code, msg, 0)
 }
 
-// Throttle makes the next n requests for action fail with Throttling.
+// Throttle makes the next n requests for action fail with the service's
+// throttling error.
 func (s *Server) Throttle(action string, n int) {
-	s.Fail(action, "Throttling", "Rate exceeded", n)
+	s.Fail(action, throttleCode(action), "Rate exceeded", n)
 }
 
 // SetStall makes every request for action stall as st says. A stalled
@@ -242,10 +257,19 @@ func (s *Server) Requests(action string) []url.Values {
 // errorStatus is the HTTP status AWS uses for an error code.
 func errorStatus(code string) int {
 	switch code {
-	case "AccessDenied", "AccessDeniedException", "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken":
+	case "AccessDenied", "AccessDeniedException", "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken",
+		"UnauthorizedOperation", "UnrecognizedClientException":
 		return http.StatusForbidden
-	case "NoSuchEntity", "ReportInProgress":
+	case "AuthFailure":
+		return http.StatusUnauthorized
+	case "NoSuchEntity", "ReportInProgress", "ResourceNotFoundException":
 		return http.StatusNotFound
+	case "ThrottlingException", "TooManyRequestsException":
+		return http.StatusTooManyRequests
+	case "RequestLimitExceeded":
+		return http.StatusServiceUnavailable
+	case "InternalServerException":
+		return http.StatusInternalServerError
 	case "ReportNotPresent", "ReportExpired":
 		return http.StatusGone
 	case "LimitExceeded", "EntityAlreadyExists":
@@ -263,8 +287,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.serveSSO(w, r)
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.writeError(w, iamNS, "MalformedQueryString", err.Error())
+	req, err := parseRequest(r)
+	if err != nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.writeErr(w, req, "MalformedQueryString", err.Error())
 		return
 	}
 	s.mu.Lock()
@@ -276,39 +303,45 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.inFlight--
 	s.mu.Unlock()
-	action := r.Form.Get("Action")
-	ns := iamNS
-	if r.Form.Get("Version") == "2011-06-15" {
-		ns = stsNS
-	}
+	action := req.action
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts[action]++
-	s.requests[action] = append(s.requests[action], r.Form)
+	s.calls[Call{Service: req.service, Action: action, Region: req.region}]++
+	s.requests[action] = append(s.requests[action], req.form)
 	if st := s.stalls[action]; st != NoStall {
 		s.mu.Unlock()
-		s.stall(w, r, st, action, ns)
+		s.stall(w, r, st, action, req.ns)
 		s.mu.Lock() // for the deferred Unlock
 		return
 	}
 	if s.echo[action] {
 		msg := fmt.Sprintf("request rejected: Authorization: %s, X-Amz-Security-Token: %s, WebIdentityToken=%s",
 			r.Header.Get("Authorization"), r.Header.Get("X-Amz-Security-Token"), r.Form.Get("WebIdentityToken"))
-		s.writeError(w, ns, "InvalidRequest", msg)
+		s.writeErr(w, req, "InvalidRequest", msg)
 		return
 	}
-	if f := s.faults[action]; f != nil && f.times != 0 {
-		if f.times > 0 {
-			f.times--
+	for _, f := range []*fault{s.regionFaults[action+"@"+req.region], s.faults[action]} {
+		if f != nil && f.times != 0 {
+			if f.times > 0 {
+				f.times--
+			}
+			s.writeErr(w, req, f.code, f.msg)
+			return
 		}
-		s.writeError(w, ns, f.code, f.msg)
-		return
 	}
-	if ns == stsNS {
-		s.serveSTS(w, action, r.Form)
-		return
+	switch req.proto {
+	case protoEC2:
+		s.serveEC2(w, req)
+	case protoJSON:
+		s.serveJSON(w, req)
+	default:
+		if req.ns == stsNS {
+			s.serveSTS(w, action, req.form)
+			return
+		}
+		s.serveIAM(w, action, req.form)
 	}
-	s.serveIAM(w, action, r.Form)
 }
 
 // serveSSO answers the SSO portal's GetRoleCredentials (REST JSON), which
@@ -564,6 +597,8 @@ func (s *Server) serveIAM(w http.ResponseWriter, action string, form url.Values)
 			x.list("Roles", end-start, func(i int) { x.role(&a.Roles[start+i]) })
 			x.more(next, trunc)
 		})
+	case "ListServerCertificates", "ListOrganizationsFeatures":
+		s.serveIAMSources(w, action, form)
 	case "GetUser":
 		name := form.Get("UserName")
 		for i := range a.Users {

@@ -28,13 +28,15 @@ import (
 //     NOT_ASSESSED for that region only and the engine names the error as
 //     the cause;
 //   - when the snapshot marks the source "error" and every failure is
-//     accounted for region by region (some region is unknown) while the
-//     region list itself is complete, the source is usable: its status here
+//     accounted for region by region (some region is unknown, some other
+//     region answered) while the region list itself is complete, the source
+//     is usable: its status here
 //     is "ok" with partial true (its error fields kept), so that custom.requires
 //     lets the checks run and judge the regions that answered;
-//   - a source marked "error" whose failure no region explains (or whose
-//     region list failed) stays "error": every check requiring it is
-//     NOT_ASSESSED as a whole.
+//   - a source marked "error" whose failure no region explains, in which
+//     no region answered, or whose region list failed stays "error": every
+//     check requiring it is NOT_ASSESSED as a whole, naming the source's
+//     error.
 //
 // Items that were read in an unknown region (analyzers, instances listed
 // before the error) are still facts and are judged one by one; only the
@@ -206,12 +208,16 @@ func (f *Facts) regional(source string, entries []regionalEntry, unknown map[str
 		regions[r] = true
 	}
 	hasEntry := map[string]bool{}
+	answered := 0 // entries without an error
 	for _, e := range entries {
 		if e.region == "" {
 			continue
 		}
 		regions[e.region] = true
 		hasEntry[e.region] = true
+		if e.err == nil {
+			answered++
+		}
 		if e.err != nil {
 			action := e.err.Action
 			if action == "" {
@@ -242,7 +248,7 @@ func (f *Facts) regional(source string, entries []regionalEntry, unknown map[str
 			unknown[r] = &RegionUnknown{Region: r, Code: ErrorCodeIncomplete, Action: snapshot.SourceActions[source], Reason: reason}
 		}
 	}
-	if collected && st.Status == snapshot.StatusError && st.ErrorCode != ErrorCodeMalformed && len(unknown) > 0 && f.OK(snapshot.SourceRegions) {
+	if collected && st.Status == snapshot.StatusError && st.ErrorCode != ErrorCodeMalformed && len(unknown) > 0 && answered > 0 && f.OK(snapshot.SourceRegions) {
 		st.Status, st.Partial = snapshot.StatusOK, true
 		f.Sources[source] = st
 	}

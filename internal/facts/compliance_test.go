@@ -116,6 +116,13 @@ func TestRegionalSourceFailuresStayFailed(t *testing.T) {
 			s.EC2Instances = []snapshot.EC2Region{{Region: "us-east-1", Error: boom, Instances: []snapshot.EC2Instance{}}}
 			return s
 		}(),
+		"no region answered": func() *snapshot.Snapshot {
+			s := regionsSnap("us-east-1", "eu-west-1")
+			denied := &snapshot.SourceError{Code: "AccessDenied", Message: "x"}
+			s.Sources[snapshot.SourceEC2Instances] = snapshot.SourceStatus{Status: snapshot.StatusError, Error: denied}
+			s.EC2Instances = []snapshot.EC2Region{{Region: "us-east-1", Error: denied, Instances: []snapshot.EC2Instance{}}}
+			return s
+		}(),
 		"malformed": func() *snapshot.Snapshot {
 			s := regionsSnap("us-east-1")
 			s.Sources[snapshot.SourceEC2Instances] = snapshot.SourceStatus{Status: snapshot.StatusError, Error: boom}

@@ -58,6 +58,7 @@ verdict(a) := result.fail(resource(a), msg) if {
 }
 
 results contains result.pass(result.account, "No IAM Access Analyzer analyzer exists in the enabled regions, so there is nothing to tag (LD-AA-01 judges whether one should).") if {
+	input.regions != null
 	count(input.regions) > 0
 	count(analyzers) == 0
 	count(input.analyzer_unknown) == 0

@@ -83,3 +83,8 @@ test_no_analyzers_with_unknown_region if {
 	rs := ld_aa_02.results with input as inp({"us-east-1": [], "eu-west-1": []}, unknown_eu, "")
 	[r.status | some r in rs] == ["NOT_ASSESSED"]
 }
+
+test_regions_not_known if {
+	rs := ld_aa_02.results with input as {"account": acct, "regions": null, "analyzers": {}, "analyzer_unknown": {}, "params": {"analyzer_required_tag_keys": ""}}
+	[r.status | some r in rs] == ["NOT_ASSESSED"]
+}

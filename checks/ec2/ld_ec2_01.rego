@@ -66,6 +66,7 @@ verdict(i) := result.pass(resource(i), msg) if {
 not_judged := [i.id | some entry in input.ec2_instances; some i in entry.instances; i.state in gone]
 
 results contains result.with_evidence(result.pass(result.account, msg), {"items": sort(not_judged)}) if {
+	input.regions != null
 	count(input.regions) > 0
 	count(judged) == 0
 	count(input.ec2_unknown) == 0

@@ -1,6 +1,9 @@
 package snapshottest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
 )
 
@@ -113,4 +116,56 @@ func Instance(s *snapshot.Snapshot, id string) *snapshot.EC2Instance {
 		}
 	}
 	panic("snapshottest: no EC2 instance " + id)
+}
+
+// DefaultRegions are the 17 commercial regions enabled by default in every
+// account (opt-in regions excluded), sorted.
+var DefaultRegions = []string{
+	"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2",
+	"ca-central-1", "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2", "eu-west-3", "sa-east-1",
+	"us-east-1", "us-east-2", "us-west-1", "us-west-2",
+}
+
+// AddComplianceSourcesIn adds compliant compliance sources to any account
+// (a generated one, for example) with the given enabled regions: in each
+// region an active, tagged external-access analyzer and one running
+// instance with an instance profile; one valid server certificate; a
+// security contact; both centralised root access features.
+func AddComplianceSourcesIn(s *snapshot.Snapshot, regions []string) {
+	acct := s.Account.ID
+	ok := func(name string, requests int) {
+		s.Sources[name] = snapshot.SourceStatus{Status: snapshot.StatusOK, Requests: requests}
+	}
+	ok(snapshot.SourceServerCertificates, 1)
+	s.ServerCertificates = []snapshot.ServerCertificate{{
+		Name: ServerCertificateName, ID: ID("ASCA", acct+"/server-certificate/"+ServerCertificateName),
+		ARN: "arn:aws:iam::" + acct + ":server-certificate/" + ServerCertificateName, Path: "/",
+		UploadDate: tp("2026-06-30T09:00:00Z"), Expiration: tp("2027-06-30T23:59:59Z"),
+	}}
+	ok(snapshot.SourceRegions, 1)
+	ok(snapshot.SourceAccessAnalyzers, len(regions))
+	ok(snapshot.SourceEC2Instances, len(regions))
+	s.Regions, s.AccessAnalyzers, s.EC2Instances = nil, nil, nil
+	for _, r := range regions {
+		s.Regions = append(s.Regions, snapshot.Region{Name: r, OptStatus: "ENABLED_BY_DEFAULT"})
+		s.AccessAnalyzers = append(s.AccessAnalyzers, snapshot.AccessAnalyzerRegion{Region: r, Requests: 1, Analyzers: []snapshot.AccessAnalyzer{{
+			Name: AnalyzerName, ARN: "arn:aws:access-analyzer:" + r + ":" + acct + ":analyzer/" + AnalyzerName,
+			Type: "ACCOUNT", Status: "ACTIVE", Tags: []snapshot.Tag{{Key: "Owner", Value: "security-team"}},
+		}}})
+		s.EC2Instances = append(s.EC2Instances, snapshot.EC2Region{Region: r, Requests: 1, Instances: []snapshot.EC2Instance{{
+			ID: instanceID(acct + "/" + r), State: "running",
+			InstanceProfileARN: "arn:aws:iam::" + acct + ":instance-profile/web", LaunchTime: tp("2026-11-01T08:00:00Z"),
+		}}})
+	}
+	ok(snapshot.SourceSecurityContact, 1)
+	s.SecurityContact = &snapshot.AlternateContact{Type: "SECURITY", Name: "Security team", Email: "security@example.com"}
+	ok(snapshot.SourceOrganizationsFeatures, 1)
+	s.OrganizationsFeatures = &snapshot.OrganizationsFeatures{OrganizationID: OrganizationID,
+		EnabledFeatures: []string{"RootCredentialsManagement", "RootSessions"}}
+}
+
+// instanceID is a deterministic EC2 instance ID (i- and 17 hex digits).
+func instanceID(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return "i-" + hex.EncodeToString(sum[:])[:17]
 }

@@ -7,7 +7,10 @@
 #   an external-access type (ACCOUNT or ORGANIZATION) whose status is ACTIVE,
 #   as Security Hub IAM.28 (Config rule iam-external-access-analyzer-enabled)
 #   asks. Unused-access and internal-access analyzers do not count, nor do
-#   analyzers that are CREATING, DISABLED or FAILED. One result per region
+#   analyzers that are CREATING, DISABLED or FAILED. Only the audited
+#   account's own analyzers are listed: an organization analyzer run from the
+#   delegated administrator account is not visible from a member account and
+#   does not count there (as in the Config rule). One result per region
 #   (the account, with the region as detail); a region whose analyzers could
 #   not be listed is NOT_ASSESSED, naming the API error, and the other regions
 #   are still judged.

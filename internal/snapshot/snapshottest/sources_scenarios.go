@@ -76,7 +76,7 @@ func sourcesVariants() []Scenario {
 				"so eu-west-1 has no external-access analyzer (LD-AA-01). It is tagged, so LD-AA-02 passes.",
 			Fail: []string{"LD-AA-01"},
 			Build: variant(func(s *snapshot.Snapshot) {
-				a := &AnalyzerRegion(s, "eu-west-1").Analyzers[0]
+				a := &guideAnalyzers(s, "eu-west-1").Analyzers[0]
 				a.Name, a.ARN, a.Type = UnusedAnalyzerName, AnalyzerARN("eu-west-1", UnusedAnalyzerName), "ACCOUNT_UNUSED_ACCESS"
 			}),
 		},
@@ -86,7 +86,7 @@ func sourcesVariants() []Scenario {
 			Why:    "Only an ACTIVE analyzer analyses anything: us-west-2 has no active external-access analyzer (LD-AA-01).",
 			Fail:   []string{"LD-AA-01"},
 			Build: variant(func(s *snapshot.Snapshot) {
-				a := &AnalyzerRegion(s, "us-west-2").Analyzers[0]
+				a := &guideAnalyzers(s, "us-west-2").Analyzers[0]
 				a.Status, a.StatusReason = "DISABLED", "SERVICE_LINKED_ROLE_CREATION_FAILED"
 			}),
 		},
@@ -96,7 +96,7 @@ func sourcesVariants() []Scenario {
 			Why:    "System tags (aws:) are applied by AWS and are ignored, as Security Hub IAM.23 ignores them: the analyzer is untagged (LD-AA-02).",
 			Fail:   []string{"LD-AA-02"},
 			Build: variant(func(s *snapshot.Snapshot) {
-				AnalyzerRegion(s, "us-west-2").Analyzers[0].Tags = []snapshot.Tag{{Key: "aws:cloudformation:stack-name", Value: "access-analyzer"}}
+				guideAnalyzers(s, "us-west-2").Analyzers[0].Tags = []snapshot.Tag{{Key: "aws:cloudformation:stack-name", Value: "access-analyzer"}}
 			}),
 		},
 		{
@@ -104,7 +104,7 @@ func sourcesVariants() []Scenario {
 			Change: "the running instance " + RunningInstanceID + " (us-east-1) has no instance profile",
 			Why:    "Software on it can only call AWS with credentials stored on the instance (LD-EC2-01).",
 			Fail:   []string{"LD-EC2-01"},
-			Build:  variant(func(s *snapshot.Snapshot) { Instance(s, RunningInstanceID).InstanceProfileARN = "" }),
+			Build:  variant(func(s *snapshot.Snapshot) { instance(s, RunningInstanceID).InstanceProfileARN = "" }),
 		},
 		{
 			Path:   "stopped-instance-without-profile",
@@ -112,7 +112,7 @@ func sourcesVariants() []Scenario {
 			Why: "A stopped instance keeps its configuration and runs again without a role when started (LD-EC2-01). " +
 				"The terminated instance without a profile is not judged: it cannot run again.",
 			Fail:  []string{"LD-EC2-01"},
-			Build: variant(func(s *snapshot.Snapshot) { Instance(s, StoppedInstanceID).InstanceProfileARN = "" }),
+			Build: variant(func(s *snapshot.Snapshot) { instance(s, StoppedInstanceID).InstanceProfileARN = "" }),
 		},
 		{
 			Path:   "root-credentials-management-disabled",
@@ -147,9 +147,9 @@ func sourcesIncompletes() []Scenario {
 			Build: variant(func(s *snapshot.Snapshot) {
 				err := &snapshot.SourceError{Code: "AccessDeniedException", Action: "access-analyzer:ListAnalyzers",
 					Message: "User: arn:aws:sts::" + AccountID + ":assumed-role/AdminRole/s is not authorized to perform: access-analyzer:ListAnalyzers with an explicit deny in a service control policy"}
-				e := AnalyzerRegion(s, "eu-west-1")
+				e := guideAnalyzers(s, "eu-west-1")
 				e.Error, e.Analyzers = err, []snapshot.AccessAnalyzer{}
-				s.Sources[snapshot.SourceAccessAnalyzers] = snapshot.SourceStatus{Status: snapshot.StatusError, Requests: len(Regions), Partial: true, Error: err}
+				s.Sources[snapshot.SourceAccessAnalyzers] = snapshot.SourceStatus{Status: snapshot.StatusError, Requests: len(GuideRegions), Partial: true, Error: err}
 			}),
 		},
 		{

@@ -1,9 +1,6 @@
 package snapshottest
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
 )
 
@@ -14,8 +11,8 @@ import (
 // contact; and the account is the management account of an organization
 // that enables both centralised root access features.
 
-// Regions enabled in the guide's account.
-var Regions = []string{"eu-west-1", "us-east-1", "us-west-2"}
+// GuideRegions are the regions enabled in the guide's account.
+var GuideRegions = []string{"eu-west-1", "us-east-1", "us-west-2"}
 
 // Fixture identities of the compliance sources.
 const (
@@ -51,13 +48,13 @@ func AddComplianceSources(s *snapshot.Snapshot) {
 
 	ok(snapshot.SourceRegions, 1)
 	s.Regions = nil
-	for _, r := range Regions {
+	for _, r := range GuideRegions {
 		s.Regions = append(s.Regions, snapshot.Region{Name: r, OptStatus: "ENABLED_BY_DEFAULT"})
 	}
 
-	ok(snapshot.SourceAccessAnalyzers, len(Regions))
+	ok(snapshot.SourceAccessAnalyzers, len(GuideRegions))
 	s.AccessAnalyzers = nil
-	for _, r := range Regions {
+	for _, r := range GuideRegions {
 		e := snapshot.AccessAnalyzerRegion{Region: r, Requests: 1, Analyzers: []snapshot.AccessAnalyzer{{
 			Name: AnalyzerName, ARN: AnalyzerARN(r, AnalyzerName), Type: "ACCOUNT", Status: "ACTIVE",
 			CreatedAt: tp("2025-02-03T10:00:00Z"), Tags: []snapshot.Tag{{Key: "Owner", Value: "security-team"}},
@@ -75,9 +72,9 @@ func AddComplianceSources(s *snapshot.Snapshot) {
 	s.SecurityContact = &snapshot.AlternateContact{Type: "SECURITY", Name: "Security team", Title: "Security",
 		Email: "security@example.com", Phone: "+1-555-0100"}
 
-	ok(snapshot.SourceEC2Instances, len(Regions))
+	ok(snapshot.SourceEC2Instances, len(GuideRegions))
 	s.EC2Instances = nil
-	for _, r := range Regions {
+	for _, r := range GuideRegions {
 		e := snapshot.EC2Region{Region: r, Requests: 1, Instances: []snapshot.EC2Instance{}}
 		switch r {
 		case "us-east-1":
@@ -96,18 +93,18 @@ func AddComplianceSources(s *snapshot.Snapshot) {
 		EnabledFeatures: []string{"RootCredentialsManagement", "RootSessions"}}
 }
 
-// AnalyzerRegion returns s's Access Analyzer entry for region.
-func AnalyzerRegion(s *snapshot.Snapshot, region string) *snapshot.AccessAnalyzerRegion {
+// guideAnalyzers returns s's Access Analyzer entry for region.
+func guideAnalyzers(s *snapshot.Snapshot, region string) *snapshot.AccessAnalyzerRegion {
 	return find(s.AccessAnalyzers, "access analyzer region", region, func(e *snapshot.AccessAnalyzerRegion) string { return e.Region })
 }
 
-// EC2Region returns s's EC2 entry for region.
-func EC2Region(s *snapshot.Snapshot, region string) *snapshot.EC2Region {
+// guideInstances returns s's EC2 entry for region.
+func guideInstances(s *snapshot.Snapshot, region string) *snapshot.EC2Region {
 	return find(s.EC2Instances, "EC2 region", region, func(e *snapshot.EC2Region) string { return e.Region })
 }
 
-// Instance returns the EC2 instance id of s.
-func Instance(s *snapshot.Snapshot, id string) *snapshot.EC2Instance {
+// instance returns the EC2 instance id of s.
+func instance(s *snapshot.Snapshot, id string) *snapshot.EC2Instance {
 	for i := range s.EC2Instances {
 		for j := range s.EC2Instances[i].Instances {
 			if s.EC2Instances[i].Instances[j].ID == id {
@@ -116,56 +113,4 @@ func Instance(s *snapshot.Snapshot, id string) *snapshot.EC2Instance {
 		}
 	}
 	panic("snapshottest: no EC2 instance " + id)
-}
-
-// DefaultRegions are the 17 commercial regions enabled by default in every
-// account (opt-in regions excluded), sorted.
-var DefaultRegions = []string{
-	"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2",
-	"ca-central-1", "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2", "eu-west-3", "sa-east-1",
-	"us-east-1", "us-east-2", "us-west-1", "us-west-2",
-}
-
-// AddComplianceSourcesIn adds compliant compliance sources to any account
-// (a generated one, for example) with the given enabled regions: in each
-// region an active, tagged external-access analyzer and one running
-// instance with an instance profile; one valid server certificate; a
-// security contact; both centralised root access features.
-func AddComplianceSourcesIn(s *snapshot.Snapshot, regions []string) {
-	acct := s.Account.ID
-	ok := func(name string, requests int) {
-		s.Sources[name] = snapshot.SourceStatus{Status: snapshot.StatusOK, Requests: requests}
-	}
-	ok(snapshot.SourceServerCertificates, 1)
-	s.ServerCertificates = []snapshot.ServerCertificate{{
-		Name: ServerCertificateName, ID: ID("ASCA", acct+"/server-certificate/"+ServerCertificateName),
-		ARN: "arn:aws:iam::" + acct + ":server-certificate/" + ServerCertificateName, Path: "/",
-		UploadDate: tp("2026-06-30T09:00:00Z"), Expiration: tp("2027-06-30T23:59:59Z"),
-	}}
-	ok(snapshot.SourceRegions, 1)
-	ok(snapshot.SourceAccessAnalyzers, len(regions))
-	ok(snapshot.SourceEC2Instances, len(regions))
-	s.Regions, s.AccessAnalyzers, s.EC2Instances = nil, nil, nil
-	for _, r := range regions {
-		s.Regions = append(s.Regions, snapshot.Region{Name: r, OptStatus: "ENABLED_BY_DEFAULT"})
-		s.AccessAnalyzers = append(s.AccessAnalyzers, snapshot.AccessAnalyzerRegion{Region: r, Requests: 1, Analyzers: []snapshot.AccessAnalyzer{{
-			Name: AnalyzerName, ARN: "arn:aws:access-analyzer:" + r + ":" + acct + ":analyzer/" + AnalyzerName,
-			Type: "ACCOUNT", Status: "ACTIVE", Tags: []snapshot.Tag{{Key: "Owner", Value: "security-team"}},
-		}}})
-		s.EC2Instances = append(s.EC2Instances, snapshot.EC2Region{Region: r, Requests: 1, Instances: []snapshot.EC2Instance{{
-			ID: instanceID(acct + "/" + r), State: "running",
-			InstanceProfileARN: "arn:aws:iam::" + acct + ":instance-profile/web", LaunchTime: tp("2026-11-01T08:00:00Z"),
-		}}})
-	}
-	ok(snapshot.SourceSecurityContact, 1)
-	s.SecurityContact = &snapshot.AlternateContact{Type: "SECURITY", Name: "Security team", Email: "security@example.com"}
-	ok(snapshot.SourceOrganizationsFeatures, 1)
-	s.OrganizationsFeatures = &snapshot.OrganizationsFeatures{OrganizationID: OrganizationID,
-		EnabledFeatures: []string{"RootCredentialsManagement", "RootSessions"}}
-}
-
-// instanceID is a deterministic EC2 instance ID (i- and 17 hex digits).
-func instanceID(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return "i-" + hex.EncodeToString(sum[:])[:17]
 }

@@ -98,11 +98,6 @@ func guideAnalyzers(s *snapshot.Snapshot, region string) *snapshot.AccessAnalyze
 	return find(s.AccessAnalyzers, "access analyzer region", region, func(e *snapshot.AccessAnalyzerRegion) string { return e.Region })
 }
 
-// guideInstances returns s's EC2 entry for region.
-func guideInstances(s *snapshot.Snapshot, region string) *snapshot.EC2Region {
-	return find(s.EC2Instances, "EC2 region", region, func(e *snapshot.EC2Region) string { return e.Region })
-}
-
 // instance returns the EC2 instance id of s.
 func instance(s *snapshot.Snapshot, id string) *snapshot.EC2Instance {
 	for i := range s.EC2Instances {

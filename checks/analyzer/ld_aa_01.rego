@@ -61,18 +61,18 @@ verdict(region, entry) := result.with_evidence(result.pass_detail(result.account
 }
 
 # why says why an analyzer does not count.
-why(a) := sprintf("%s is a %s analyzer, not external access", [a.name, kind(a.type)]) if not a.external_access
+why(a) := sprintf("%s is %s, not an external-access one", [a.name, kind(a.type)]) if not a.external_access
 
 why(a) := sprintf("%s is %s%s", [a.name, a.status, reason(a)]) if {
 	a.external_access
 	a.status != "ACTIVE"
 }
 
-kind(t) := "unused-access" if endswith(t, "_UNUSED_ACCESS")
+kind(t) := "an unused-access analyzer" if endswith(t, "_UNUSED_ACCESS")
 
-kind(t) := "internal-access" if endswith(t, "_INTERNAL_ACCESS")
+kind(t) := "an internal-access analyzer" if endswith(t, "_INTERNAL_ACCESS")
 
-kind(t) := t if {
+kind(t) := sprintf("a %s analyzer", [t]) if {
 	not endswith(t, "_UNUSED_ACCESS")
 	not endswith(t, "_INTERNAL_ACCESS")
 }

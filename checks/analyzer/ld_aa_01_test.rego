@@ -59,8 +59,8 @@ test_other_types_and_statuses_do_not_count if {
 	count(rs) == 1
 	some r in rs
 	r.status == "FAIL"
-	contains(r.message, "unused is a unused-access analyzer")
-	contains(r.message, "internal is a internal-access analyzer")
+	contains(r.message, "unused is an unused-access analyzer, not an external-access one")
+	contains(r.message, "internal is an internal-access analyzer")
 	contains(r.message, "off is DISABLED (SERVICE_LINKED_ROLE_CREATION_FAILED)")
 	contains(r.message, "new is CREATING")
 	count(r.evidence.items) == 4

@@ -15,8 +15,7 @@ import (
 // every named check to exist, and it already fails for any entry here that
 // exists (a stale allowance) or that no framework names.
 var pendingChecks = []string{
-	"LD-AA-01", "LD-AA-02", "LD-ACCT-01", "LD-CERT-01", "LD-EC2-01",
-	"LD-KEY-04", "LD-KEY-05", "LD-MFA-04", "LD-ORG-01",
+	"LD-KEY-04", "LD-KEY-05", "LD-MFA-04",
 	"LD-POL-01", "LD-POL-02", "LD-POL-03", "LD-POL-04",
 	"LD-PWD-02", "LD-PWD-03", "LD-PWD-04", "LD-PWD-05", "LD-PWD-06",
 	"LD-PWD-07", "LD-PWD-08", "LD-PWD-09", "LD-PWD-10",

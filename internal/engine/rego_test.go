@@ -122,7 +122,7 @@ func TestEmbedCoversDisk(t *testing.T) {
 	}
 }
 
-var builtinID = regexp.MustCompile(`^LD-[A-Z]+-\d{2}$`)
+var builtinID = regexp.MustCompile(`^LD-[A-Z][A-Z0-9]*-\d{2}$`)
 
 // TestBuiltinMetadataComplete: unique IDs and every METADATA field present.
 func TestBuiltinMetadataComplete(t *testing.T) {

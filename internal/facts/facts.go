@@ -53,6 +53,25 @@ type Facts struct {
 
 	AWSConfig *AWSConfig `json:"aws_config"` // null when not collected
 
+	// The sources beyond IAM (see compliance.go for the regional rule).
+	// ServerCertificates are sorted by ARN. Regions are the enabled
+	// regions, sorted; null when the region list is not usable.
+	ServerCertificates []ServerCertificate `json:"server_certificates"`
+	Regions            []string            `json:"regions"`
+	// AccessAnalyzers and EC2Instances hold, by region, what each region
+	// listed, for every enabled region and every region with an entry;
+	// AccessAnalyzerUnknown and EC2Unknown the regions among them that
+	// could not be read completely, and why.
+	AccessAnalyzers       map[string]*AnalyzerRegion `json:"analyzers"`
+	AccessAnalyzerUnknown map[string]*RegionUnknown  `json:"analyzer_unknown"`
+	EC2Instances          map[string]*InstanceRegion `json:"ec2_instances"`
+	EC2Unknown            map[string]*RegionUnknown  `json:"ec2_unknown"`
+	// SecurityContact is null when security_contact is not usable.
+	SecurityContact *SecurityContact `json:"security_contact"`
+	// OrganizationsFeatures is null when organizations_features is not
+	// usable.
+	OrganizationsFeatures *OrganizationsFeatures `json:"organizations_features"`
+
 	// Problems are the items that could not be used (sorted by source and
 	// item); the rest of each source is. CredentialUnknown are the users
 	// (by ARN) whose credential report row is missing or unreadable;
@@ -177,6 +196,7 @@ func Build(snap *snapshot.Snapshot) (*Facts, error) {
 	if snap.AWSConfig != nil {
 		f.AWSConfig = convertAWSConfig(snap.AWSConfig)
 	}
+	f.buildCompliance(snap)
 	sortProblems(f.Problems)
 	return f, nil
 }

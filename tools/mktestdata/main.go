@@ -167,6 +167,10 @@ Hand-designed snapshots of account 123456789012 (partition aws), collected at 20
 in the canonical form written by ` + "`snapshot.Save`" + `. The account is the one the guide
 (shared/guide/securely-configuring-your-aws-account.md) builds: user alice in the groups Users
 (IAMRequireMFA) and Administrators, role AdminRole with AdminPolicy, root with a hardware MFA.
+Beyond IAM it has three enabled regions (eu-west-1, us-east-1, us-west-2), each with an active, tagged
+external-access analyzer (us-east-1 also an unused-access one); one valid server certificate; a running and a
+stopped EC2 instance with an instance profile and a terminated one without; a security alternate contact; and it
+is the management account of an organization that enables both centralised root access features.
 
 - ` + "`variants/`" + `: guide-compliant with exactly one thing broken each (see variants/README.md).
 - ` + "`equivalent/`" + `: guide-compliant with one policy written in an equivalent encoding; every check must pass.
@@ -209,6 +213,13 @@ LD-KEY-* judge IAM users; the root row of the credential report belongs to LD-RO
 | LD-CLI-01 | every CLI profile with role_arn names an existing source_profile and an mfa_serial |
 | LD-CLI-02 | no CLI profile holds a root access key |
 | LD-CLI-03 | ~/.aws/credentials is not readable or writable by group or others (0600) |
+| LD-ACCT-01 | a security alternate contact with an email address is registered |
+| LD-CERT-01 | no IAM server certificate expired before collection (the fixture's expires 2027-06-30) |
+| LD-AA-01 | each enabled region (eu-west-1, us-east-1, us-west-2) has an ACTIVE analyzer of type ACCOUNT or ORGANIZATION; unused-access and internal-access analyzers do not count |
+| LD-AA-02 | every analyzer has a tag key other than aws: system tags |
+| LD-EC2-01 | every instance that is not terminated or shutting down (stopped included) has an instance profile |
+| LD-ORG-01 | the organization enables RootCredentialsManagement (the fixture's account is its management account) |
+| LD-ORG-02 | the organization enables RootSessions |
 `
 
 const variantsIntro = `# Broken variants of guide-compliant.json

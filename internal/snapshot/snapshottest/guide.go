@@ -374,6 +374,7 @@ func GuideCompliant() *snapshot.Snapshot {
 			},
 		},
 	}
+	AddComplianceSources(s)
 	return s
 }
 

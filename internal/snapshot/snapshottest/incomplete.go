@@ -76,6 +76,7 @@ func incompletes() []Scenario {
 			}),
 		},
 	}
+	v = append(v, sourcesIncompletes()...)
 	for i := range v {
 		v[i].Path = "incomplete/" + v[i].Path + ".json"
 	}

@@ -33,6 +33,7 @@ var Checks = []string{
 	"LD-GRP-01", "LD-GRP-02",
 	"LD-KEY-01", "LD-KEY-02", "LD-KEY-03",
 	"LD-CLI-01", "LD-CLI-02", "LD-CLI-03",
+	"LD-ACCT-01", "LD-CERT-01", "LD-AA-01", "LD-AA-02", "LD-EC2-01", "LD-ORG-01", "LD-ORG-02",
 }
 
 // checksNeedingAuthDetails are the checks that read users, groups, roles or
@@ -155,6 +156,7 @@ func Scenarios() []Scenario {
 			return s
 		},
 	})
+	top = append(top, sourcesTop()...)
 	return append(append(append(top, variants()...), equivalents()...), incompletes()...)
 }
 
@@ -379,6 +381,7 @@ func variants() []Scenario {
 			Build:  variant(func(s *snapshot.Snapshot) { s.AWSConfig.CredentialsFileMode = "0644" }),
 		},
 	}
+	v = append(v, sourcesVariants()...)
 	for i := range v {
 		v[i].Path = "variants/" + v[i].Path + ".json"
 	}

@@ -295,19 +295,6 @@ func resourceWithDetail(r findings.Result) string {
 	return name
 }
 
-// controls lists a check's framework controls: "CIS 1.4", then
-// "Security Hub IAM.4".
-func controls(c findings.Check) []string {
-	var ids []string
-	for _, id := range c.CIS {
-		ids = append(ids, "CIS "+id)
-	}
-	for _, id := range c.SecurityHub {
-		ids = append(ids, "Security Hub "+id)
-	}
-	return ids
-}
-
 // evidenceField is one kind of evidence with its lowercase label.
 type evidenceField struct {
 	label string

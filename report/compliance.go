@@ -153,21 +153,14 @@ func resultCountsLine(r findings.ResultCounts) string {
 	return s
 }
 
-// checkControls lists a check's framework controls as tags. With
-// Check.Controls they are "framework/ID" ("cis-aws-5.0/1.4",
-// "aws-securityhub/IAM.9"), frameworks in name order and IDs as listed;
-// otherwise they come from the older CIS and SecurityHub fields ("CIS 1.4",
-// "Security Hub IAM.4").
-func checkControls(c findings.Check) []string {
-	if len(c.Controls) == 0 {
-		return controls(c)
-	}
-	return controlTags(c.Controls)
-}
+// checkControls lists a check's framework controls as tags:
+// "framework/ID" ("aws-securityhub/IAM.9", "cis-aws-5.0/1.4"), frameworks
+// in name order and IDs as listed.
+func checkControls(c findings.Check) []string { return ControlTags(c.Controls) }
 
-// controlTags turns a framework -> control IDs map into sorted
+// ControlTags turns a framework -> control IDs map into sorted
 // "framework/ID" tags.
-func controlTags(m map[string][]string) []string {
+func ControlTags(m map[string][]string) []string {
 	names := make([]string, 0, len(m))
 	for name := range m {
 		names = append(names, name)

@@ -265,16 +265,16 @@ func TestComplianceJUnit(t *testing.T) {
 }
 
 func TestComplianceSARIFTags(t *testing.T) {
-	both := findings.Check{ID: "LD-ROOT-01", Severity: "critical", Section: "AWS root user", CIS: []string{"1.4"}, SecurityHub: []string{"IAM.9"},
+	both := findings.Check{ID: "LD-ROOT-01", Severity: "critical", Section: "AWS root user",
 		Controls: map[string][]string{"cis-aws-6.0": {"2.4"}, "cis-aws-5.0": {"1.4"}, "aws-securityhub": {"IAM.9"}, "cis-aws-7.0": {"2.5"}}}
-	old := findings.Check{ID: "LD-ROOT-02", Severity: "high", Section: "AWS root user", CIS: []string{"1.3"}, SecurityHub: []string{"IAM.4"}}
+	none := findings.Check{ID: "LD-ROOT-02", Severity: "high", Section: "AWS root user"}
 	want := []string{"security", "AWS root user", "aws-securityhub/IAM.9", "cis-aws-5.0/1.4", "cis-aws-6.0/2.4", "cis-aws-7.0/2.5"}
 	for i := 0; i < 5; i++ { // map order must not show
 		if got := ruleTags(both); !slices.Equal(got, want) {
 			t.Fatalf("tags with Check.Controls = %q, want %q", got, want)
 		}
 	}
-	if got, want := ruleTags(old), []string{"security", "AWS root user", "CIS 1.3", "Security Hub IAM.4"}; !slices.Equal(got, want) {
+	if got, want := ruleTags(none), []string{"security", "AWS root user"}; !slices.Equal(got, want) {
 		t.Errorf("tags without Check.Controls = %q, want %q", got, want)
 	}
 	text, md := ruleHelp(both)

@@ -47,7 +47,7 @@ func hostileReport(long bool) *findings.Report {
 	arn := "arn:aws:iam::123456789012:user/" + h("u")
 	check := findings.Check{
 		ID: "custom-" + h("id"), Title: h("title"), Description: h("desc"), Severity: "high",
-		Section: h("::error::section"), GuideStep: h("step"), CIS: []string{h("cis")},
+		Section: h("::error::section"), GuideStep: h("step"),
 		Requires: []string{"users"}, Remediation: h("::error::fix\n") + "\naws iam x " + h("arg") + "\n::add-mask::line",
 		DocsURL: "https://docs.example/a b)(<x>\u202e",
 	}

@@ -128,9 +128,9 @@ func TestSARIFContent(t *testing.T) {
 		if len(tags) < 2 || tags[0] != "security" || tags[1] != c.Section {
 			t.Errorf("%s: tags %v", c.ID, tags)
 		}
-		for _, cis := range c.CIS {
-			if !containsAny(tags, "CIS "+cis) {
-				t.Errorf("%s: tags %v lack CIS %s", c.ID, tags, cis)
+		for _, tag := range ControlTags(c.Controls) {
+			if !containsAny(tags, tag) {
+				t.Errorf("%s: tags %v lack control %s", c.ID, tags, tag)
 			}
 		}
 		if r.Name == "" || strings.ContainsAny(r.Name, " -") || r.ShortDescription.Text == "" || r.FullDescription.Text == "" {

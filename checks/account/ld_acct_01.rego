@@ -11,8 +11,6 @@
 #   severity: low
 #   section: Account
 #   guide_step: "Not a step of the guide: CIS AWS Foundations 1.2 (security contact information is registered)."
-#   cis: []
-#   security_hub: []
 #   requires: [security_contact]
 #   remediation: |
 #     Console: Account (top right menu) > Alternate contacts > Security > Edit.

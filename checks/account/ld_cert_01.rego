@@ -12,8 +12,6 @@
 #   severity: low
 #   section: IAM server certificates
 #   guide_step: "Not a step of the guide: CIS AWS Foundations 1.18 and Security Hub IAM.26 (expired server certificates are removed)."
-#   cis: []
-#   security_hub: []
 #   requires: [server_certificates]
 #   remediation: |
 #     Delete the expired certificate (make sure nothing still references it):

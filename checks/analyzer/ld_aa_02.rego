@@ -15,8 +15,6 @@
 #   severity: low
 #   section: IAM Access Analyzer
 #   guide_step: "Not a step of the guide: Security Hub IAM.23 (Access Analyzer analyzers are tagged)."
-#   cis: []
-#   security_hub: []
 #   requires: [regions, access_analyzers]
 #   params:
 #     analyzer_required_tag_keys: ""

@@ -11,8 +11,6 @@
 #   severity: medium
 #   section: AWS CLI
 #   guide_step: "[profile admin] role_arn = arn:aws:iam::123456789012:role/AdminRole, source_profile = default, mfa_serial = arn:aws:iam::123456789012:mfa/username"
-#   cis: []
-#   security_hub: []
 #   requires: [aws_config]
 #   remediation: |
 #     Add the admin profile to ~/.aws/config (or set its keys with the CLI):

@@ -10,8 +10,6 @@
 #   severity: critical
 #   section: AWS CLI
 #   guide_step: "Add the access keys you saved after creating your IAM user into the credentials file."
-#   cis: []
-#   security_hub: []
 #   requires: [aws_config]
 #   remediation: |
 #     Delete the root access key (sign in as root > account name > Security

@@ -9,8 +9,6 @@
 #   severity: high
 #   section: AWS CLI
 #   guide_step: "Add the access keys you saved after creating your IAM user into the credentials file."
-#   cis: []
-#   security_hub: []
 #   requires: [aws_config]
 #   remediation: |
 #     Restrict the file to its owner:

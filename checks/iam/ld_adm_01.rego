@@ -16,8 +16,6 @@
 #   severity: critical
 #   section: IAM Groups
 #   guide_step: "Only certain users should be granted administrative access to your account."
-#   cis: []
-#   security_hub: ["IAM.1"]
 #   requires: [authorization_details]
 #   remediation: |
 #     Give administrators the right to assume AdminRole instead of admin rights:

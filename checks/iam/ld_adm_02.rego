@@ -14,8 +14,6 @@
 #   severity: high
 #   section: IAM Policies
 #   guide_step: "AssumeAdminRole: grants permission to assume a role named AdminRole (with MFA, over TLS, within 3600 seconds of MFA)."
-#   cis: []
-#   security_hub: []
 #   requires: [authorization_details]
 #   remediation: |
 #     Grant sts:AssumeRole on admin roles only through the guide's

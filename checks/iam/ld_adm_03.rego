@@ -15,8 +15,6 @@
 #   severity: critical
 #   section: IAM Roles
 #   guide_step: "If you're creating the role from the AWS console simply choose the Another AWS account option but use your own account ID... check the Require MFA checkbox."
-#   cis: []
-#   security_hub: []
 #   requires: [authorization_details]
 #   remediation: |
 #     Write the trust policy so it names only the own account and requires MFA:

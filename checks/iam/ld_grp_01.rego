@@ -11,8 +11,6 @@
 #   severity: high
 #   section: IAM Groups
 #   guide_step: "Any new IAM user should be added to this group (Users, with IAMRequireMFA attached)."
-#   cis: []
-#   security_hub: []
 #   requires: [authorization_details]
 #   remediation: |
 #     Add the user to the group that carries IAMRequireMFA:

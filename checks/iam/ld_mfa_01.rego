@@ -20,8 +20,6 @@
 #   severity: high
 #   section: IAM Policies
 #   guide_step: "IAMRequireMFA: ensure that MFA is required for any other action the user wants to take."
-#   cis: []
-#   security_hub: []
 #   requires: [authorization_details]
 #   remediation: |
 #     Attach the guide's IAMRequireMFA policy to a group every user belongs to,

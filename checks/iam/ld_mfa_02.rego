@@ -13,8 +13,6 @@
 #   severity: high
 #   section: IAM Policies
 #   guide_step: "IAMRequireMFA: allow all IAM users the ability to set a password and configure MFA on their IAM user account."
-#   cis: []
-#   security_hub: []
 #   requires: [authorization_details]
 #   remediation: |
 #     Scope every self-service statement to the caller with policy variables,

@@ -10,8 +10,6 @@
 #   severity: medium
 #   section: IAM Users
 #   guide_step: "When prompted make sure to save your newly created access keys somewhere secure."
-#   cis: ["1.13"]
-#   security_hub: ["IAM.3"]
 #   requires: [credential_report]
 #   params:
 #     access_key_max_age_days: 90

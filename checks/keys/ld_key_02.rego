@@ -12,8 +12,6 @@
 #   severity: medium
 #   section: IAM Users
 #   guide_step: "If our IAM users access keys are compromised we've made sure they don't have permission to do any harm."
-#   cis: ["1.11"]
-#   security_hub: ["IAM.22"]
 #   requires: [credential_report]
 #   params:
 #     credential_unused_days: 45

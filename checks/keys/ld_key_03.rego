@@ -9,8 +9,6 @@
 #   severity: low
 #   section: IAM Users
 #   guide_step: "When prompted make sure to save your newly created access keys somewhere secure."
-#   cis: ["1.12"]
-#   security_hub: []
 #   requires: [credential_report]
 #   remediation: |
 #     Find which key is still in use, then deactivate and delete the other:

@@ -17,8 +17,6 @@
 #   severity: medium
 #   section: Organizations
 #   guide_step: "Not a step of the guide: CIS AWS Foundations v7.0 centralised root access (AWS Organizations)."
-#   cis: []
-#   security_hub: []
 #   requires: [organizations_features]
 #   remediation: |
 #     From the management account: Console: IAM > Root access management > Enable,

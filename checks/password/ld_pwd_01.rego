@@ -13,8 +13,6 @@
 #   severity: medium
 #   section: IAM Policies
 #   guide_step: "IAMRequireMFA: allow all IAM users the ability to set a password and configure MFA on their IAM user account."
-#   cis: ["1.7", "1.8"]
-#   security_hub: ["IAM.7", "IAM.15", "IAM.16"]
 #   requires: [password_policy]
 #   params:
 #     password_min_length: 14

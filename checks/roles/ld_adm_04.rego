@@ -13,8 +13,6 @@
 #   severity: medium
 #   section: IAM Roles
 #   guide_step: "The assumed role uses transparent temporary credentials that are only good for one hour."
-#   cis: []
-#   security_hub: []
 #   requires: [authorization_details]
 #   params:
 #     admin_max_session_seconds: 3600

@@ -12,8 +12,6 @@
 #   severity: critical
 #   section: AWS root user
 #   guide_step: "Enable Multi-factor authentication (MFA) for the root user."
-#   cis: ["1.4"]
-#   security_hub: ["IAM.9"]
 #   requires: [credential_report]
 #   remediation: |
 #     Console (only the root user can do this): sign in as the root user at

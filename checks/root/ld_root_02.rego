@@ -11,8 +11,6 @@
 #   severity: critical
 #   section: AWS root user
 #   guide_step: "Delete any access keys you might have for the root user."
-#   cis: ["1.3"]
-#   security_hub: ["IAM.4"]
 #   requires: [credential_report]
 #   remediation: |
 #     Console (only the root user can do this): sign in as the root user, choose

@@ -12,8 +12,6 @@
 #   severity: high
 #   section: AWS root user
 #   guide_step: "Enable Multi-factor authentication (MFA) for the root user."
-#   cis: ["1.5"]
-#   security_hub: ["IAM.6"]
 #   requires: [credential_report, virtual_mfa_devices]
 #   remediation: |
 #     Console (only the root user can do this): sign in as the root user, choose

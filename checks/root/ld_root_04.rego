@@ -11,8 +11,6 @@
 #   severity: medium
 #   section: AWS root user
 #   guide_step: "This root user account should only be used for setting up your first IAM user or the small handful of tasks that require root user access."
-#   cis: ["1.6"]
-#   security_hub: []
 #   requires: [credential_report]
 #   params:
 #     root_recent_days: 90

@@ -9,8 +9,6 @@
 #   severity: low
 #   section: IAM Groups
 #   guide_step: "Any new IAM user should be added to this group. The permissions you attach here are meant to apply to all users."
-#   cis: ["1.14"]
-#   security_hub: ["IAM.2"]
 #   requires: [authorization_details]
 #   remediation: |
 #     Attach the policy to a group instead and add the user to it, then remove

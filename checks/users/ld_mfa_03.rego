@@ -9,8 +9,6 @@
 #   severity: high
 #   section: IAM Policies
 #   guide_step: "IAMRequireMFA: allow all IAM users the ability to set a password and configure MFA on their IAM user account."
-#   cis: ["1.9"]
-#   security_hub: ["IAM.5"]
 #   requires: [credential_report]
 #   remediation: |
 #     The user (or an administrator) assigns an MFA device: IAM > Users > USER >

@@ -10,6 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lockdown-dev/lockdown/frameworks"
+	"github.com/lockdown-dev/lockdown/internal/compliance"
 	"github.com/lockdown-dev/lockdown/internal/engine"
 	"github.com/lockdown-dev/lockdown/internal/findings"
 	"github.com/lockdown-dev/lockdown/internal/term"
@@ -74,8 +76,14 @@ func runChecks(o *checksOptions, streams *term.IO, args []string) error {
 	if err != nil {
 		return engineErr(err, len(o.RulesDirs) > 0)
 	}
-	entries := make([]checkEntry, 0, len(eng.Checks()))
-	for _, c := range eng.Checks() {
+	fws, err := frameworks.Load()
+	if err != nil {
+		return asRuntime(err)
+	}
+	checks := eng.Checks()
+	compliance.Annotate(fws, checks, nil)
+	entries := make([]checkEntry, 0, len(checks))
+	for _, c := range checks {
 		info, _ := eng.Info(c.ID)
 		e := checkEntry{Check: c, Parameters: info.Params, Custom: info.Custom}
 		if info.Custom {
@@ -149,8 +157,7 @@ func explain(w io.Writer, c checkEntry) error {
 	field("Section", c.Section)
 	field("Guide step", c.GuideStep)
 	field("Requires", strings.Join(c.Requires, ", "))
-	field("CIS", strings.Join(c.CIS, ", "))
-	field("Security Hub", strings.Join(c.SecurityHub, ", "))
+	field("Controls", strings.Join(report.ControlTags(c.Controls), ", "))
 	if len(c.Parameters) > 0 {
 		names := make([]string, 0, len(c.Parameters))
 		for k := range c.Parameters {

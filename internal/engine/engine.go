@@ -152,8 +152,6 @@ func (e *Engine) Checks() []findings.Check {
 	for i, d := range e.defs {
 		out[i] = d.meta
 		out[i].Title = e.title(d)
-		out[i].CIS = append([]string(nil), d.meta.CIS...)
-		out[i].SecurityHub = append([]string(nil), d.meta.SecurityHub...)
 		out[i].Requires = append([]string(nil), d.meta.Requires...)
 	}
 	return out

@@ -232,6 +232,7 @@ func TestBadUserRules(t *testing.T) {
 		"bad source":   "# METADATA\n# title: t\n# custom:\n#   id: X-Y-01\n#   severity: low\n#   requires: [cloudtrail]\npackage lockdown.checks.x\n\nresults contains 1 if true\n",
 		"duplicate id": "# METADATA\n# title: t\n# custom:\n#   id: LD-ROOT-01\n#   severity: low\n#   requires: [account_summary]\npackage lockdown.checks.x\n\nresults contains 1 if true\n",
 		"syntax":       "package lockdown.checks.x\n\nresults contains if\n",
+		"cis metadata": "# METADATA\n# title: t\n# custom:\n#   id: X-Y-01\n#   severity: low\n#   cis: [\"1.4\"]\n#   requires: [account_summary]\npackage lockdown.checks.x\n\nresults contains 1 if true\n",
 		"clock":        "# METADATA\n# title: t\n# custom:\n#   id: X-Y-01\n#   severity: low\n#   requires: [account_summary]\npackage lockdown.checks.x\n\nresults contains 1 if time.now_ns() > 0\n",
 		"network":      "# METADATA\n# title: t\n# custom:\n#   id: X-Y-01\n#   severity: low\n#   requires: [account_summary]\npackage lockdown.checks.x\n\nresults contains 1 if http.send({\"method\": \"GET\", \"url\": \"http://127.0.0.1:1\"})\n",
 	}

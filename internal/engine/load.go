@@ -366,11 +366,12 @@ func parseMetadata(a *ast.Annotations) (findings.Check, map[string]any, error) {
 	if c.GuideStep, err = str("guide_step"); err != nil {
 		return c, nil, err
 	}
-	if c.CIS, err = list("cis"); err != nil {
-		return c, nil, err
-	}
-	if c.SecurityHub, err = list("security_hub"); err != nil {
-		return c, nil, err
+	// Which framework controls a check decides is the frameworks' data
+	// (frameworks/*.yaml), never the check's: one mapping, one place.
+	for _, key := range []string{"cis", "security_hub"} {
+		if _, ok := custom[key]; ok {
+			return c, nil, fmt.Errorf("check %s: custom.%s is not read: the controls a check decides are listed in the frameworks' files (lockdown frameworks)", c.ID, key)
+		}
 	}
 	if c.Requires, err = list("requires"); err != nil {
 		return c, nil, err

@@ -165,32 +165,5 @@ func TestBuiltinMetadataComplete(t *testing.T) {
 		if !strings.Contains(c.Remediation, "aws ") {
 			t.Errorf("%s: %s: remediation has no AWS CLI command", where, c.ID)
 		}
-		ann := packageAnnotation(mods, d)
-		for _, key := range []string{"cis", "security_hub"} {
-			if _, ok := ann.Custom[key]; !ok {
-				t.Errorf("%s: %s: custom.%s is missing (use [] when nothing maps)", where, c.ID, key)
-			}
-		}
-		for _, cis := range c.CIS {
-			if !regexp.MustCompile(`^\d+\.\d+$`).MatchString(cis) {
-				t.Errorf("%s: %s: CIS ID %q", where, c.ID, cis)
-			}
-		}
-		for _, sh := range c.SecurityHub {
-			if !regexp.MustCompile(`^[A-Za-z0-9]+\.\d+$`).MatchString(sh) {
-				t.Errorf("%s: %s: Security Hub control %q", where, c.ID, sh)
-			}
-		}
 	}
-}
-
-func packageAnnotation(mods map[string]*ast.Module, d *checkDef) *ast.Annotations {
-	for _, f := range d.files {
-		for _, a := range mods[f].Annotations {
-			if a.Scope == "package" {
-				return a
-			}
-		}
-	}
-	return &ast.Annotations{}
 }

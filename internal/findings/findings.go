@@ -69,9 +69,7 @@ type Check struct {
 	Severity    Severity `json:"severity"`
 	Section     string   `json:"section"`              // guide section, e.g. "AWS root user"
 	GuideStep   string   `json:"guide_step,omitempty"` // the guide's words this check encodes
-	CIS         []string `json:"cis,omitempty"`        // CIS AWS Foundations v5.0 IDs
-	SecurityHub []string `json:"security_hub,omitempty"`
-	Requires    []string `json:"requires"` // snapshot sources
+	Requires    []string `json:"requires"`             // snapshot sources
 	// Controls are the framework controls this check decides, by framework
 	// name, from the frameworks' own files.
 	Controls    map[string][]string `json:"controls,omitempty"`

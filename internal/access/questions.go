@@ -3,6 +3,9 @@ package access
 // The guide's questions about one principal: without MFA, other users' credentials, admin, assume-admin loopholes.
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -156,7 +159,7 @@ func (z *analyzer) mfaEnforced(s *Subject, cs *requestContexts) (ok bool, eviden
 const assumeRole = "sts:AssumeRole"
 
 func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string, cs *requestContexts) AssumeSummary {
-	sum := AssumeSummary{Loopholes: []AssumeCheck{}}
+	sum := AssumeSummary{Loopholes: []AssumeClass{}}
 	if len(adminRoles) == 0 || !z.anyAllowMatches(s, assumeRole) {
 		return sum
 	}
@@ -180,6 +183,15 @@ func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string, cs *requestConte
 	}
 	classOf := z.resourceClasses(s, assumeRole)
 	byClass := map[string]*verdict{}
+	// Roles with the same verdict (same allowing statement, same
+	// loopholes) form one AssumeClass: the summary grows with the kinds of
+	// treatment, not with the number of admin roles.
+	type member struct {
+		class *AssumeClass
+		roles []string
+	}
+	var classes []*member
+	byVerdict := map[string]*member{}
 	for _, role := range adminRoles {
 		class := classOf(role)
 		v := byClass[class]
@@ -191,28 +203,49 @@ func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string, cs *requestConte
 			v.staleOK = z.decideCached(s, tagStaleMFA, assumeRole, role, stale).Allowed
 			byClass[class] = v
 		}
-		ac := AssumeCheck{Role: role, Loopholes: []Loophole{}}
+		var g *Grant
 		if v.good.Allowed {
-			g := z.grant(s, ContextMFASession, assumeRole, role, v.good)
-			ac.Allowed = &g
+			gr := z.grant(s, ContextMFASession, assumeRole, role, v.good)
+			g = &gr
 		}
+		var ls []Loophole
 		if v.noMFA {
-			ac.Loopholes = append(ac.Loopholes, LoopholeNoMFA)
+			ls = append(ls, LoopholeNoMFA)
 		}
 		if v.noTLS {
-			ac.Loopholes = append(ac.Loopholes, LoopholeNoTLS)
+			ls = append(ls, LoopholeNoTLS)
 		}
 		if v.staleOK {
-			ac.Loopholes = append(ac.Loopholes, LoopholeStaleMFA)
+			ls = append(ls, LoopholeStaleMFA)
 		}
-		if ac.Allowed == nil && len(ac.Loopholes) == 0 {
+		if g == nil && len(ls) == 0 {
 			continue
 		}
 		sum.Roles++
-		if len(ac.Loopholes) > 0 {
-			sum.LoopholeCount++
-			sum.Loopholes = append(sum.Loopholes, ac)
+		if len(ls) == 0 {
+			continue
 		}
+		sum.LoopholeCount++
+		vk := fmt.Sprint(ls)
+		if g != nil {
+			vk += "|" + string(g.Context) + "|" + g.Policy + "|" + g.PolicyARN + "|" + string(g.Kind) + "|" + g.Statement + "|" + g.Group
+		}
+		m := byVerdict[vk]
+		if m == nil {
+			m = &member{class: &AssumeClass{Role: role, Allowed: g, Loopholes: ls}}
+			byVerdict[vk] = m
+			classes = append(classes, m)
+		}
+		m.roles = append(m.roles, role)
+	}
+	for _, m := range classes {
+		c := *m.class
+		c.RoleCount = len(m.roles)
+		if len(m.roles) > 1 {
+			c.RoleSet = roleSetID(m.roles)
+			c.roles = m.roles
+		}
+		sum.Loopholes = append(sum.Loopholes, c)
 	}
 	if shared {
 		z.assume.Store(key, sum)
@@ -323,4 +356,15 @@ func (z *analyzer) userVerdicts(u *Subject, adminRoles []string, groups map[stri
 	}
 	ua.AssumeAdmin = z.assumeAdmin(u, adminRoles, cs)
 	return ua
+}
+
+// roleSetID names a set of admin roles by its content, so that the name is
+// the same in every audit of the same roles whatever else changes.
+func roleSetID(roles []string) string {
+	h := sha256.New()
+	for _, r := range roles {
+		h.Write([]byte(r))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
 }

@@ -37,11 +37,6 @@ func renderJSON(w io.Writer, rep *findings.Report, _ Options) error {
 	// a decoded message (jq -r) holds none. Names, ARNs and evidence keep
 	// their exact values; in the bytes, C1, bidi and invisible characters
 	// are written as \u escapes (jsonUnicodeEscape).
-	out.Results = make([]findings.Result, len(rep.Results))
-	copy(out.Results, rep.Results)
-	for i := range out.Results {
-		out.Results[i].Message = escapeControls(out.Results[i].Message)
-	}
 	out.Incomplete = make([]findings.Cause, len(rep.Incomplete))
 	copy(out.Incomplete, rep.Incomplete)
 	for i := range out.Incomplete {
@@ -50,6 +45,12 @@ func renderJSON(w io.Writer, rep *findings.Report, _ Options) error {
 			out.Incomplete[i].Checks = []string{}
 		}
 	}
+	// The document is encoded with no results, and the results are then
+	// streamed into its "results" array one at a time, each through the
+	// same encoding (findings.Result's), so that a large report is never
+	// held in memory whole. The bytes are those of encoding the whole
+	// report at once.
+	out.Results = []findings.Result{}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -57,6 +58,45 @@ func renderJSON(w io.Writer, rep *findings.Report, _ Options) error {
 	if err := enc.Encode(&out); err != nil {
 		return err
 	}
-	_, err := w.Write(jsonUnicodeEscape(buf.Bytes()))
+	doc := buf.Bytes()
+	at := bytes.Index(doc, resultsKey)
+	if at < 0 || len(rep.Results) == 0 {
+		_, err := w.Write(jsonUnicodeEscape(doc))
+		return err
+	}
+	open := at + len(resultsKey) - 1 // just after '['
+	if _, err := w.Write(jsonUnicodeEscape(doc[:open])); err != nil {
+		return err
+	}
+	tail := append([]byte(nil), doc[open+1:]...) // after ']'
+	var el bytes.Buffer
+	enc = json.NewEncoder(&el)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("    ", "  ")
+	for i := range rep.Results {
+		r := rep.Results[i]
+		r.Message = escapeControls(r.Message)
+		el.Reset()
+		if i > 0 {
+			el.WriteByte(',')
+		}
+		el.WriteString("\n    ")
+		if err := enc.Encode(&r); err != nil {
+			return err
+		}
+		el.Truncate(el.Len() - 1) // Encode's newline
+		if _, err := w.Write(jsonUnicodeEscape(el.Bytes())); err != nil {
+			return err
+		}
+	}
+	if _, err := io.WriteString(w, "\n  ]"); err != nil {
+		return err
+	}
+	_, err := w.Write(jsonUnicodeEscape(tail))
 	return err
 }
+
+// resultsKey is the report's top-level "results" key with an empty list,
+// as the 2-space indented encoding writes it: only a top-level key follows
+// a newline and exactly two spaces (strings hold no raw newline).
+var resultsKey = []byte("\n  \"results\": []")

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"runtime/metrics"
@@ -51,6 +52,8 @@ type measurement struct {
 	JSONBytes int                `json:"json_bytes"`
 	Phases    map[string]float64 `json:"phases"`    // seconds, median of runs
 	Live      map[string]float64 `json:"live"`      // MB of live heap (as of the last GC) at the end of each phase, first run
+	CPU       map[string]float64 `json:"cpu"`       // CPU seconds of each phase (user+system, all threads), median of runs
+	HWM       map[string]float64 `json:"hwm"`       // MB of peak resident memory so far at the end of each phase, first run
 	Decode    float64            `json:"decode"`    // seconds, median: encoding/json into maps
 	Audit     float64            `json:"audit"`     // seconds, median: load through render
 	AuditCPU  float64            `json:"audit_cpu"` // CPU seconds (user+system, all threads), median: less sensitive to other load than wall time
@@ -134,7 +137,7 @@ func print(m measurement, runs int) {
 	fmt.Printf("snapshot: %s (%d users, %d groups, %d roles, %d policies, %.1f MB; median of %d runs)\n", m.Path,
 		m.Users, m.Groups, m.Roles, m.Policies, float64(m.FileBytes)/1e6, runs)
 	for _, p := range phaseOrder {
-		fmt.Printf("  %-16s %8.2f s   live heap %6.0f MB\n", p, m.Phases[p], m.Live[p])
+		fmt.Printf("  %-16s %8.2f s   CPU %6.2f s   live heap %6.0f MB   peak RSS so far %6.0f MB\n", p, m.Phases[p], m.CPU[p], m.Live[p], m.HWM[p])
 	}
 	fmt.Printf("  %-16s %8.2f s  (%d results, JSON report %.1f MB)\n", "audit (total)", m.Audit, m.Results, float64(m.JSONBytes)/1e6)
 	fmt.Printf("  %-16s %8.2f s  (user+system; wall time suffers more from other work on the machine)\n", "audit CPU", m.AuditCPU)
@@ -152,8 +155,8 @@ func median(xs []float64) float64 {
 }
 
 func measure(path string, runs int, cpu, mem, reportOut string) (measurement, error) {
-	m := measurement{Path: path, Phases: map[string]float64{}, Live: map[string]float64{}}
-	phases := map[string][]float64{}
+	m := measurement{Path: path, Phases: map[string]float64{}, Live: map[string]float64{}, CPU: map[string]float64{}, HWM: map[string]float64{}}
+	phases, cpuPhases := map[string][]float64{}, map[string][]float64{}
 	var audits, decodes, cpus []float64
 	for i := 0; i < runs; i++ {
 		data, err := os.ReadFile(path)
@@ -183,7 +186,7 @@ func measure(path string, runs int, cpu, mem, reportOut string) (measurement, er
 		if i == 0 && reportOut != "" {
 			rendered = &bytes.Buffer{}
 		}
-		total, cpu, err := auditOnce(path, &m, phases, rendered)
+		total, cpu, err := auditOnce(path, &m, phases, cpuPhases, rendered)
 		audits = append(audits, total.Seconds())
 		cpus = append(cpus, cpu)
 		if stop != nil {
@@ -211,6 +214,9 @@ func measure(path string, runs int, cpu, mem, reportOut string) (measurement, er
 	for k, v := range phases {
 		m.Phases[k] = median(v)
 	}
+	for k, v := range cpuPhases {
+		m.CPU[k] = median(v)
+	}
 	m.Audit, m.Decode, m.AuditCPU = median(audits), median(decodes), median(cpus)
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
@@ -228,6 +234,27 @@ func liveHeapMB() float64 {
 	return float64(s[0].Value.Uint64()) / 1e6
 }
 
+// countingWriter counts the bytes written, passing them on to w if set.
+type countingWriter struct {
+	w io.Writer
+	n int
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.n += len(p)
+	if c.w != nil {
+		return c.w.Write(p)
+	}
+	return len(p), nil
+}
+
+// peakRSSMB is the process's peak resident memory so far, in MB.
+func peakRSSMB() float64 {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Maxrss) * 1024 / 1e6
+}
+
 // cpuSeconds is the CPU time the process has used so far.
 func cpuSeconds() float64 {
 	var ru syscall.Rusage
@@ -238,15 +265,17 @@ func cpuSeconds() float64 {
 // auditOnce runs the offline audit path once, as `lockdown audit --snapshot
 // FILE --format json` does, timing each phase: load, compile, facts.Build,
 // engine.Evaluate, render. It returns the wall and CPU time of them all.
-func auditOnce(path string, m *measurement, phases map[string][]float64, rendered *bytes.Buffer) (time.Duration, float64, error) {
+func auditOnce(path string, m *measurement, phases, cpuPhases map[string][]float64, rendered *bytes.Buffer) (time.Duration, float64, error) {
 	var total time.Duration
 	var totalCPU float64
 	lap, lapCPU := time.Now(), cpuSeconds()
 	mark := func(name string) {
 		d, c := time.Since(lap), cpuSeconds()-lapCPU
 		phases[name] = append(phases[name], d.Seconds())
+		cpuPhases[name] = append(cpuPhases[name], c)
 		if _, ok := m.Live[name]; !ok {
 			m.Live[name] = liveHeapMB()
+			m.HWM[name] = peakRSSMB()
 		}
 		total += d
 		totalCPU += c
@@ -275,15 +304,17 @@ func auditOnce(path string, m *measurement, phases map[string][]float64, rendere
 	mark("evaluate")
 	rep := &findings.Report{Schema: findings.ReportSchemaV1, AccountID: snap.Account.ID, SnapshotDigest: snapshot.Digest(data),
 		CollectedAt: snap.CollectedAt, Summary: findings.Summarize(results), Checks: eng.Checks(), Results: results}
-	var buf bytes.Buffer
-	if err := report.Render(&buf, "json", rep, report.Options{}); err != nil {
+	// The report goes where `lockdown audit` sends it, a file or a pipe,
+	// not into memory: only its size is kept (and, with -report, a copy).
+	out := &countingWriter{}
+	if rendered != nil {
+		out.w = rendered
+	}
+	if err := report.Render(out, "json", rep, report.Options{}); err != nil {
 		return 0, 0, err
 	}
 	mark("render json")
 	m.Users, m.Groups, m.Roles, m.Policies = len(snap.Users), len(snap.Groups), len(snap.Roles), len(snap.Policies)
-	m.FileBytes, m.Results, m.JSONBytes = len(data), len(results), buf.Len()
-	if rendered != nil {
-		rendered.Write(buf.Bytes())
-	}
+	m.FileBytes, m.Results, m.JSONBytes = len(data), len(results), out.n
 	return total, totalCPU, nil
 }

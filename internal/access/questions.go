@@ -177,66 +177,63 @@ func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string, cs *requestConte
 	})
 	// Roles that every statement covering sts:AssumeRole treats alike get
 	// the same decisions: ask once per class, on its first role.
-	type verdict struct {
-		good                  iampolicy.Decision
-		noMFA, noTLS, staleOK bool
-	}
-	classOf := z.resourceClasses(s, assumeRole)
-	byClass := map[string]*verdict{}
-	// Roles with the same verdict (same allowing statement, same
-	// loopholes) form one AssumeClass: the summary grows with the kinds of
-	// treatment, not with the number of admin roles.
 	type member struct {
 		class *AssumeClass
 		roles []string
 	}
+	type verdict struct {
+		allowed bool
+		m       *member // nil: no loophole
+	}
+	// Roles with the same verdict (same allowing statement, same
+	// loopholes) form one AssumeClass: the summary grows with the kinds of
+	// treatment, not with the number of admin roles.
+	classOf := z.resourceClasses(s, assumeRole)
+	byClass := map[string]*verdict{}
 	var classes []*member
 	byVerdict := map[string]*member{}
 	for _, role := range adminRoles {
 		class := classOf(role)
 		v := byClass[class]
 		if v == nil {
-			v = &verdict{good: z.decideCached(s, ContextMFASession, assumeRole, role, good)}
-			v.noMFA = z.decideCached(s, ContextAccessKey, assumeRole, role, noMFA[0]).Allowed ||
-				z.decideCached(s, ContextSessionNoMFA, assumeRole, role, noMFA[1]).Allowed
-			v.noTLS = z.decideCached(s, tagNoTLS, assumeRole, role, noTLS).Allowed
-			v.staleOK = z.decideCached(s, tagStaleMFA, assumeRole, role, stale).Allowed
+			d := z.decideCached(s, ContextMFASession, assumeRole, role, good)
+			var ls []Loophole
+			if z.decideCached(s, ContextAccessKey, assumeRole, role, noMFA[0]).Allowed ||
+				z.decideCached(s, ContextSessionNoMFA, assumeRole, role, noMFA[1]).Allowed {
+				ls = append(ls, LoopholeNoMFA)
+			}
+			if z.decideCached(s, tagNoTLS, assumeRole, role, noTLS).Allowed {
+				ls = append(ls, LoopholeNoTLS)
+			}
+			if z.decideCached(s, tagStaleMFA, assumeRole, role, stale).Allowed {
+				ls = append(ls, LoopholeStaleMFA)
+			}
+			v = &verdict{allowed: d.Allowed || len(ls) > 0}
+			if len(ls) > 0 {
+				var g *Grant
+				vk := fmt.Sprint(ls)
+				if d.Allowed {
+					gr := z.grant(s, ContextMFASession, assumeRole, role, d)
+					g = &gr
+					vk += "|" + string(g.Context) + "|" + g.Policy + "|" + g.PolicyARN + "|" + string(g.Kind) + "|" + g.Statement + "|" + g.Group
+				}
+				v.m = byVerdict[vk]
+				if v.m == nil {
+					v.m = &member{class: &AssumeClass{Role: role, Allowed: g, Loopholes: ls}}
+					byVerdict[vk] = v.m
+					classes = append(classes, v.m)
+				}
+			}
 			byClass[class] = v
 		}
-		var g *Grant
-		if v.good.Allowed {
-			gr := z.grant(s, ContextMFASession, assumeRole, role, v.good)
-			g = &gr
-		}
-		var ls []Loophole
-		if v.noMFA {
-			ls = append(ls, LoopholeNoMFA)
-		}
-		if v.noTLS {
-			ls = append(ls, LoopholeNoTLS)
-		}
-		if v.staleOK {
-			ls = append(ls, LoopholeStaleMFA)
-		}
-		if g == nil && len(ls) == 0 {
+		if !v.allowed {
 			continue
 		}
 		sum.Roles++
-		if len(ls) == 0 {
-			continue
+		if v.m != nil {
+			sum.LoopholeCount++
+			v.m.roles = append(v.m.roles, role)
 		}
-		sum.LoopholeCount++
-		vk := fmt.Sprint(ls)
-		if g != nil {
-			vk += "|" + string(g.Context) + "|" + g.Policy + "|" + g.PolicyARN + "|" + string(g.Kind) + "|" + g.Statement + "|" + g.Group
-		}
-		m := byVerdict[vk]
-		if m == nil {
-			m = &member{class: &AssumeClass{Role: role, Allowed: g, Loopholes: ls}}
-			byVerdict[vk] = m
-			classes = append(classes, m)
-		}
-		m.roles = append(m.roles, role)
 	}
 	for _, m := range classes {
 		c := *m.class

@@ -73,8 +73,17 @@ sarif-validate:
 	@echo "sarif-validate: $$(ls internal/cli/testdata/golden/*.sarif | wc -l) snapshot SARIF files: 0 errors, 0 warnings"
 
 ## bench: Go benchmarks plus a whole-audit run on a generated 10,000-user account.
+## The Go benchmarks' output is kept in .cache/bench/gobench.txt; the previous run's (gobench.prev.txt)
+## is compared with it by benchstat (pinned; fetched from the module proxy on first use).
+BENCHSTAT := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+BENCH_GO := .cache/bench/gobench.txt
+BENCH_COUNT ?= 5
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@mkdir -p $(dir $(BENCH_GO))
+	@if [ -f $(BENCH_GO) ]; then mv $(BENCH_GO) $(basename $(BENCH_GO)).prev.txt; fi
+	@echo "bench: $$(nproc) cores, load average $$(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine inflates the times; cpu-ns/op varies less than ns/op)"
+	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... | tee $(BENCH_GO)
+	@if [ -f $(basename $(BENCH_GO)).prev.txt ]; then $(GO) run $(BENCHSTAT) $(basename $(BENCH_GO)).prev.txt $(BENCH_GO); fi
 	@bash tools/iamsim/install.sh
 	LOCKDOWN_IAMSIM_SPEED=1 $(GO) test -count=1 -run TestSpeedAgainstSimulator -v ./internal/iampolicy/differential | grep -E 'decisions/s|goal|FAIL'
 	@mkdir -p $(dir $(BENCH_SNAPSHOT))

@@ -52,12 +52,49 @@ func Render(w io.Writer, format string, rep *findings.Report, opts Options) erro
 	if rep == nil {
 		return fmt.Errorf("render %s: no report", format)
 	}
-	var buf bytes.Buffer
-	if err := fn(&buf, rep, opts); err != nil {
+	// The last line of defence for CI logs: no line of any format starts
+	// like a runner command (see neutraliseCommandLines). It works line by
+	// line, so a renderer that streams its output is not held in memory.
+	lw := &lineWriter{w: w, markdown: format == "markdown"}
+	if err := fn(lw, rep, opts); err != nil {
 		return err
 	}
-	// The last line of defence for CI logs: no line of any format starts
-	// like a runner command (see neutraliseCommandLines).
-	_, err := w.Write(neutraliseCommandLines(buf.Bytes(), format == "markdown"))
+	return lw.flush()
+}
+
+const lineWriterChunk = 64 << 10
+
+// lineWriter passes complete lines through neutraliseCommandLines to w and
+// keeps a partial last line until more follows (or flush); it passes them
+// on in chunks of about lineWriterChunk bytes.
+type lineWriter struct {
+	w        io.Writer
+	markdown bool
+	pending  []byte
+}
+
+func (l *lineWriter) Write(p []byte) (int, error) {
+	l.pending = append(l.pending, p...)
+	if len(l.pending) < lineWriterChunk {
+		return len(p), nil // small writes go on together
+	}
+	if nl := bytes.LastIndexByte(l.pending, '\n'); nl >= 0 {
+		if _, err := l.w.Write(neutraliseCommandLines(l.pending[:nl+1], l.markdown)); err != nil {
+			return 0, err
+		}
+		l.pending = append(l.pending[:0], l.pending[nl+1:]...)
+		if cap(l.pending) > 16*lineWriterChunk && len(l.pending) < lineWriterChunk {
+			l.pending = append([]byte(nil), l.pending...) // a whole-document write leaves no huge buffer behind
+		}
+	}
+	return len(p), nil
+}
+
+func (l *lineWriter) flush() error {
+	if len(l.pending) == 0 {
+		return nil
+	}
+	_, err := l.w.Write(neutraliseCommandLines(l.pending, l.markdown))
+	l.pending = nil
 	return err
 }

@@ -63,20 +63,42 @@ type AssumeSummary struct {
 	// Roles counts the admin roles the identity policies let it assume at all.
 	Roles int `json:"roles"`
 	// LoopholeCount counts those also assumable in a request that must be
-	// refused; Loopholes lists them all.
+	// refused; Loopholes groups them all into classes of roles treated alike.
 	LoopholeCount int           `json:"loophole_count"`
-	Loopholes     []AssumeCheck `json:"loopholes"`
+	Loopholes     []AssumeClass `json:"loopholes"`
 }
 
-// AssumeCheck is how an identity-side sts:AssumeRole allow on an admin role
-// behaves in the requests that must be refused.
-type AssumeCheck struct {
+// AssumeClass is a class of admin roles on which an identity-side
+// sts:AssumeRole allow behaves alike in the requests that must be refused:
+// the same loopholes, allowed by the same statement. A class of one role is
+// named by that role; a larger one by an AdminRoleSet, listed once in
+// Analysis.AdminRoleSets however many principals share it.
+type AssumeClass struct {
+	// Role is the class's first admin role (in the account's order).
 	Role string `json:"role"`
-	// Allowed is the grant under a proper MFA session over TLS (nil: not allowed at all).
+	// RoleCount is the number of roles in the class.
+	RoleCount int `json:"role_count"`
+	// RoleSet is the ID of the class's roles in Analysis.AdminRoleSets when
+	// it has more than one role, "" otherwise.
+	RoleSet string `json:"role_set"`
+	// Allowed is the grant under a proper MFA session over TLS, on Role
+	// (nil: not allowed at all); every role of the class is allowed by the
+	// same statement.
 	Allowed *Grant `json:"allowed,omitempty"`
 	// Loopholes lists the bad requests it also allows: "no_mfa" (access
 	// keys or a session without MFA), "no_tls", "stale_mfa" (MFA older than 3600 s).
 	Loopholes []Loophole `json:"loopholes"`
+
+	roles []string // the class's roles, when RoleSet is set
+}
+
+// AdminRoleSet is a set of admin roles that some principals' identity
+// policies treat alike (an AssumeClass of more than one role).
+type AdminRoleSet struct {
+	ID    string   `json:"id"`
+	Roles []string `json:"roles"`
+	// Principals are the users and groups with a class of this set.
+	Principals []string `json:"principals"`
 }
 
 // RoleAccess describes a role: whether it is administrator-equivalent and
@@ -108,6 +130,58 @@ type Analysis struct {
 	Users  map[string]*UserAccess  `json:"users"`
 	Groups map[string]*GroupAccess `json:"groups"`
 	Roles  map[string]*RoleAccess  `json:"roles"`
+	// AdminRoleSets are the classes of admin roles named by AssumeClass.RoleSet, by ID.
+	AdminRoleSets map[string]*AdminRoleSet `json:"admin_role_sets"`
+}
+
+// RolesOf lists the admin roles of a class.
+func (an *Analysis) RolesOf(c AssumeClass) []string {
+	if c.RoleSet == "" {
+		return []string{c.Role}
+	}
+	if s := an.AdminRoleSets[c.RoleSet]; s != nil {
+		return s.Roles
+	}
+	return nil
+}
+
+// collectRoleSets lists once every role set the classes name, with the
+// principals that name it.
+func (an *Analysis) collectRoleSets() {
+	an.AdminRoleSets = map[string]*AdminRoleSet{}
+	add := func(arn string, sum AssumeSummary) {
+		for _, c := range sum.Loopholes {
+			if c.RoleSet == "" {
+				continue
+			}
+			s := an.AdminRoleSets[c.RoleSet]
+			if s == nil {
+				s = &AdminRoleSet{ID: c.RoleSet, Roles: c.roles}
+				an.AdminRoleSets[c.RoleSet] = s
+			}
+			if n := len(s.Principals); n == 0 || s.Principals[n-1] != arn {
+				s.Principals = append(s.Principals, arn)
+			}
+		}
+	}
+	for _, arn := range sortedKeys(an.Groups) {
+		add(arn, an.Groups[arn].AssumeAdmin)
+	}
+	for _, arn := range sortedKeys(an.Users) {
+		add(arn, an.Users[arn].AssumeAdmin)
+	}
+	for _, s := range an.AdminRoleSets {
+		sort.Strings(s.Principals)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // AnalyzeOptions fixes what "now" is for the request contexts
@@ -181,5 +255,6 @@ func (a *Account) Analyze(opts AnalyzeOptions) *Analysis {
 	for i, u := range users {
 		out.Users[u.ARN] = results[i]
 	}
+	out.collectRoleSets()
 	return out
 }

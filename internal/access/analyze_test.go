@@ -298,8 +298,25 @@ func assumeAdminAgreesRoleByRole(t *testing.T, snap *snapshot.Snapshot) {
 			}
 		}
 		got := map[string][]Loophole{}
+		inClasses := 0
 		for _, c := range ua.AssumeAdmin.Loopholes {
-			got[c.Role] = c.Loopholes
+			roles := an.RolesOf(c)
+			if len(roles) != c.RoleCount || len(roles) == 0 || roles[0] != c.Role || (c.RoleSet == "") != (c.RoleCount == 1) {
+				t.Fatalf("%s: class %+v has roles %v", u.ARN, c, roles)
+			}
+			if c.RoleSet != "" && !slices.Contains(an.AdminRoleSets[c.RoleSet].Principals, u.ARN) {
+				t.Fatalf("%s: role set %s does not list the user among its principals", u.ARN, c.RoleSet)
+			}
+			for _, role := range roles {
+				if _, dup := got[role]; dup {
+					t.Fatalf("%s: role %s in two classes", u.ARN, role)
+				}
+				got[role] = c.Loopholes
+			}
+			inClasses += len(roles)
+		}
+		if inClasses != ua.AssumeAdmin.LoopholeCount {
+			t.Fatalf("%s: classes hold %d roles, loophole_count %d", u.ARN, inClasses, ua.AssumeAdmin.LoopholeCount)
 		}
 		if ua.AssumeAdmin.Roles != roles || len(got) != len(want) {
 			t.Fatalf("%s: %d roles, %d with loopholes; asked role by role: %d, %d", u.ARN, ua.AssumeAdmin.Roles, len(got), roles, len(want))
@@ -315,5 +332,49 @@ func assumeAdminAgreesRoleByRole(t *testing.T, snap *snapshot.Snapshot) {
 	}
 	if checked == 0 {
 		t.Fatal("no user may assume an admin role in the generated account; the test checks nothing")
+	}
+}
+
+// A principal allowed every role by one statement has one class of them
+// all, named by a role set listed once for every principal that shares it:
+// the summary does not grow with the number of admin roles.
+func TestAssumeClassesShareRoleSets(t *testing.T) {
+	snap := snapshottest.Generate(snapshottest.Config{Users: 300, Roles: 120, Policies: 150, Seed: 3})
+	a, err := New(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	an := a.Analyze(AnalyzeOptions{Now: snap.CollectedAt})
+	admins := 0
+	for _, r := range an.Roles {
+		if r.Admin {
+			admins++
+		}
+	}
+	whole, classes := 0, 0
+	for arn, u := range an.Users {
+		classes += len(u.AssumeAdmin.Loopholes)
+		for _, c := range u.AssumeAdmin.Loopholes {
+			if c.RoleCount == admins {
+				whole++
+				if s := an.AdminRoleSets[c.RoleSet]; s == nil || len(s.Roles) != admins || s.ID != c.RoleSet || s.ID != roleSetID(s.Roles) {
+					t.Fatalf("%s: class of every admin role names set %q: %+v", arn, c.RoleSet, s)
+				}
+			}
+		}
+	}
+	if whole < 2 {
+		t.Fatalf("%d users may assume every one of the %d admin roles; the test needs several", whole, admins)
+	}
+	if classes > len(an.Users)*2 {
+		t.Fatalf("%d classes for %d users: the classes multiply with the roles", classes, len(an.Users))
+	}
+	for id, s := range an.AdminRoleSets {
+		if len(s.Principals) == 0 || !sort.StringsAreSorted(s.Principals) {
+			t.Fatalf("role set %s: principals %v", id, s.Principals)
+		}
+	}
+	if roleSetID([]string{"a", "b"}) == roleSetID([]string{"ab"}) {
+		t.Fatal("role set IDs must tell the role lists apart")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/lockdown-dev/lockdown/internal/iampolicy"
 )
@@ -37,7 +38,17 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 		refs = append(append([]iampolicy.PolicyRef(nil), refs...), *u.Set.Boundary)
 	}
 	seen := map[string]bool{} // the actions the Allow statements name, probed first
-	out := make([]probe, 0, 64)
+	// The probes are gathered in a reused buffer and kept at their exact
+	// size: a policy set reaching every service has thousands, and growing
+	// a new slice for each of thousands of sets was a quarter of the
+	// analysis's allocations.
+	scratch := probeScratch.Get().(*[]probe)
+	out := (*scratch)[:0]
+	defer func() {
+		clear(out)
+		*scratch = out[:0]
+		probeScratch.Put(scratch)
+	}()
 	sigs := map[string]int{}
 	var sig []byte
 	// The statements that may cover an action of a service, per service:
@@ -159,8 +170,10 @@ func (z *analyzer) computeProbes(u *Subject) []probe {
 			add(e.action, e.service)
 		}
 	}
-	return out
+	return slices.Clone(out)
 }
+
+var probeScratch = sync.Pool{New: func() any { return new([]probe) }}
 
 // anyResource is the candidate resources of a probe whose Allow statements
 // name no resource pattern (read only).

@@ -3,6 +3,9 @@ package access
 // The guide's questions about one principal: without MFA, other users' credentials, admin, assume-admin loopholes.
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -156,7 +159,7 @@ func (z *analyzer) mfaEnforced(s *Subject, cs *requestContexts) (ok bool, eviden
 const assumeRole = "sts:AssumeRole"
 
 func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string, cs *requestContexts) AssumeSummary {
-	sum := AssumeSummary{Loopholes: []AssumeCheck{}}
+	sum := AssumeSummary{Loopholes: []AssumeClass{}}
 	if len(adminRoles) == 0 || !z.anyAllowMatches(s, assumeRole) {
 		return sum
 	}
@@ -174,45 +177,72 @@ func (z *analyzer) assumeAdmin(s *Subject, adminRoles []string, cs *requestConte
 	})
 	// Roles that every statement covering sts:AssumeRole treats alike get
 	// the same decisions: ask once per class, on its first role.
-	type verdict struct {
-		good                  iampolicy.Decision
-		noMFA, noTLS, staleOK bool
+	type member struct {
+		class *AssumeClass
+		roles []string
 	}
+	type verdict struct {
+		allowed bool
+		m       *member // nil: no loophole
+	}
+	// Roles with the same verdict (same allowing statement, same
+	// loopholes) form one AssumeClass: the summary grows with the kinds of
+	// treatment, not with the number of admin roles.
 	classOf := z.resourceClasses(s, assumeRole)
 	byClass := map[string]*verdict{}
+	var classes []*member
+	byVerdict := map[string]*member{}
 	for _, role := range adminRoles {
 		class := classOf(role)
 		v := byClass[class]
 		if v == nil {
-			v = &verdict{good: z.decideCached(s, ContextMFASession, assumeRole, role, good)}
-			v.noMFA = z.decideCached(s, ContextAccessKey, assumeRole, role, noMFA[0]).Allowed ||
-				z.decideCached(s, ContextSessionNoMFA, assumeRole, role, noMFA[1]).Allowed
-			v.noTLS = z.decideCached(s, tagNoTLS, assumeRole, role, noTLS).Allowed
-			v.staleOK = z.decideCached(s, tagStaleMFA, assumeRole, role, stale).Allowed
+			d := z.decideCached(s, ContextMFASession, assumeRole, role, good)
+			var ls []Loophole
+			if z.decideCached(s, ContextAccessKey, assumeRole, role, noMFA[0]).Allowed ||
+				z.decideCached(s, ContextSessionNoMFA, assumeRole, role, noMFA[1]).Allowed {
+				ls = append(ls, LoopholeNoMFA)
+			}
+			if z.decideCached(s, tagNoTLS, assumeRole, role, noTLS).Allowed {
+				ls = append(ls, LoopholeNoTLS)
+			}
+			if z.decideCached(s, tagStaleMFA, assumeRole, role, stale).Allowed {
+				ls = append(ls, LoopholeStaleMFA)
+			}
+			v = &verdict{allowed: d.Allowed || len(ls) > 0}
+			if len(ls) > 0 {
+				var g *Grant
+				vk := fmt.Sprint(ls)
+				if d.Allowed {
+					gr := z.grant(s, ContextMFASession, assumeRole, role, d)
+					g = &gr
+					vk += "|" + string(g.Context) + "|" + g.Policy + "|" + g.PolicyARN + "|" + string(g.Kind) + "|" + g.Statement + "|" + g.Group
+				}
+				v.m = byVerdict[vk]
+				if v.m == nil {
+					v.m = &member{class: &AssumeClass{Role: role, Allowed: g, Loopholes: ls}}
+					byVerdict[vk] = v.m
+					classes = append(classes, v.m)
+				}
+			}
 			byClass[class] = v
 		}
-		ac := AssumeCheck{Role: role, Loopholes: []Loophole{}}
-		if v.good.Allowed {
-			g := z.grant(s, ContextMFASession, assumeRole, role, v.good)
-			ac.Allowed = &g
-		}
-		if v.noMFA {
-			ac.Loopholes = append(ac.Loopholes, LoopholeNoMFA)
-		}
-		if v.noTLS {
-			ac.Loopholes = append(ac.Loopholes, LoopholeNoTLS)
-		}
-		if v.staleOK {
-			ac.Loopholes = append(ac.Loopholes, LoopholeStaleMFA)
-		}
-		if ac.Allowed == nil && len(ac.Loopholes) == 0 {
+		if !v.allowed {
 			continue
 		}
 		sum.Roles++
-		if len(ac.Loopholes) > 0 {
+		if v.m != nil {
 			sum.LoopholeCount++
-			sum.Loopholes = append(sum.Loopholes, ac)
+			v.m.roles = append(v.m.roles, role)
 		}
+	}
+	for _, m := range classes {
+		c := *m.class
+		c.RoleCount = len(m.roles)
+		if len(m.roles) > 1 {
+			c.RoleSet = roleSetID(m.roles)
+			c.roles = m.roles
+		}
+		sum.Loopholes = append(sum.Loopholes, c)
 	}
 	if shared {
 		z.assume.Store(key, sum)
@@ -323,4 +353,15 @@ func (z *analyzer) userVerdicts(u *Subject, adminRoles []string, groups map[stri
 	}
 	ua.AssumeAdmin = z.assumeAdmin(u, adminRoles, cs)
 	return ua
+}
+
+// roleSetID names a set of admin roles by its content, so that the name is
+// the same in every audit of the same roles whatever else changes.
+func roleSetID(roles []string) string {
+	h := sha256.New()
+	for _, r := range roles {
+		h.Write([]byte(r))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
 }

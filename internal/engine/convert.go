@@ -22,7 +22,8 @@ import (
 //
 // Identical subtrees are built once: a slice or a struct pointer met again
 // (the access analysis shares verdicts between principals whose policies
-// are the same) converts to the same value, and equal strings to one term.
+// are the same) converts to the same value, and equal short strings to one
+// term.
 // The values are never modified afterwards (the input is read-only to Rego).
 func toValue(v reflect.Value) (ast.Value, error) {
 	c := &converter{seen: map[refKey]ast.Value{}, strs: map[string]*ast.Term{}}
@@ -31,7 +32,7 @@ func toValue(v reflect.Value) (ast.Value, error) {
 
 type converter struct {
 	seen map[refKey]ast.Value // converted slices and struct pointers
-	strs map[string]*ast.Term // string terms, one per distinct string
+	strs map[string]*ast.Term // string terms, one per distinct short string
 }
 
 // refKey identifies the data behind a slice or a pointer.
@@ -59,7 +60,20 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 	return ast.NewTerm(e), nil
 }
 
+// internMax is the longest string the converter interns. Short strings
+// (statuses, context and policy kinds, actions, names) repeat across the
+// whole input, and sharing them saves most of what interning can; long
+// ones (ARNs, messages, documents) are mostly unique, and looking each up
+// in a map of a million strings cost more time (hashing, cache misses)
+// than the allocations it saved: interning every string made the 10k
+// conversion 3.58M allocations instead of 4.61M but took ~10% more CPU;
+// interning only short ones takes 3.92M and the CPU of not interning.
+const internMax = 24
+
 func (c *converter) str(s string) *ast.Term {
+	if len(s) > internMax {
+		return ast.StringTerm(s)
+	}
 	t, ok := c.strs[s]
 	if !ok {
 		t = ast.StringTerm(s)

@@ -181,6 +181,10 @@ func (e *Engine) prepared(ctx context.Context, defs []*checkDef) (*preparedQuery
 		rego.Query(strings.Join(parts, "; ")),
 		rego.StrictBuiltinErrors(true),
 		iamDecideFunc,
+		// The results stay Rego values: decode reads them as such, without
+		// first building Go maps of every result (a tenth of the
+		// evaluation's time on a 10,000-user account).
+		rego.GenerateJSON(func(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }),
 	).PrepareForEval(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("preparing the checks query: %w", err)
@@ -481,39 +485,54 @@ func (e *Engine) blame(ctx context.Context, defs []*checkDef, input ast.Value, e
 // decode turns one check's `results` set into findings. Each element must be
 // an object {status, resource: {arn, type, name}, message, detail?}.
 func (e *Engine) decode(d *checkDef, accountID string, v any) ([]findings.Result, error) {
-	items, ok := v.([]any)
-	if !ok {
-		return nil, fmt.Errorf("check %s: results must be a set, got %T", d.meta.ID, v)
+	var items []*ast.Term
+	t, _ := v.(*ast.Term)
+	if t != nil {
+		switch x := t.Value.(type) {
+		case ast.Set:
+			items = x.Slice()
+		case *ast.Array:
+			items = make([]*ast.Term, x.Len())
+			for i := range items {
+				items[i] = x.Elem(i)
+			}
+		default:
+			t = nil
+		}
+	}
+	if t == nil {
+		return nil, fmt.Errorf("check %s: results must be a set, got %s", d.meta.ID, typeName(v))
 	}
 	out := make([]findings.Result, 0, len(items))
 	seen := make(map[[2]string]bool, len(items))
 	for _, it := range items {
 		bad := func(format string, args ...any) error {
-			b, _ := json.Marshal(it)
+			j, _ := ast.JSON(it.Value)
+			b, _ := json.Marshal(j)
 			return fmt.Errorf("check %s: result %s: %s", d.meta.ID, b, fmt.Sprintf(format, args...))
 		}
-		obj, ok := it.(map[string]any)
+		obj, ok := it.Value.(ast.Object)
 		if !ok {
 			return nil, bad("not an object")
 		}
-		str := func(m map[string]any, key string, required bool) (string, error) {
-			x, present := m[key]
-			if !present || x == nil {
+		str := func(m ast.Object, key *ast.Term, required bool) (string, error) {
+			x := m.Get(key)
+			if x == nil || x.Value.Compare(ast.Null{}) == 0 {
 				if required {
-					return "", bad("%s is required", key)
+					return "", bad("%s is required", string(key.Value.(ast.String)))
 				}
 				return "", nil
 			}
-			s, ok := x.(string)
+			s, ok := x.Value.(ast.String)
 			if !ok {
-				return "", bad("%s must be a string", key)
+				return "", bad("%s must be a string", string(key.Value.(ast.String)))
 			}
 			if required && s == "" {
-				return "", bad("%s is empty", key)
+				return "", bad("%s is empty", string(key.Value.(ast.String)))
 			}
-			return s, nil
+			return string(s), nil
 		}
-		statusStr, err := str(obj, "status", true)
+		statusStr, err := str(obj, keyStatus, true)
 		if err != nil {
 			return nil, err
 		}
@@ -521,29 +540,38 @@ func (e *Engine) decode(d *checkDef, accountID string, v any) ([]findings.Result
 		if status != findings.Pass && status != findings.Fail && status != findings.NotAssessed && status != findings.NotApplicable {
 			return nil, bad("status %q is not PASS, FAIL, NOT_ASSESSED or NOT_APPLICABLE", statusStr)
 		}
-		resObj, ok := obj["resource"].(map[string]any)
-		if !ok {
+		var resObj ast.Object
+		if x := obj.Get(keyResource); x != nil {
+			resObj, _ = x.Value.(ast.Object)
+		}
+		if resObj == nil {
 			return nil, bad("resource must be an object")
 		}
 		var res findings.Resource
-		if res.ARN, err = str(resObj, "arn", true); err != nil {
+		if res.ARN, err = str(resObj, keyARN, true); err != nil {
 			return nil, err
 		}
-		if res.Type, err = str(resObj, "type", false); err != nil {
+		if res.Type, err = str(resObj, keyType, false); err != nil {
 			return nil, err
 		}
-		if res.Name, err = str(resObj, "name", false); err != nil {
+		if res.Name, err = str(resObj, keyName, false); err != nil {
 			return nil, err
 		}
-		msg, err := str(obj, "message", true)
+		msg, err := str(obj, keyMessage, true)
 		if err != nil {
 			return nil, err
 		}
-		detail, err := str(obj, "detail", false)
+		detail, err := str(obj, keyDetail, false)
 		if err != nil {
 			return nil, err
 		}
-		ev, err := decodeEvidence(obj["evidence"])
+		var evidence any
+		if x := obj.Get(keyEvidence); x != nil {
+			if evidence, err = ast.JSON(x.Value); err != nil {
+				return nil, bad("evidence: %v", err)
+			}
+		}
+		ev, err := decodeEvidence(evidence)
 		if err != nil {
 			return nil, bad("%v", err)
 		}
@@ -555,6 +583,27 @@ func (e *Engine) decode(d *checkDef, accountID string, v any) ([]findings.Result
 		out = append(out, e.result(d, accountID, status, res, msg, detail, ev))
 	}
 	return out, nil
+}
+
+// The keys of a check result, as Rego strings.
+var (
+	keyStatus   = ast.StringTerm("status")
+	keyResource = ast.StringTerm("resource")
+	keyARN      = ast.StringTerm("arn")
+	keyType     = ast.StringTerm("type")
+	keyName     = ast.StringTerm("name")
+	keyMessage  = ast.StringTerm("message")
+	keyDetail   = ast.StringTerm("detail")
+	keyEvidence = ast.StringTerm("evidence")
+)
+
+// typeName names the JSON type of a check's results value, for errors.
+func typeName(v any) string {
+	t, ok := v.(*ast.Term)
+	if !ok || t == nil {
+		return fmt.Sprintf("%T", v)
+	}
+	return ast.ValueName(t.Value)
 }
 
 // evidenceLists are the lists an evidence object may hold.

@@ -216,7 +216,7 @@ machine-readable form).
 const equivalentIntro = `# Equivalent encodings of guide-compliant.json
 
 Each file is ` + "`../guide-compliant.json`" + ` with one policy written differently but evaluated identically by IAM.
-Every check must give the same verdict as on guide-compliant.json: PASS.
+Every check must give the same verdict as on guide-compliant.json.
 `
 
 // expectation is one entry of expected.json.

@@ -35,6 +35,8 @@ var Checks = []string{
 	"LD-CLI-01", "LD-CLI-02", "LD-CLI-03",
 }
 
+func init() { Checks = append(Checks, Checks10...) }
+
 // checksNeedingAuthDetails are the checks that read users, groups, roles or
 // policies and so cannot be assessed without GetAccountAuthorizationDetails.
 var checksNeedingAuthDetails = []string{
@@ -155,7 +157,7 @@ func Scenarios() []Scenario {
 			return s
 		},
 	})
-	return append(append(append(top, variants()...), equivalents()...), incompletes()...)
+	return with10(append(append(append(top, variants()...), equivalents()...), incompletes()...))
 }
 
 func variants() []Scenario {

@@ -1,7 +1,10 @@
 package facts
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -179,5 +182,48 @@ func BenchmarkPolicyFacts(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		f.buildPolicyFacts(s)
+	}
+}
+
+// Among all of AWS's managed policies (shared/data/aws-managed-policies.json)
+// only AdministratorAccess grants every action on every resource: the
+// near-admin ones (PowerUserAccess's NotAction, ReadOnlyAccess's long
+// lists) do not.
+func TestAWSManagedPoliciesFullAdmin(t *testing.T) {
+	dir := os.Getenv("LOCKDOWN_SHARED_DATA")
+	if dir == "" {
+		t.Skip("reference data not available: set LOCKDOWN_SHARED_DATA")
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "aws-managed-policies.json"))
+	if err != nil {
+		t.Skipf("reference data not available (set LOCKDOWN_SHARED_DATA): %v", err)
+	}
+	var d struct {
+		Policies map[string]struct {
+			Document json.RawMessage `json:"document"`
+		} `json:"policies"`
+	}
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Policies) < 1000 {
+		t.Fatalf("only %d policies in the reference data", len(d.Policies))
+	}
+	pa := newPolicyAnalyzer(Account{ID: "111122223333", Partition: "aws"}, time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC))
+	var full []string
+	for name, p := range d.Policies {
+		g := pa.grants(name, p.Document)
+		if g.Error != "" {
+			t.Errorf("%s: %s", name, g.Error)
+		}
+		if g.FullAdmin {
+			full = append(full, name)
+		}
+	}
+	if !slices.Equal(full, []string{"AdministratorAccess"}) {
+		t.Errorf("full admin: %v, want [AdministratorAccess]", full)
+	}
+	if g := pa.grants("PowerUserAccess", d.Policies["PowerUserAccess"].Document); len(g.ServiceWildcards) == 0 || len(g.StarStatements) != 0 {
+		t.Errorf("PowerUserAccess: %+v", g)
 	}
 }

@@ -16,7 +16,7 @@
 #   id: LD-KEY-04
 #   severity: low
 #   section: IAM Users
-#   guide_step: "When prompted make sure to save your newly created access keys somewhere secure."
+#   guide_step: "For our usage go ahead and check the Programatic access and AWS Management Console access check boxes."
 #   cis: []
 #   security_hub: []
 #   requires: [credential_report]

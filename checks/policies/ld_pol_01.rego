@@ -22,7 +22,7 @@
 #   id: LD-POL-01
 #   severity: high
 #   section: IAM Policies
-#   guide_step: "Create a new policy called AdminPolicy ... only the AdminRole gets it."
+#   guide_step: "Please take care though, this policy grants access to everything in the AWS account."
 #   cis: []
 #   security_hub: []
 #   requires: [authorization_details]
@@ -61,13 +61,17 @@ managed(p, g, holders) := result.pass(result.policy(p), msg) if {
 	msg := sprintf("%s is not attached to any user, group or role.", [p.name])
 } else := result.not_assessed(result.policy(p), msg) if {
 	g.error != ""
-	msg := sprintf("%s is attached to %d identities but cannot be read: %s.", [p.name, count(holders), g.error])
+	msg := sprintf("%s is attached to %s but cannot be read: %s.", [p.name, concat(", ", sort(holders)), g.error])
 } else := result.with_evidence(result.fail(result.policy(p), msg), evidence(g, sort(holders))) if {
 	g.full_admin
 	msg := sprintf("%s allows every action on every resource (statement %s) and is attached to %s.", [p.name, concat(", ", g.full_admin_statements), concat(", ", sort(holders))])
 } else := result.pass(result.policy(p), msg) if {
-	msg := sprintf("%s is attached to %d identities and does not allow every action on every resource.", [p.name, count(holders)])
+	msg := sprintf("%s is attached (%s) and does not allow every action on every resource.", [p.name, holders_phrase(holders)])
 }
+
+holders_phrase(holders) := "1 holder" if count(holders) == 1
+
+holders_phrase(holders) := sprintf("%d holders", [count(holders)]) if count(holders) != 1
 
 owners contains [arn, res, o.inline_policies] if {
 	some arn, o in input.users

@@ -18,7 +18,7 @@
 #   id: LD-POL-02
 #   severity: high
 #   section: IAM Policies
-#   guide_step: "Create a new policy called AdminPolicy ... only the AdminRole gets it."
+#   guide_step: "Please take care though, this policy grants access to everything in the AWS account."
 #   cis: []
 #   security_hub: []
 #   requires: [authorization_details]

@@ -21,7 +21,7 @@
 #   id: LD-POL-03
 #   severity: low
 #   section: IAM Policies
-#   guide_step: "Create a new policy called AdminPolicy ... only the AdminRole gets it."
+#   guide_step: "Please take care though, this policy grants access to everything in the AWS account."
 #   cis: []
 #   security_hub: []
 #   requires: [authorization_details]

@@ -16,7 +16,7 @@
 #   id: LD-ROLE-01
 #   severity: low
 #   section: IAM Roles
-#   guide_step: "Create a new role called AdminRole"
+#   guide_step: "In our case we're going to create a single role."
 #   cis: []
 #   security_hub: []
 #   requires: [authorization_details]

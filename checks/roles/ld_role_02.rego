@@ -20,7 +20,7 @@
 #   id: LD-ROLE-02
 #   severity: critical
 #   section: IAM Roles
-#   guide_step: "Select Another AWS account and enter your account ID"
+#   guide_step: "If you're creating the role from the AWS console simply choose the Another AWS account option but use your own account ID when setting it up."
 #   cis: []
 #   security_hub: []
 #   requires: [authorization_details]

@@ -13,7 +13,7 @@
 #   id: LD-TAG-01
 #   severity: low
 #   section: IAM Policies
-#   guide_step: "Create a new role called AdminRole"
+#   guide_step: "In our case we're going to create a single role."
 #   cis: []
 #   security_hub: []
 #   requires: [authorization_details]

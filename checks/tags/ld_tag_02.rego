@@ -13,7 +13,7 @@
 #   id: LD-TAG-02
 #   severity: low
 #   section: IAM Policies
-#   guide_step: "Create an IAM user for yourself"
+#   guide_step: "You can give your user whatever user name you want."
 #   cis: []
 #   security_hub: []
 #   requires: [authorization_details]

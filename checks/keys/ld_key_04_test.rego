@@ -71,3 +71,9 @@ test_no_users_one_account_result if {
 	r.status == "PASS"
 	r.resource.type == "AWS::Account"
 }
+
+test_undated_not_assessed if {
+	r := object.union(row("alice", true, [unused(1, "2026-01-01T00:00:07Z")]), {"user_creation_time": null})
+	rs := ld_key_04.results with input as inp([r])
+	status(rs) == {"alice": "NOT_ASSESSED"}
+}

@@ -42,7 +42,7 @@ customer contains p if {
 boundary_only(arn) if {
 	input.params.exclude_permission_boundary_policy
 	arn in attached.boundaries
-	not attached.holders[arn]
+	not arn in attached.attached_set
 }
 
 results contains verdict(p, input.policy_grants.managed[p.arn]) if some p in customer

@@ -45,14 +45,8 @@ customer contains p if {
 boundary_only(arn) if {
 	input.params.exclude_permission_boundary_policy
 	arn in attached.boundaries
-	not attached.holders[arn]
+	not arn in attached.attached_set
 }
-
-# wildcard_actions(w): "*" for a statement that grants every action, else
-# "service:*" for each service it grants entirely.
-wildcard_actions(w) := ["*"] if w.all_actions
-
-wildcard_actions(w) := [sprintf("%s:*", [s]) | some s in w.services] if not w.all_actions
 
 phrase(w) := sprintf("statement %s (Action %s) allows every action", [w.statement, concat(", ", w.patterns)]) if {
 	w.all_actions
@@ -61,7 +55,7 @@ phrase(w) := sprintf("statement %s (Action %s) allows every action", [w.statemen
 
 phrase(w) := sprintf("statement %s (NotAction %s) allows every action of %d services", [w.statement, concat(", ", w.patterns), count(w.services)]) if w.not_action
 
-phrase(w) := sprintf("statement %s allows %s", [w.statement, concat(", ", wildcard_actions(w))]) if {
+phrase(w) := sprintf("statement %s allows %s", [w.statement, concat(", ", w.actions)]) if {
 	not w.all_actions
 	not w.not_action
 }
@@ -78,7 +72,7 @@ verdict(p, g) := result.pass(result.policy(p), msg) if {
 	count(g.service_wildcards) > 0
 	msg := sprintf("%s grants whole services: %s.", [p.name, concat("; ", [phrase(w) | some w in g.service_wildcards])])
 	ev := {
-		"actions": [a | some w in g.service_wildcards; some a in wildcard_actions(w)],
+		"actions": [a | some w in g.service_wildcards; some a in w.actions],
 		"statements": [w.statement | some w in g.service_wildcards],
 	}
 } else := result.pass(result.policy(p), msg) if {

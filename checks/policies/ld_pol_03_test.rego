@@ -14,11 +14,11 @@ inp(ps, gs) := {
 	"policy_grants": {"managed": gs, "inline": {}, "trust": {}},
 }
 
-s3 := {"statement": "S3", "not_action": false, "all_actions": false, "services": ["s3"], "patterns": ["s3:*"]}
+s3 := {"statement": "S3", "not_action": false, "all_actions": false, "services": ["s3"], "patterns": ["s3:*"], "actions": ["s3:*"]}
 
-star := {"statement": "#1", "not_action": false, "all_actions": true, "services": ["ec2", "s3"], "patterns": ["*"]}
+star := {"statement": "#1", "not_action": false, "all_actions": true, "services": ["ec2", "s3"], "patterns": ["*"], "actions": ["*"]}
 
-notact := {"statement": "Not", "not_action": true, "all_actions": false, "services": ["ec2", "iam"], "patterns": ["s3:*"]}
+notact := {"statement": "Not", "not_action": true, "all_actions": false, "services": ["ec2", "iam"], "patterns": ["s3:*"], "actions": ["ec2:*", "iam:*"]}
 
 test_service_star_fails if {
 	a := pol("S3All")

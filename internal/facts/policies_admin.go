@@ -64,6 +64,9 @@ type ServiceWildcard struct {
 	Services []string `json:"services"`
 	// Patterns are the statement's Action (or NotAction) entries as written.
 	Patterns []string `json:"patterns"`
+	// Actions is the grant as evidence lists it: "*" when AllActions,
+	// otherwise "service:*" for each of Services.
+	Actions []string `json:"actions"`
 }
 
 // TrustGrants is whom a role trust policy admits from anywhere.
@@ -305,9 +308,16 @@ func (pa *policyAnalyzer) grants(name string, doc []byte) *PolicyGrants {
 			if len(st.Action) == 0 {
 				pats = st.NotAction
 			}
+			actions := []string{"*"}
+			if !all {
+				actions = make([]string, len(services))
+				for i, svc := range services {
+					actions[i] = svc + ":*"
+				}
+			}
 			g.ServiceWildcards = append(g.ServiceWildcards, ServiceWildcard{
 				Statement: st.Label(), NotAction: len(st.Action) == 0, AllActions: all,
-				Services: services, Patterns: append([]string{}, pats...),
+				Services: services, Patterns: append([]string{}, pats...), Actions: actions,
 			})
 		}
 	}

@@ -24,16 +24,12 @@ holders[p] contains r.arn if {
 	some p in r.attached_policies
 }
 
-# boundaries is the set of policy ARNs used as a permissions boundary.
-boundaries contains u.permissions_boundary if {
-	some u in input.users
-	u.permissions_boundary != null
-}
+# attached_set is the set of managed policy ARNs attached to anyone (a
+# complete rule: computed once, not once per lookup).
+attached_set := {p | some p, _ in holders}
 
-boundaries contains r.permissions_boundary if {
-	some r in input.roles
-	r.permissions_boundary != null
-}
+# boundaries is the set of policy ARNs used as a permissions boundary.
+boundaries := {b | some e in array.concat([u | some u in input.users], [r | some r in input.roles]); b := e.permissions_boundary; b != null}
 
 # identity(arn) is the result resource of a user, group or role ARN.
 identity(arn) := result.user(arn, input.users[arn].name)

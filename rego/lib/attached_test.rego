@@ -15,6 +15,7 @@ inp := {
 test_holders if {
 	attached.holders["arn:aws:iam::aws:policy/P"] == {"arn:aws:iam::1:user/u", "arn:aws:iam::1:group/g"} with input as inp
 	attached.boundaries == {"arn:aws:iam::1:policy/B"} with input as inp
+	attached.attached_set == {"arn:aws:iam::aws:policy/P"} with input as inp
 }
 
 test_undescribed_only if {

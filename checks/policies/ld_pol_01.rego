@@ -6,8 +6,10 @@
 #   lockdown's policy engine, not by the text: a policy grants full admin when,
 #   on its own (its own Deny statements included), it allows every action
 #   (every action of the Service Authorization Reference and an action no
-#   service defines) on resource "*" in one of the request contexts
-#   access_key, session_no_mfa or mfa_session. So "Action": "*", ["*"],
+#   service defines; sts:GetCallerIdentity and sts:GetSessionToken, which no
+#   policy controls, aside) on resource "*" in one of the request contexts
+#   access_key, session_no_mfa or mfa_session, asked as a user's and as a
+#   role session's policy. So "Action": "*", ["*"],
 #   "*:*", an empty NotAction or a NotAction of no real action all count,
 #   with or without an MFA condition; "Allow * NotResource *" grants nothing
 #   and passes, as do Action "*" limited to some resources, NotAction "iam:*",

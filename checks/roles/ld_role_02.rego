@@ -7,7 +7,8 @@
 #   it sts:*), lets an unrelated principal assume it: an IAM user or a role
 #   session of another account (sts:AssumeRole, in the request contexts
 #   access_key, session_no_mfa and mfa_session) or a federated identity of
-#   an unknown provider (sts:AssumeRoleWithWebIdentity, sts:AssumeRoleWithSAML).
+#   an unknown provider (sts:AssumeRoleWithWebIdentity, sts:AssumeRoleWithSAML),
+#   in each of two unrelated accounts (naming one other account is not "*").
 #   So "Principal": "*" and {"AWS": "*"} fail unless a condition narrows who
 #   may assume the role: aws:PrincipalOrgID, aws:PrincipalAccount,
 #   aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, sts:ExternalId or a

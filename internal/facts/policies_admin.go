@@ -34,9 +34,10 @@ type PolicyGrants struct {
 	// a policy IAM would reject); the other fields are then empty.
 	Error string `json:"error,omitempty"`
 	// FullAdmin: in some request context (access_key, session_no_mfa,
-	// mfa_session) the document alone, its own Deny statements included,
-	// allows every action (every action of the catalogue and an action no
-	// service defines) on resource "*".
+	// mfa_session) of a user or of a role session, the document alone, its
+	// own Deny statements included, allows every action (every action of
+	// the catalogue that policies control, and an action no service
+	// defines) on resource "*".
 	FullAdmin bool `json:"full_admin"`
 	// FullAdminContext is the first such context.
 	FullAdminContext string `json:"full_admin_context,omitempty"`
@@ -83,8 +84,10 @@ type TrustGrants struct {
 	Contexts []string `json:"contexts"`
 }
 
-// outsiderAccount is an account that is not the audited one.
-const outsiderAccount = "999999999999"
+// outsiderAccounts are two accounts that are not the audited one: a trust
+// policy admits "any principal" only when it admits both (naming one
+// account, even one of these, is not "*").
+var outsiderAccounts = [2]string{"999999999999", "000000000042"}
 
 func (f *Facts) buildPolicyFacts(snap *snapshot.Snapshot) {
 	if !f.OK(snapshot.SourceAuthorizationDetails) {
@@ -133,10 +136,11 @@ func (f *Facts) buildPolicyFacts(snap *snapshot.Snapshot) {
 }
 
 type policyAnalyzer struct {
-	acct      Account
-	now       time.Time
-	probe     iampolicy.Principal
-	contexts  []namedCtx
+	acct Account
+	now  time.Time
+	// probes are a user and a role session of the account, each with its
+	// request contexts: a policy is judged as a user's and as a role's.
+	probes    []probeCtx
 	grantsBy  map[string]*PolicyGrants
 	trustBy   map[string]*TrustGrants
 	allowAll  iampolicy.PolicyRef
@@ -148,37 +152,53 @@ type namedCtx struct {
 	ctx  map[string][]string
 }
 
-type outsider struct {
-	action   string
+type probeCtx struct {
 	p        iampolicy.Principal
 	contexts []namedCtx
 }
 
+// outsider is one kind of unrelated principal, in each outsider account.
+type outsider struct {
+	action string
+	in     [2]probeCtx
+}
+
 func newPolicyAnalyzer(acct Account, now time.Time) *policyAnalyzer {
 	pa := &policyAnalyzer{acct: acct, now: now, grantsBy: map[string]*PolicyGrants{}, trustBy: map[string]*TrustGrants{}}
-	pa.probe = iampolicy.Principal{ARN: "arn:" + acct.Partition + ":iam::" + acct.ID + ":user/lockdown-probe-user",
+	user := iampolicy.Principal{ARN: "arn:" + acct.Partition + ":iam::" + acct.ID + ":user/lockdown-probe-user",
 		AccountID: acct.ID, Type: "user", Name: "lockdown-probe-user", ID: "AIDALOCKDOWNPROBEUSER"}
-	pa.contexts = pa.named(pa.probe)
+	pa.probes = []probeCtx{pa.probe(user), pa.probe(roleSession(acct.Partition, acct.ID, "lockdown-probe-role"))}
 	allow, err := iampolicy.Parse("lockdown-outsider-identity", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:*","Resource":"*"}]}`))
 	if err != nil {
 		panic(err) // a constant document
 	}
 	pa.allowAll = iampolicy.PolicyRef{Kind: iampolicy.KindUserInline, Name: allow.Name, Policy: allow}
-	user := iampolicy.Principal{ARN: "arn:" + acct.Partition + ":iam::" + outsiderAccount + ":user/lockdown-outsider",
-		AccountID: outsiderAccount, Type: "user", Name: "lockdown-outsider", ID: "AIDALOCKDOWNOUTSIDER"}
-	role := iampolicy.Principal{ARN: "arn:" + acct.Partition + ":sts::" + outsiderAccount + ":assumed-role/lockdown-outsider-role/session",
-		RoleARN:   "arn:" + acct.Partition + ":iam::" + outsiderAccount + ":role/lockdown-outsider-role",
-		AccountID: outsiderAccount, Type: "assumed-role", Name: "lockdown-outsider-role", ID: "AROALOCKDOWNOUTSIDER:session"}
-	fed := iampolicy.Principal{ARN: "arn:" + acct.Partition + ":iam::" + outsiderAccount + ":oidc-provider/lockdown-outsider.example",
-		Type: "federated", Name: "lockdown-outsider.example"}
 	fedCtx := []namedCtx{{name: "federated", ctx: map[string][]string{"aws:SecureTransport": {"true"}}}}
+	var users, roles, feds [2]probeCtx
+	for i, a := range outsiderAccounts {
+		users[i] = pa.probe(iampolicy.Principal{ARN: "arn:" + acct.Partition + ":iam::" + a + ":user/lockdown-outsider",
+			AccountID: a, Type: "user", Name: "lockdown-outsider", ID: "AIDALOCKDOWNOUTSIDER" + a})
+		roles[i] = pa.probe(roleSession(acct.Partition, a, "lockdown-outsider-role"))
+		feds[i] = probeCtx{p: iampolicy.Principal{ARN: "arn:" + acct.Partition + ":iam::" + a + ":oidc-provider/lockdown-outsider-" + a + ".example",
+			Type: "federated", Name: "lockdown-outsider-" + a + ".example"}, contexts: fedCtx}
+	}
 	pa.outsiders = []outsider{
-		{action: "sts:AssumeRole", p: user, contexts: pa.named(user)},
-		{action: "sts:AssumeRole", p: role, contexts: pa.named(role)},
-		{action: "sts:AssumeRoleWithWebIdentity", p: fed, contexts: fedCtx},
-		{action: "sts:AssumeRoleWithSAML", p: fed, contexts: fedCtx},
+		{action: "sts:AssumeRole", in: users},
+		{action: "sts:AssumeRole", in: roles},
+		{action: "sts:AssumeRoleWithWebIdentity", in: feds},
+		{action: "sts:AssumeRoleWithSAML", in: feds},
 	}
 	return pa
+}
+
+func roleSession(partition, account, role string) iampolicy.Principal {
+	return iampolicy.Principal{ARN: "arn:" + partition + ":sts::" + account + ":assumed-role/" + role + "/session",
+		RoleARN: "arn:" + partition + ":iam::" + account + ":role/" + role, AccountID: account, Type: "assumed-role",
+		Name: role, ID: "AROALOCKDOWNPROBE" + account + ":session"}
+}
+
+func (pa *policyAnalyzer) probe(p iampolicy.Principal) probeCtx {
+	return probeCtx{p: p, contexts: pa.named(p)}
 }
 
 func (pa *policyAnalyzer) named(p iampolicy.Principal) []namedCtx {
@@ -327,35 +347,45 @@ func (pa *policyAnalyzer) grants(name string, doc []byte) *PolicyGrants {
 	return g
 }
 
+// notByPolicy are actions policies do not control (sts:GetCallerIdentity
+// always works; sts:GetSessionToken needs long-term credentials, so a role
+// session never gets it): they say nothing about what a policy grants.
+var notByPolicy = map[string]bool{"sts:getcalleridentity": true, "sts:getsessiontoken": true}
+
 // fullAdmin asks the engine whether the document alone allows every action
 // on "*" in one of the named contexts.
 func (pa *policyAnalyzer) fullAdmin(pol *iampolicy.Policy, g *PolicyGrants) {
 	set := iampolicy.PolicySet{Identity: []iampolicy.PolicyRef{{Kind: iampolicy.KindUserInline, Name: pol.Name, Policy: pol}}}
 	all, _, _ := catalog()
-	for _, c := range pa.contexts {
-		req := iampolicy.Request{Principal: pa.probe, Action: anyActionProbe, Resource: "*", Context: c.ctx}
-		d := iampolicy.Evaluate(set, req)
-		if !d.Allowed {
-			continue
-		}
-		ok := true
-		for _, a := range all {
-			req.Action = a
-			if !iampolicy.Evaluate(set, req).Allowed {
-				ok = false
-				break
+	for _, pr := range pa.probes {
+		for _, c := range pr.contexts {
+			req := iampolicy.Request{Principal: pr.p, Action: anyActionProbe, Resource: "*", Context: c.ctx}
+			d := iampolicy.Evaluate(set, req)
+			if !d.Allowed {
+				continue
 			}
-		}
-		if !ok {
-			continue
-		}
-		g.FullAdmin, g.FullAdminContext = true, c.name
-		for _, m := range d.Matched {
-			if m.Effect == string(iampolicy.Allow) {
-				g.FullAdminStatements = append(g.FullAdminStatements, m.Label())
+			ok := true
+			for _, a := range all {
+				if notByPolicy[strings.ToLower(a)] {
+					continue
+				}
+				req.Action = a
+				if !iampolicy.Evaluate(set, req).Allowed {
+					ok = false
+					break
+				}
 			}
+			if !ok {
+				continue
+			}
+			g.FullAdmin, g.FullAdminContext = true, c.name
+			for _, m := range d.Matched {
+				if m.Effect == string(iampolicy.Allow) {
+					g.FullAdminStatements = append(g.FullAdminStatements, m.Label())
+				}
+			}
+			return
 		}
-		return
 	}
 }
 
@@ -377,10 +407,14 @@ func (pa *policyAnalyzer) trust(roleARN, roleName string, doc []byte) *TrustGran
 		// The outsider's own account allows it everything in sts, so
 		// that the trust policy alone decides.
 		set := iampolicy.PolicySet{Identity: []iampolicy.PolicyRef{pa.allowAll}, Resource: []iampolicy.PolicyRef{ref}}
-		for _, c := range o.contexts {
-			d := iampolicy.Evaluate(set, iampolicy.Request{Principal: o.p, Action: o.action, Resource: roleARN, Context: c.ctx})
+		for ci, c := range o.in[0].contexts {
+			d := iampolicy.Evaluate(set, iampolicy.Request{Principal: o.in[0].p, Action: o.action, Resource: roleARN, Context: c.ctx})
 			if !d.Allowed {
 				continue
+			}
+			other := o.in[1]
+			if !iampolicy.Evaluate(set, iampolicy.Request{Principal: other.p, Action: o.action, Resource: roleARN, Context: other.contexts[ci].ctx}).Allowed {
+				continue // one named account, not anyone
 			}
 			t.AnyPrincipal = true
 			actions[o.action] = true

@@ -45,6 +45,7 @@ func TestFullAdminEncodings(t *testing.T) {
 		{"suffix wildcard", stmt(`{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"}`), false, false, false},
 		{"condition no context satisfies", stmt(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-1"}}}`), false, true, true},
 		{"deny only", stmt(`{"Effect":"Deny","Action":"*","Resource":"*"}`), false, false, false},
+		{"role sessions only", stmt(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalType":"AssumedRole"}}}`), true, true, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -116,6 +117,8 @@ func TestTrustAnyPrincipal(t *testing.T) {
 		{"account condition", stmt(`{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalAccount":"111122223333"}}}`), false},
 		{"external id", stmt(`{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"x"}}}`), false},
 		{"source account", stmt(`{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}`), false},
+		{"one other account", stmt(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"sts:AssumeRole"}`), false},
+		{"one other account by ID", stmt(`{"Effect":"Allow","Principal":{"AWS":"999999999999"},"Action":"sts:AssumeRole"}`), false},
 		{"own account", stmt(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}`), false},
 		{"service", stmt(`{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}`), false},
 		{"denied", stmt(`{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"},{"Effect":"Deny","Principal":"*","Action":"sts:*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}`), false},

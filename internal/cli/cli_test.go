@@ -45,7 +45,7 @@ func TestExitCodes(t *testing.T) {
 		code     int
 		inStderr string
 	}{
-		{"clean account", []string{"audit", "--snapshot", snapshotPath("guide-compliant.json"), "--format", "json"}, ExitOK, ""},
+		{"clean account", []string{"audit", "--snapshot", snapshotPath("cis/cis-clean.json"), "--format", "json"}, ExitOK, ""},
 		{"failing findings", []string{"audit", "--snapshot", snapshotPath("guide-as-written.json"), "--format", "json"}, ExitFindings, "failing result"},
 		{"fail-on none", []string{"audit", "--snapshot", snapshotPath("guide-as-written.json"), "--format", "json", "--fail-on", "none"}, ExitOK, ""},
 		{"fail-on above every finding", []string{"audit", "--snapshot", snapshotPath("variants/two-active-keys.json"), "--format", "json", "--fail-on", "critical"}, ExitOK, ""},

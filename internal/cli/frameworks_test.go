@@ -111,7 +111,7 @@ func TestAuditFrameworkSectionsInOrderGiven(t *testing.T) {
 
 func TestAuditFrameworkWithSkippedCheck(t *testing.T) {
 	withFrameworks(t, fwAlpha)
-	out, stderr, code := run(t, "audit", "--snapshot", snapshotPath("guide-compliant.json"), "--format", "json",
+	out, stderr, code := run(t, "audit", "--snapshot", snapshotPath("cis/cis-clean.json"), "--format", "json",
 		"--framework", "fw-alpha", "--skip-check", "LD-ROOT-02")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)

@@ -55,7 +55,7 @@ func withSources(t *testing.T, name string, failed map[string]snapshot.SourceErr
 	return path
 }
 
-const partialCause = "lockdown: incomplete: authorization_details: iam:GetAccountAuthorizationDetails AccessDenied: 8 checks not assessed\n"
+const partialCause = "lockdown: incomplete: authorization_details: iam:GetAccountAuthorizationDetails AccessDenied: 16 checks not assessed\n"
 
 // Incomplete is not success: the partial snapshot exits 4 and says why, on
 // stderr, whatever the format and even with --quiet.
@@ -79,7 +79,7 @@ func TestIncompleteAuditExits4WithCauses(t *testing.T) {
 		t.Fatalf("report: complete=%v incomplete=%+v", rep.Complete, rep.Incomplete)
 	}
 	c := rep.Incomplete[0]
-	if c.Source != "authorization_details" || c.Action != "iam:GetAccountAuthorizationDetails" || c.ErrorCode != "AccessDenied" || len(c.Checks) != 8 {
+	if c.Source != "authorization_details" || c.Action != "iam:GetAccountAuthorizationDetails" || c.ErrorCode != "AccessDenied" || len(c.Checks) != 16 {
 		t.Fatalf("cause %+v", c)
 	}
 	// --fail-on none does not hide incompleteness.
@@ -87,7 +87,7 @@ func TestIncompleteAuditExits4WithCauses(t *testing.T) {
 		t.Fatalf("--fail-on none: exit %d, want 4", code)
 	}
 	// A complete audit has no cause.
-	out, stderr, code = run(t, "audit", "--snapshot", snapshotPath("guide-compliant.json"), "--format", "json")
+	out, stderr, code = run(t, "audit", "--snapshot", snapshotPath("cis/cis-clean.json"), "--format", "json")
 	if code != ExitOK || stderr != "" {
 		t.Fatalf("complete audit: exit %d stderr %q", code, stderr)
 	}
@@ -119,7 +119,7 @@ func TestFindingsWinOverIncomplete(t *testing.T) {
 // --skip-check and --check take repeated flags, comma lists and any case;
 // unknown IDs are usage errors; the report records both lists.
 func TestCheckSelection(t *testing.T) {
-	snap := snapshotPath("guide-compliant.json")
+	snap := snapshotPath("cis/cis-clean.json")
 	out, stderr, code := run(t, "audit", "--snapshot", snap, "--format", "json", "--skip-check", "ld-cli-01,LD-Cli-02", "--skip-check", " LD-CLI-03 ")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -166,7 +166,7 @@ func TestReportFilesPrivateAndWhole(t *testing.T) {
 	if err := os.WriteFile(js, []byte("old, world-readable"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, stderr, code := run(t, "audit", "--snapshot", snapshotPath("guide-compliant.json"), "-o", "json="+js, "-o", "markdown="+filepath.Join(dir, "r.md"))
+	_, stderr, code := run(t, "audit", "--snapshot", snapshotPath("cis/cis-clean.json"), "-o", "json="+js, "-o", "markdown="+filepath.Join(dir, "r.md"))
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -238,7 +238,7 @@ func TestWriteFailureKeepsFindingsExitCode(t *testing.T) {
 	if code != ExitFindings || !strings.Contains(stderr, "writing json report "+out+": disk full") {
 		t.Fatalf("failing findings + write error: exit %d, stderr %q", code, stderr)
 	}
-	_, stderr, code = run(t, "audit", "--snapshot", snapshotPath("guide-compliant.json"), "-o", "json="+out)
+	_, stderr, code = run(t, "audit", "--snapshot", snapshotPath("cis/cis-clean.json"), "-o", "json="+out)
 	if code != ExitRuntime || !strings.Contains(stderr, "disk full") {
 		t.Fatalf("clean + write error: exit %d, stderr %q", code, stderr)
 	}
@@ -251,7 +251,7 @@ func TestWriteFailureKeepsFindingsExitCode(t *testing.T) {
 		t.Fatalf("stdout write error with findings: exit %d: %s", code, errb.String())
 	}
 	errb.Reset()
-	if code := Run([]string{"audit", "--snapshot", snapshotPath("guide-compliant.json"), "--format", "json"}, streams); code != ExitRuntime || !strings.Contains(errb.String(), "disk full") {
+	if code := Run([]string{"audit", "--snapshot", snapshotPath("cis/cis-clean.json"), "--format", "json"}, streams); code != ExitRuntime || !strings.Contains(errb.String(), "disk full") {
 		t.Fatalf("stdout write error, clean: exit %d: %s", code, errb.String())
 	}
 }
@@ -369,7 +369,7 @@ func TestStdoutReportAndStdinSnapshot(t *testing.T) {
 // The JSON report records what produced it: parameters in force (defaults
 // included), selected and skipped checks, the catalogue version.
 func TestReportRecordsRunParameters(t *testing.T) {
-	out, _, code := run(t, "audit", "--snapshot", snapshotPath("guide-compliant.json"), "--format", "json",
+	out, _, code := run(t, "audit", "--snapshot", snapshotPath("cis/cis-clean.json"), "--format", "json",
 		"--param", "access_key_max_age_days=60", "--skip-check", "LD-ROOT-04")
 	if code != ExitOK {
 		t.Fatalf("exit %d", code)

@@ -50,7 +50,7 @@ func TestExampleRules(t *testing.T) {
 		t.Fatalf("--run: exit %d\n%s", code, out)
 	}
 
-	out, stderr, code = run(t, "audit", "--rules", exampleRules, "--snapshot", snapshotPath("guide-compliant.json"), "--format", "json")
+	out, stderr, code = run(t, "audit", "--rules", exampleRules, "--snapshot", snapshotPath("cis/cis-clean.json"), "--format", "json")
 	if code != ExitOK {
 		t.Fatalf("audit --rules: exit %d: %s", code, stderr)
 	}
@@ -63,7 +63,7 @@ func TestExampleRules(t *testing.T) {
 		if r.CheckID == "EX-TRAIL-01" {
 			n++
 			if r.Status != findings.Pass {
-				t.Errorf("guide-compliant: %s %s: %s", r.Status, r.Resource.Name, r.Message)
+				t.Errorf("cis-clean: %s %s: %s", r.Status, r.Resource.Name, r.Message)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/lockdown-dev/lockdown/internal/access"
@@ -38,8 +39,14 @@ func (f *Facts) buildAccess(snap *snapshot.Snapshot) {
 		if p.Missing {
 			code = ErrorCodeIncomplete
 		}
+		// The item itself (a policy that cannot be read) is unknown too,
+		// for the checks that judge policies rather than principals.
+		res := append([]string{}, p.Affects...)
+		if p.Resource != "" && !slices.Contains(res, p.Resource) {
+			res = append(res, p.Resource)
+		}
 		f.addProblem(Problem{Source: snapshot.SourceAuthorizationDetails, Item: p.Item,
-			Resources: append([]string{}, p.Affects...), Code: code, Message: p.Message})
+			Resources: res, Code: code, Message: p.Message})
 		for _, arn := range p.Affects {
 			unknownEntry(f.PolicyUnknown, arn, names[arn], entityType(arn), acct.Unknown(arn))
 		}

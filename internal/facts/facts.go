@@ -87,6 +87,9 @@ type Facts struct {
 	// IAM is the policy engine's verdicts on every user, group and role;
 	// null when authorization_details is incomplete or does not parse.
 	IAM *access.Analysis `json:"iam"`
+	// PolicyGrants is what each policy document grants on its own
+	// (policies_admin.go); null when authorization_details is not usable.
+	PolicyGrants *PolicyFacts `json:"policy_grants"`
 	// Access is the account's principals with parsed policies, for the
 	// lockdown.iam.decide built-in; not part of the Rego input.
 	Access *access.Account `json:"-"`
@@ -192,6 +195,7 @@ func Build(snap *snapshot.Snapshot) (*Facts, error) {
 	}
 	f.buildIAM(snap)
 	f.buildAccess(snap)
+	f.buildPolicyFacts(snap)
 	f.crossCheck(snap, badRows)
 	if snap.AWSConfig != nil {
 		f.AWSConfig = convertAWSConfig(snap.AWSConfig)

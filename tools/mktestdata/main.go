@@ -220,6 +220,19 @@ LD-KEY-* judge IAM users; the root row of the credential report belongs to LD-RO
 | LD-EC2-01 | every instance that is not terminated or shutting down (stopped included) has an instance profile |
 | LD-ORG-01 | the organization enables RootCredentialsManagement (the fixture's account is its management account) |
 | LD-ORG-02 | the organization enables RootSessions |
+| LD-PWD-02, LD-PWD-03 | the password policy's minimum length is >= 14 (CIS 1.7) and it remembers >= 24 passwords (CIS 1.8); no policy fails |
+| LD-PWD-04, LD-PWD-05 | the password policy meets Security Hub IAM.7 (four character types, length >= 8) and IAM.10 (PCI DSS: upper, lower, numbers, length >= 7, reuse >= 4, expiry <= 90 days) |
+| LD-PWD-06..09 | the password policy requires an upper-case letter, a lower-case letter, a symbol, a number (IAM.11..14) |
+| LD-PWD-10 | passwords expire within 90 days (IAM.17) |
+| LD-KEY-04 | no console user has an active access key created with the user (within 60 s) and never used (CIS 1.10) |
+| LD-KEY-05 | no password or active key has gone unused for 90 days or more (IAM.8) |
+| LD-MFA-04 | every IAM user, console or not, has MFA (IAM.19) |
+| LD-POL-01 | no policy attached to a user, group or role (managed or inline) allows every action on every resource, as the policy engine decides it (CIS 1.15) |
+| LD-POL-02, LD-POL-03 | no customer managed policy has an Allow of every action on "*" (IAM.1) or of every action of a service (IAM.21) |
+| LD-POL-04 | no user, group or role has AWSCloudShellFullAccess attached (CIS 1.21, IAM.27) |
+| LD-ROLE-01 | some role has AWSSupportAccess attached (CIS 1.16, IAM.18) |
+| LD-ROLE-02 | no role trust policy lets a principal of an unrelated account assume the role (CIS v7 2.21) |
+| LD-TAG-01, LD-TAG-02 | every role and user has a tag other than aws: system tags (IAM.24, IAM.25) |
 `
 
 const variantsIntro = `# Broken variants of guide-compliant.json
@@ -232,7 +245,7 @@ machine-readable form).
 const equivalentIntro = `# Equivalent encodings of guide-compliant.json
 
 Each file is ` + "`../guide-compliant.json`" + ` with one policy written differently but evaluated identically by IAM.
-Every check must give the same verdict as on guide-compliant.json: PASS.
+Every check must give the same verdict as on guide-compliant.json.
 `
 
 // expectation is one entry of expected.json.

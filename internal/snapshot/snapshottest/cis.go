@@ -437,8 +437,8 @@ func CISScenarios() []Scenario {
 			Path: "admin-policy-on-group", Change: "the Administrators group also carries the customer managed AdminPolicy (Action * on Resource *)",
 			Why: "alice is an administrator without the role (LD-ADM-01); iam:* stays allowed without MFA (LD-MFA-01) and covers other users' credentials (LD-MFA-02); " +
 				"Action * allows sts:AssumeRole without the TLS and MFA-age conditions (LD-ADM-02); an attached policy grants full administrative privileges (LD-POL-01) " +
-				"and a customer managed policy allows * on * (LD-POL-02).",
-			Fail: []string{"LD-MFA-01", "LD-MFA-02", "LD-ADM-01", "LD-ADM-02", "LD-POL-01", "LD-POL-02"},
+				"and a customer managed policy allows * on * (LD-POL-02) and so every action of every service (LD-POL-03).",
+			Fail: []string{"LD-MFA-01", "LD-MFA-02", "LD-ADM-01", "LD-ADM-02", "LD-POL-01", "LD-POL-02", "LD-POL-03"},
 			Build: cisVariant(func(s *snapshot.Snapshot) {
 				g := Group(s, "Administrators")
 				g.AttachedPolicies = append(g.AttachedPolicies, snapshot.AttachedPolicy{Name: "AdminPolicy", ARN: AdminPolicyARN})
@@ -522,8 +522,8 @@ func CISScenarios() []Scenario {
 		},
 		{
 			Path: "password-no-symbols", Change: "the password policy does not require a symbol",
-			Why:   "IAM.13 (LD-PWD-08), and the guide's policy, IAM.7 and IAM.10.",
-			Fail:  append(append([]string(nil), passwordClasses...), "LD-PWD-08"),
+			Why:   "IAM.13 (LD-PWD-08), and the guide's policy and IAM.7; IAM.10 (PCI DSS) does not ask for symbols.",
+			Fail:  append(without(passwordClasses, "LD-PWD-05"), "LD-PWD-08"),
 			Build: setPolicy(func(p *snapshot.PasswordPolicy) { p.RequireSymbols = false }),
 		},
 		{
@@ -565,8 +565,8 @@ func CISScenarios() []Scenario {
 		{
 			Path: "customer-admin-policy-unattached", Change: "the customer managed AdminPolicy (Action * on Resource *) exists, attached to nothing",
 			Why: "A customer managed policy allows * on * (LD-POL-02, IAM.1), attached or not. CIS 1.15 asks about attached policies, so LD-POL-01 passes; " +
-				"Action * is not a service wildcard (IAM.21, LD-POL-03, passes).",
-			Fail: []string{"LD-POL-02"},
+				"Action * grants full access to every service, so IAM.21 (LD-POL-03: a customer managed policy allows full access to at least one service) fails too.",
+			Fail: []string{"LD-POL-02", "LD-POL-03"},
 			Build: cisVariant(func(s *snapshot.Snapshot) {
 				s.Policies = append(s.Policies, customerPolicy("AdminPolicy", "Full access, for AdminRole", AdminPolicyDoc, ts("2020-09-09T14:10:45Z"), 0))
 				s.AccountSummary["Policies"]++

@@ -36,6 +36,8 @@ var Checks = []string{
 	"LD-ACCT-01", "LD-CERT-01", "LD-AA-01", "LD-AA-02", "LD-EC2-01", "LD-ORG-01", "LD-ORG-02",
 }
 
+func init() { Checks = append(Checks, Checks10...) }
+
 // checksNeedingAuthDetails are the checks that read users, groups, roles or
 // policies and so cannot be assessed without GetAccountAuthorizationDetails.
 var checksNeedingAuthDetails = []string{
@@ -157,7 +159,7 @@ func Scenarios() []Scenario {
 		},
 	})
 	top = append(top, sourcesTop()...)
-	return append(append(append(top, variants()...), equivalents()...), incompletes()...)
+	return with10(append(append(append(top, variants()...), equivalents()...), incompletes()...))
 }
 
 func variants() []Scenario {

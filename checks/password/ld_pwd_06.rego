@@ -1,0 +1,37 @@
+# METADATA
+# title: The password policy requires an upper-case letter (A-Z)
+# description: |
+#   Security Hub IAM.11 (CIS v1.2): the account password policy must require at
+#   least an upper-case letter (A-Z) in every IAM user password (require_uppercase_characters). No password policy at
+#   all is a FAIL: IAM's default rules do not require it. One result, on the
+#   account. Source: https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-11
+# custom:
+#   id: LD-PWD-06
+#   severity: medium
+#   section: IAM Policies
+#   guide_step: "IAMRequireMFA: allow all IAM users the ability to set a password and configure MFA on their IAM user account."
+#   requires: [password_policy]
+#   remediation: |
+#     Console: IAM > Account settings > Password policy > Edit > Custom, then tick "Require at least one uppercase letter from the Latin alphabet (A-Z)".
+#     AWS CLI (update-account-password-policy replaces the whole policy: repeat
+#     the settings you keep):
+#       aws iam update-account-password-policy --require-uppercase-characters \
+#         --minimum-password-length 14 --password-reuse-prevention 24 \
+#         --require-uppercase-characters --require-lowercase-characters \
+#         --require-symbols --require-numbers --allow-users-to-change-password
+#   docs_url: https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-11
+package lockdown.checks.ld_pwd_06
+
+import data.lockdown.lib.password
+import data.lockdown.lib.result
+
+results contains password.no_policy("an upper-case letter (A-Z)") if input.password_policy == null
+
+results contains result.pass(result.account, "The password policy requires an upper-case letter (A-Z).") if {
+	input.password_policy.require_uppercase_characters == true
+}
+
+results contains result.fail(result.account, "The password policy does not require an upper-case letter (A-Z).") if {
+	input.password_policy != null
+	input.password_policy.require_uppercase_characters == false
+}

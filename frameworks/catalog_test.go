@@ -64,3 +64,32 @@ func TestCatalogueProblemsCatchesAnUnknownCheck(t *testing.T) {
 		t.Errorf("a consistent catalogue: got %q", got)
 	}
 }
+
+// checkOnlyWhenAsked are built-in checks that neither the guide nor a
+// framework asks for, so they run only with --check; each says why.
+var checkOnlyWhenAsked = map[string]string{
+	"LD-ORG-02": "CIS v7.0 2.1.1 wants privileged root sessions enabled only \"if desired\", so no control is decided by it",
+}
+
+// A check without a guide step runs only when a framework that names it is
+// asked for (or with --check): every such check must be named by one, or
+// be listed in checkOnlyWhenAsked with the reason.
+func TestEveryFrameworkOnlyCheckIsNamed(t *testing.T) {
+	fws, err := frameworks.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byCheck := frameworks.ControlsByCheck(fws)
+	eng, err := engine.New(engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range eng.Checks() {
+		named := len(byCheck[c.ID]) > 0
+		if _, listed := checkOnlyWhenAsked[c.ID]; listed && (named || c.GuideStep != "") {
+			t.Errorf("%s is listed in checkOnlyWhenAsked but runs anyway: remove it from the list", c.ID)
+		} else if !listed && c.GuideStep == "" && !named {
+			t.Errorf("%s has no guide step and no framework names it: no audit runs it unless asked with --check", c.ID)
+		}
+	}
+}

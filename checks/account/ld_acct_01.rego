@@ -10,7 +10,6 @@
 #   id: LD-ACCT-01
 #   severity: low
 #   section: Account
-#   guide_step: "Not a step of the guide: CIS AWS Foundations 1.2 (security contact information is registered)."
 #   requires: [security_contact]
 #   remediation: |
 #     Console: Account (top right menu) > Alternate contacts > Security > Edit.

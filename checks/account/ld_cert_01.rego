@@ -11,7 +11,6 @@
 #   id: LD-CERT-01
 #   severity: low
 #   section: IAM server certificates
-#   guide_step: "Not a step of the guide: CIS AWS Foundations 1.18 and Security Hub IAM.26 (expired server certificates are removed)."
 #   requires: [server_certificates]
 #   remediation: |
 #     Delete the expired certificate (make sure nothing still references it):

@@ -18,7 +18,6 @@
 #   id: LD-AA-01
 #   severity: medium
 #   section: IAM Access Analyzer
-#   guide_step: "Not a step of the guide: CIS AWS Foundations 1.19 and Security Hub IAM.28 (IAM Access Analyzer in every region)."
 #   requires: [regions, access_analyzers]
 #   remediation: |
 #     Console: IAM > Access analyzer > Analyzer settings > Create analyzer, choose

@@ -14,7 +14,6 @@
 #   id: LD-AA-02
 #   severity: low
 #   section: IAM Access Analyzer
-#   guide_step: "Not a step of the guide: Security Hub IAM.23 (Access Analyzer analyzers are tagged)."
 #   requires: [regions, access_analyzers]
 #   params:
 #     analyzer_required_tag_keys: ""

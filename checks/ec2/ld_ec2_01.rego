@@ -17,7 +17,6 @@
 #   id: LD-EC2-01
 #   severity: medium
 #   section: EC2
-#   guide_step: "Not a step of the guide: CIS AWS Foundations 1.17 (IAM instance roles for access from instances)."
 #   requires: [regions, ec2_instances]
 #   remediation: |
 #     Create a role for EC2 with the permissions the software needs, then attach

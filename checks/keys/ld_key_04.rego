@@ -16,7 +16,6 @@
 #   id: LD-KEY-04
 #   severity: low
 #   section: IAM Users
-#   guide_step: "For our usage go ahead and check the Programatic access and AWS Management Console access check boxes."
 #   requires: [credential_report]
 #   params:
 #     initial_key_window_seconds: 60

@@ -14,7 +14,6 @@
 #   id: LD-KEY-05
 #   severity: medium
 #   section: IAM Users
-#   guide_step: "If our IAM users access keys are compromised we've made sure they don't have permission to do any harm."
 #   requires: [credential_report]
 #   params:
 #     credential_unused_days_sh: 90

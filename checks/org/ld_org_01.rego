@@ -16,7 +16,6 @@
 #   id: LD-ORG-01
 #   severity: medium
 #   section: Organizations
-#   guide_step: "Not a step of the guide: CIS AWS Foundations v7.0 centralised root access (AWS Organizations)."
 #   requires: [organizations_features]
 #   remediation: |
 #     From the management account: Console: IAM > Root access management > Enable,

@@ -10,7 +10,6 @@
 #   id: LD-PWD-02
 #   severity: medium
 #   section: IAM Policies
-#   guide_step: "IAMRequireMFA: allow all IAM users the ability to set a password and configure MFA on their IAM user account."
 #   requires: [password_policy]
 #   params:
 #     cis_password_min_length: 14

@@ -11,7 +11,6 @@
 #   id: LD-PWD-03
 #   severity: low
 #   section: IAM Policies
-#   guide_step: "IAMRequireMFA: allow all IAM users the ability to set a password and configure MFA on their IAM user account."
 #   requires: [password_policy]
 #   params:
 #     cis_password_reuse_prevention: 24

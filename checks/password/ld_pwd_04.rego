@@ -16,7 +16,6 @@
 #   id: LD-PWD-04
 #   severity: medium
 #   section: IAM Policies
-#   guide_step: "IAMRequireMFA: allow all IAM users the ability to set a password and configure MFA on their IAM user account."
 #   requires: [password_policy]
 #   params:
 #     sh_require_uppercase: true

@@ -14,7 +14,6 @@
 #   id: LD-PWD-05
 #   severity: medium
 #   section: IAM Policies
-#   guide_step: "IAMRequireMFA: allow all IAM users the ability to set a password and configure MFA on their IAM user account."
 #   requires: [password_policy]
 #   params:
 #     pci_password_min_length: 7

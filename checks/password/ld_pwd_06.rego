@@ -9,7 +9,6 @@
 #   id: LD-PWD-06
 #   severity: medium
 #   section: IAM Policies
-#   guide_step: "IAMRequireMFA: allow all IAM users the ability to set a password and configure MFA on their IAM user account."
 #   requires: [password_policy]
 #   remediation: |
 #     Console: IAM > Account settings > Password policy > Edit > Custom, then tick "Require at least one uppercase letter from the Latin alphabet (A-Z)".

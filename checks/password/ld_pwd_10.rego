@@ -10,7 +10,6 @@
 #   id: LD-PWD-10
 #   severity: low
 #   section: IAM Policies
-#   guide_step: "IAMRequireMFA: allow all IAM users the ability to set a password and configure MFA on their IAM user account."
 #   requires: [password_policy]
 #   params:
 #     password_expiry_max_days: 90

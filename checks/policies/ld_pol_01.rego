@@ -24,7 +24,6 @@
 #   id: LD-POL-01
 #   severity: high
 #   section: IAM Policies
-#   guide_step: "Please take care though, this policy grants access to everything in the AWS account."
 #   requires: [authorization_details]
 #   remediation: |
 #     Replace the policy with one that grants only what its holders need, or

@@ -18,7 +18,6 @@
 #   id: LD-POL-02
 #   severity: high
 #   section: IAM Policies
-#   guide_step: "Please take care though, this policy grants access to everything in the AWS account."
 #   requires: [authorization_details]
 #   params:
 #     exclude_permission_boundary_policy: true

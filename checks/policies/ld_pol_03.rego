@@ -21,7 +21,6 @@
 #   id: LD-POL-03
 #   severity: low
 #   section: IAM Policies
-#   guide_step: "Please take care though, this policy grants access to everything in the AWS account."
 #   requires: [authorization_details]
 #   params:
 #     exclude_permission_boundary_policy: true

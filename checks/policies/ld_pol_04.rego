@@ -14,7 +14,6 @@
 #   id: LD-POL-04
 #   severity: medium
 #   section: IAM Policies
-#   guide_step: "Please take care though, this policy grants access to everything in the AWS account."
 #   requires: [authorization_details]
 #   remediation: |
 #     Detach the policy (and grant the CloudShell actions needed, without file transfer):

@@ -16,7 +16,6 @@
 #   id: LD-ROLE-01
 #   severity: low
 #   section: IAM Roles
-#   guide_step: "In our case we're going to create a single role."
 #   requires: [authorization_details]
 #   remediation: |
 #     Create a role that your support staff can assume and attach AWSSupportAccess:

@@ -21,7 +21,6 @@
 #   id: LD-ROLE-02
 #   severity: critical
 #   section: IAM Roles
-#   guide_step: "If you're creating the role from the AWS console simply choose the Another AWS account option but use your own account ID when setting it up."
 #   requires: [authorization_details]
 #   remediation: |
 #     Name the principals that may assume the role, or add a condition that

@@ -13,7 +13,6 @@
 #   id: LD-TAG-01
 #   severity: low
 #   section: IAM Policies
-#   guide_step: "In our case we're going to create a single role."
 #   requires: [authorization_details]
 #   params:
 #     required_role_tag_keys: ""

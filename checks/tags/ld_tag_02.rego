@@ -13,7 +13,6 @@
 #   id: LD-TAG-02
 #   severity: low
 #   section: IAM Policies
-#   guide_step: "You can give your user whatever user name you want."
 #   requires: [authorization_details]
 #   params:
 #     required_user_tag_keys: ""

@@ -12,7 +12,6 @@
 #   id: LD-MFA-04
 #   severity: medium
 #   section: IAM Policies
-#   guide_step: "IAMRequireMFA: allow all IAM users the ability to set a password and configure MFA on their IAM user account."
 #   requires: [credential_report]
 #   remediation: |
 #     Assign an MFA device to the user: IAM > Users > USER > Security credentials >

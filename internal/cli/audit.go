@@ -64,9 +64,11 @@ cause is printed on stderr and, unless a check fails, the exit code is 4.
 aws-securityhub; ` + "`lockdown frameworks`" + ` lists them) adds a compliance section per
 framework, in the order given: every control with its status (PASS, FAIL,
 NOT_ASSESSED, MANUAL, NOT_APPLICABLE), its failing resources and the checks
-behind it; manual controls are counted apart from automated ones. The exit
-code still comes from the checks' results. Every result names the controls
-it decides, with or without --framework.
+behind it; manual controls are counted apart from automated ones. Without
+--check, an audit runs the guide's checks and custom ones; a framework's own
+checks (its thresholds, tags, Access Analyzer, certificates...) run when that
+framework is asked for, and then count for the exit code like any other.
+Every result names the controls it decides, with or without --framework.
 
 --format input prints, instead of a report, the Rego input document of the
 snapshot (the facts plus the parameters in force, as sorted, indented JSON):
@@ -171,13 +173,19 @@ func planAudit(o *auditOptions, streams *term.IO, formatSet bool) (*auditPlan, e
 	if p.eng, err = engine.New(engine.Options{ExtraRegoDirs: o.RulesDirs, Params: params}); err != nil {
 		return nil, engineErr(err, len(o.RulesDirs) > 0)
 	}
-	if p.selected, p.skipped, err = selectChecks(p.eng, o.Checks, o.SkipChecks); err != nil {
-		return nil, err
-	}
 	if p.frameworks, err = allFrameworks(); err != nil {
 		return nil, err
 	}
 	if p.compliance, err = selectFrameworks(p.frameworks, o.Frameworks); err != nil {
+		return nil, err
+	}
+	var frameworkChecks []string
+	for _, fw := range p.compliance {
+		for _, c := range fw.Controls {
+			frameworkChecks = append(frameworkChecks, c.Checks...)
+		}
+	}
+	if p.selected, p.skipped, err = selectChecks(p.eng, o.Checks, o.SkipChecks, frameworkChecks); err != nil {
 		return nil, err
 	}
 	if p.baseline, err = loadBaseline(o.BaselinePath); err != nil {

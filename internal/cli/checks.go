@@ -125,6 +125,8 @@ func runChecks(o *checksOptions, streams *term.IO, args []string) error {
 		title := c.Title
 		if c.Custom {
 			title += " [custom: " + strings.Join(c.Files, ", ") + "]"
+		} else if c.GuideStep == "" {
+			title += " [--framework]"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", inert(c.ID), c.Severity, inert(c.Section), inert(title))
 	}
@@ -138,11 +140,24 @@ func runChecks(o *checksOptions, streams *term.IO, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return asRuntime(err)
 	}
-	_, err = fmt.Fprintf(streams.Out, "\nSet a parameter with `lockdown audit --param NAME=VALUE`; explain a check with `lockdown checks ID`.\n")
+	_, err = fmt.Fprintf(streams.Out, "\nChecks marked [--framework] run when a framework that names them is asked for (lockdown audit --framework NAME) or with --check.\nSet a parameter with `lockdown audit --param NAME=VALUE`; explain a check with `lockdown checks ID`.\n")
 	return asRuntime(err)
 }
 
 func writeJSON(w io.Writer, v any) error { return report.WriteJSON(w, v) }
+
+// runsWhen says when an audit without --check evaluates the check.
+func runsWhen(c checkEntry) string {
+	if c.GuideStep != "" || c.Custom {
+		return "in every audit"
+	}
+	names := make([]string, 0, len(c.Controls))
+	for fw := range c.Controls {
+		names = append(names, fw)
+	}
+	sort.Strings(names)
+	return "with --framework " + strings.Join(names, " or ") + ", or --check " + c.ID
+}
 
 // explain prints one check for a reader.
 func explain(w io.Writer, c checkEntry) error {
@@ -158,6 +173,7 @@ func explain(w io.Writer, c checkEntry) error {
 	field("Guide step", c.GuideStep)
 	field("Requires", strings.Join(c.Requires, ", "))
 	field("Controls", strings.Join(report.ControlTags(c.Controls), ", "))
+	field("Runs", runsWhen(c))
 	if len(c.Parameters) > 0 {
 		names := make([]string, 0, len(c.Parameters))
 		for k := range c.Parameters {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -55,7 +57,7 @@ func withSources(t *testing.T, name string, failed map[string]snapshot.SourceErr
 	return path
 }
 
-const partialCause = "lockdown: incomplete: authorization_details: iam:GetAccountAuthorizationDetails AccessDenied: 16 checks not assessed\n"
+const partialCause = "lockdown: incomplete: authorization_details: iam:GetAccountAuthorizationDetails AccessDenied: 8 checks not assessed\n"
 
 // Incomplete is not success: the partial snapshot exits 4 and says why, on
 // stderr, whatever the format and even with --quiet.
@@ -79,7 +81,7 @@ func TestIncompleteAuditExits4WithCauses(t *testing.T) {
 		t.Fatalf("report: complete=%v incomplete=%+v", rep.Complete, rep.Incomplete)
 	}
 	c := rep.Incomplete[0]
-	if c.Source != "authorization_details" || c.Action != "iam:GetAccountAuthorizationDetails" || c.ErrorCode != "AccessDenied" || len(c.Checks) != 16 {
+	if c.Source != "authorization_details" || c.Action != "iam:GetAccountAuthorizationDetails" || c.ErrorCode != "AccessDenied" || len(c.Checks) != 8 {
 		t.Fatalf("cause %+v", c)
 	}
 	// --fail-on none does not hide incompleteness.
@@ -125,7 +127,10 @@ func TestCheckSelection(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	rep := decodeReport(t, out)
-	if strings.Join(rep.SkippedChecks, ",") != "LD-CLI-01,LD-CLI-02,LD-CLI-03" || len(rep.SelectedChecks) == 0 || contains(rep.SelectedChecks, "LD-CLI-01") {
+	guide, frameworkOnly := checkSets(t)
+	wantSkipped := append([]string{"LD-CLI-01", "LD-CLI-02", "LD-CLI-03"}, frameworkOnly...)
+	sort.Strings(wantSkipped)
+	if !slices.Equal(rep.SkippedChecks, wantSkipped) || len(rep.SelectedChecks) != len(guide)-3 || contains(rep.SelectedChecks, "LD-CLI-01") {
 		t.Fatalf("selected %v skipped %v", rep.SelectedChecks, rep.SkippedChecks)
 	}
 	for _, r := range rep.Results {
@@ -387,7 +392,8 @@ func TestReportRecordsRunParameters(t *testing.T) {
 	if !regexp.MustCompile(`^sha256:[0-9a-f]{16}$`).MatchString(rep.CatalogVersion) || rep.CatalogVersion != engine.CatalogVersion() {
 		t.Errorf("catalog_version %q", rep.CatalogVersion)
 	}
-	if strings.Join(rep.SkippedChecks, ",") != "LD-ROOT-04" || len(rep.SelectedChecks) != builtinChecks(t)-1 {
+	guide, frameworkOnly := checkSets(t)
+	if wantSkipped := append([]string{"LD-ROOT-04"}, frameworkOnly...); !slices.Equal(rep.SkippedChecks, sorted(wantSkipped)) || len(rep.SelectedChecks) != len(guide)-1 {
 		t.Errorf("selected %v skipped %v", rep.SelectedChecks, rep.SkippedChecks)
 	}
 	rules := writeRules(t, map[string]string{"ld_x_01.rego": customCheck})
@@ -519,6 +525,62 @@ func TestInertWriter(t *testing.T) {
 }
 
 // builtinChecks is the number of built-in checks.
+// checkSets splits the built-in checks into the guide's (run in every
+// audit) and the frameworks' own (run with their --framework), each sorted.
+func checkSets(t *testing.T) (guide, frameworkOnly []string) {
+	t.Helper()
+	e, err := engine.New(engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range e.Checks() {
+		if c.GuideStep != "" {
+			guide = append(guide, c.ID)
+		} else {
+			frameworkOnly = append(frameworkOnly, c.ID)
+		}
+	}
+	if len(guide) == 0 || len(frameworkOnly) == 0 {
+		t.Fatalf("guide checks %v, framework checks %v", guide, frameworkOnly)
+	}
+	return sorted(guide), sorted(frameworkOnly)
+}
+
+func sorted(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}
+
+// A framework's own checks run when the framework is asked for, or when
+// named with --check; an audit without either leaves them out, listed as
+// skipped, so the guide's verdict and exit code do not change under it.
+func TestFrameworkChecksRunWithTheirFramework(t *testing.T) {
+	snap := snapshotPath("guide-compliant.json")
+	out, stderr, code := run(t, "audit", "--snapshot", snap, "--format", "json")
+	rep := decodeReport(t, out)
+	if code != ExitOK || contains(rep.SelectedChecks, "LD-TAG-01") || !contains(rep.SkippedChecks, "LD-TAG-01") {
+		t.Fatalf("plain audit: exit %d, selected %v: %s", code, rep.SelectedChecks, stderr)
+	}
+	out, _, code = run(t, "audit", "--snapshot", snap, "--format", "json", "--framework", "aws-securityhub")
+	rep = decodeReport(t, out)
+	if code != ExitFindings || !contains(rep.SelectedChecks, "LD-TAG-01") {
+		t.Fatalf("--framework aws-securityhub: exit %d, selected %v", code, rep.SelectedChecks)
+	}
+	for _, id := range []string{"LD-TAG-01", "LD-POL-02", "LD-AA-01"} {
+		if !contains(rep.SelectedChecks, id) {
+			t.Errorf("--framework aws-securityhub does not run %s", id)
+		}
+	}
+	if contains(rep.SelectedChecks, "LD-ORG-01") {
+		t.Error("--framework aws-securityhub runs LD-ORG-01, which only CIS v7 names")
+	}
+	out, _, _ = run(t, "audit", "--snapshot", snap, "--format", "json", "--check", "LD-TAG-01")
+	if rep = decodeReport(t, out); strings.Join(rep.SelectedChecks, ",") != "LD-TAG-01" {
+		t.Fatalf("--check LD-TAG-01: selected %v", rep.SelectedChecks)
+	}
+}
+
 func builtinChecks(t *testing.T) int {
 	t.Helper()
 	e, err := engine.New(engine.Options{})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lockdown-dev/lockdown/internal/collect"
 	"github.com/lockdown-dev/lockdown/internal/engine"
+	"github.com/lockdown-dev/lockdown/internal/findings"
 )
 
 // awsFlags are the options for reaching a live account.
@@ -111,7 +112,13 @@ func resolveIDs(eng *engine.Engine, flag string, ids []string) ([]string, error)
 
 // selectChecks applies --check (nil: every check) and then --skip-check to
 // the loaded checks. It returns the selected and skipped IDs, both sorted.
-func selectChecks(eng *engine.Engine, checkFlags, skipFlags []string) (selected, skipped []string, err error) {
+// Without --check, the audit runs the guide's checks (those with a guide
+// step), the custom ones (--rules), and the checks of the frameworks asked
+// for (--framework, in frameworkChecks): a framework's own checks (CIS and
+// Security Hub thresholds, tags, Access Analyzer...) judge what the guide
+// does not ask for, so they change an audit's verdict only when their
+// framework is chosen. The checks left out are listed as skipped.
+func selectChecks(eng *engine.Engine, checkFlags, skipFlags, frameworkChecks []string) (selected, skipped []string, err error) {
 	include, err := splitIDs("check", checkFlags)
 	if err != nil {
 		return nil, nil, err
@@ -127,7 +134,7 @@ func selectChecks(eng *engine.Engine, checkFlags, skipFlags []string) (selected,
 		return nil, nil, err
 	}
 	for _, c := range eng.Checks() {
-		if (len(include) == 0 || contains(include, c.ID)) && !contains(skip, c.ID) {
+		if (len(include) == 0 && runsByDefault(eng, c, frameworkChecks) || contains(include, c.ID)) && !contains(skip, c.ID) {
 			selected = append(selected, c.ID)
 		} else {
 			skipped = append(skipped, c.ID)
@@ -139,6 +146,15 @@ func selectChecks(eng *engine.Engine, checkFlags, skipFlags []string) (selected,
 	sort.Strings(selected)
 	sort.Strings(skipped)
 	return selected, skipped, nil
+}
+
+// runsByDefault says whether an audit without --check evaluates c.
+func runsByDefault(eng *engine.Engine, c findings.Check, frameworkChecks []string) bool {
+	if c.GuideStep != "" || contains(frameworkChecks, c.ID) {
+		return true
+	}
+	info, _ := eng.Info(c.ID)
+	return info.Custom
 }
 
 // outputSpec is one --output FORMAT=PATH.

@@ -153,7 +153,7 @@ func TestBuiltinMetadataComplete(t *testing.T) {
 		}
 		for field, v := range map[string]string{
 			"title": c.Title, "description": c.Description, "section": c.Section,
-			"guide_step": c.GuideStep, "remediation": c.Remediation, "docs_url": c.DocsURL,
+			"remediation": c.Remediation, "docs_url": c.DocsURL,
 		} {
 			if strings.TrimSpace(v) == "" {
 				t.Errorf("%s: %s: %s is missing", where, c.ID, field)

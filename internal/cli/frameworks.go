@@ -6,8 +6,6 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -181,7 +179,7 @@ func runFrameworks(o *frameworksOptions, streams *term.IO, args []string) error 
 		entries[i] = entryOf(fw)
 	}
 	if o.Format == "json" {
-		return asRuntime(writeInertJSON(streams.Out, frameworksListing{ToolVersion: Version, Frameworks: entries}))
+		return asRuntime(writeJSON(streams.Out, frameworksListing{ToolVersion: Version, Frameworks: entries}))
 	}
 	tw := tabwriter.NewWriter(streams.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tVERSION\tCONTROLS\tAUTOMATED\tMANUAL\tTITLE")
@@ -204,18 +202,20 @@ func printFramework(w io.Writer, format string, fw *frameworks.Framework) error 
 		})
 	}
 	if format == "json" {
-		return writeInertJSON(w, d)
+		return writeJSON(w, d)
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s  %s %s\n", inert(fw.Name), inert(fw.Title), inert(fw.Version))
 	fmt.Fprintf(&b, "Source: %s\n", inert(fw.Source))
 	fmt.Fprintf(&b, "Controls: %d (%d automated, %d manual)\n\n", d.Counts.Total, d.Counts.Automated, d.Counts.Manual)
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tLEVEL\tTYPE\tCHECKS / REASON\tTITLE")
+	fmt.Fprintln(tw, "ID\tLEVEL\tTYPE\tCHECKS\tTITLE")
+	var manual []controlEntry
 	for _, c := range d.Controls {
 		kind, decided := "automated", strings.Join(c.Checks, ", ")
 		if !c.Automated {
-			kind, decided = "manual", c.Reason
+			kind, decided = "manual", "-"
+			manual = append(manual, c)
 		}
 		level := c.Level
 		if level == "" {
@@ -226,38 +226,37 @@ func printFramework(w io.Writer, format string, fw *frameworks.Framework) error 
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if len(manual) > 0 {
+		b.WriteString("\nWhy the manual controls cannot be automated from a member account:\n")
+		for _, c := range manual {
+			fmt.Fprintf(&b, "\n%s\n", inert(c.ID))
+			for _, line := range wrapWords(inert(c.Reason), 76) {
+				fmt.Fprintf(&b, "  %s\n", line)
+			}
+		}
+	}
 	_, err := w.Write(b.Bytes())
 	return err
 }
 
-// writeInertJSON writes v as indented JSON in which no character the
-// renderers' terminal rule escapes (report.TerminalText) appears raw:
-// encoding/json escapes the C0 controls; DEL, C1, bidirectional and
-// invisible characters are written as \u escapes too. Outside ASCII such
-// characters can only be inside JSON strings, where the escape is the same
-// value, so a JSON reader sees the data unchanged.
-func writeInertJSON(w io.Writer, v any) error {
-	var buf bytes.Buffer
-	if err := writeJSON(&buf, v); err != nil {
-		return err
-	}
-	data := buf.Bytes()
-	var out bytes.Buffer
-	out.Grow(len(data))
-	for len(data) > 0 {
-		r, size := utf8.DecodeRune(data)
-		if (r == 0x7f || r >= utf8.RuneSelf) && inert(string(data[:size])) != string(data[:size]) {
-			if r > 0xffff {
-				r1, r2 := utf16.EncodeRune(r)
-				fmt.Fprintf(&out, `\u%04x\u%04x`, r1, r2)
-			} else {
-				fmt.Fprintf(&out, `\u%04x`, r)
-			}
-		} else {
-			out.Write(data[:size])
+// wrapWords breaks text into lines of at most width bytes where it can
+// (a longer word stays whole on its own line).
+func wrapWords(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(word) > width {
+			lines = append(lines, line)
+			line = ""
 		}
-		data = data[size:]
+		if line != "" {
+			line += " "
+		}
+		line += word
 	}
-	_, err := w.Write(out.Bytes())
-	return err
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }
+

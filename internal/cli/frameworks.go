@@ -259,4 +259,3 @@ func wrapWords(text string, width int) []string {
 	}
 	return lines
 }
-

@@ -123,6 +123,19 @@ func parseDocument(doc json.RawMessage) (version string, stmts []statement, ok b
 // readable writes an element's value order-insensitively: lists sorted,
 // maps by key.
 func readable(element string, raw json.RawMessage) string {
+	if element == "Condition" {
+		if c, ok := conditionText(raw); ok {
+			return c
+		}
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return "[" + n.String() + "]"
+	}
+	var b bool
+	if json.Unmarshal(raw, &b) == nil {
+		return "[" + strconv.FormatBool(b) + "]"
+	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		if element == "Effect" {
@@ -154,10 +167,43 @@ func readable(element string, raw json.RawMessage) string {
 	return string(raw)
 }
 
+// conditionText writes a Condition block as "Op key [values]; ...",
+// operators and keys sorted.
+func conditionText(raw json.RawMessage) (string, bool) {
+	var ops map[string]map[string]json.RawMessage
+	if json.Unmarshal(raw, &ops) != nil {
+		return "", false
+	}
+	var parts []string
+	for _, op := range sortedRawKeys(ops) {
+		keys := ops[op]
+		var names []string
+		for k := range keys {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			parts = append(parts, op+" "+k+" "+readable("", keys[k]))
+		}
+	}
+	return strings.Join(parts, "; "), true
+}
+
+func sortedRawKeys[T any](m map[string]T) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // stringList decodes a list of scalars as sorted strings.
 func stringList(raw json.RawMessage) ([]string, bool) {
 	var l []any
-	if json.Unmarshal(raw, &l) != nil {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if dec.Decode(&l) != nil {
 		return nil, false
 	}
 	out := make([]string, 0, len(l))
@@ -165,7 +211,7 @@ func stringList(raw json.RawMessage) ([]string, bool) {
 		switch x := v.(type) {
 		case string:
 			out = append(out, x)
-		case float64, bool:
+		case json.Number, bool:
 			out = append(out, fmt.Sprint(x))
 		default:
 			return nil, false

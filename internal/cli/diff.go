@@ -34,7 +34,7 @@ func newDiffCmd(streams *term.IO) *cobra.Command {
 Results are matched by fingerprint: new findings fail in NEW and did not fail
 in OLD; fixed ones failed in OLD and pass in NEW (or are gone while their check
 was assessed); changed ones have another status or severity. A failure whose
-check is NOT_ASSESSED in NEW is changed, never fixed.
+check is NOT_ASSESSED in NEW, or not run there, is changed, never fixed.
 
 Two snapshots are evaluated offline with the built-in checks, as
 ` + "`audit --snapshot`" + ` does, and their IAM drift is listed too: users, groups,
@@ -141,7 +141,7 @@ func runDiff(ctx context.Context, o *diffOptions, oldPath, newPath string, strea
 	}
 	d.AccountID = newIn.report.AccountID
 	d.Inputs = diff.Inputs{Old: diffSide(oldIn), New: diffSide(newIn)}
-	d.NewFindings, d.Fixed, d.Changed = diff.Compare(d.AccountID, oldIn.report.Results, newIn.report.Results)
+	d.NewFindings, d.Fixed, d.Changed = diff.Compare(d.AccountID, oldIn.report.Results, newIn.report.Results, newIn.report.SelectedChecks)
 	if err := diff.Render(streams.Out, format, d); err != nil {
 		return asRuntime(fmt.Errorf("writing the %s diff to stdout: %w", format, err))
 	}

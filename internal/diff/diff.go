@@ -93,9 +93,10 @@ func index(results []findings.Result, account string) (map[string]findings.Resul
 
 // Compare matches the results of two audits of account by fingerprint.
 // A failing result whose fingerprint is absent from NEW is fixed only when
-// its check was assessed in NEW: when NEW has its check NOT_ASSESSED, the
-// result is changed to NOT_ASSESSED, never reported fixed.
-func Compare(account string, oldResults, newResults []findings.Result) (added []findings.Result, fixed []FixedResult, changed []ChangedResult) {
+// its check was assessed in NEW: when NEW has its check NOT_ASSESSED, or
+// did not run it (newChecks, the checks NEW selected, nil when unknown),
+// the result is changed to NOT_ASSESSED, never reported fixed.
+func Compare(account string, oldResults, newResults []findings.Result, newChecks []string) (added []findings.Result, fixed []FixedResult, changed []ChangedResult) {
 	oldBy, oldOrder := index(oldResults, account)
 	newBy, newOrder := index(newResults, account)
 	notAssessed := map[string]findings.Result{}
@@ -118,12 +119,20 @@ func Compare(account string, oldResults, newResults []findings.Result) (added []
 			changed = append(changed, ChangedResult{Result: n, OldStatus: o.Status, OldSeverity: o.Severity})
 		}
 	}
+	selected := map[string]bool{}
+	for _, c := range newChecks {
+		selected[c] = true
+	}
 	for _, fp := range oldOrder {
 		o := oldBy[fp]
 		if _, still := newBy[fp]; still || o.Status != findings.Fail {
 			continue
 		}
-		if na, ok := notAssessed[o.CheckID]; ok {
+		na, ok := notAssessed[o.CheckID]
+		if !ok && newChecks != nil && !selected[o.CheckID] {
+			na, ok = findings.Result{Message: "check " + o.CheckID + " was not run in NEW"}, true
+		}
+		if ok {
 			now := o
 			now.Status = findings.NotAssessed
 			now.Message = na.Message

@@ -65,7 +65,9 @@ func TestCompare(t *testing.T) {
 		res("FAIL-NA", "a", NA, hi),
 		{CheckID: "FAIL-GONE-CHECK-NA", Status: NA, Severity: hi, Message: "source failed", Resource: findings.Resource{ARN: "account"}, Fingerprint: "x"},
 	}
-	added, fixed, changed := Compare("1", old, cur)
+	old = append(old, res("FAIL-NOT-RUN", "a", F, hi))
+	selected := []string{"NEW", "PASS-FAIL", "NA-FAIL", "FAIL-PASS", "FAIL-NAPP", "FAIL-GONE", "FAIL-FAIL", "SEV", "PASS-NA", "FAIL-NA", "FAIL-GONE-CHECK-NA"}
+	added, fixed, changed := Compare("1", old, cur, selected)
 	want := func(name string, got, want []string) {
 		t.Helper()
 		if strings.Join(got, ",") != strings.Join(want, ",") {
@@ -76,7 +78,7 @@ func TestCompare(t *testing.T) {
 	want("new", fps(added, id), []string{"NA-FAIL a", "NEW a", "PASS-FAIL a"})
 	want("fixed", fps(fixed, func(f FixedResult) findings.Result { return f.Result }), []string{"FAIL-GONE a", "FAIL-NAPP a", "FAIL-PASS a"})
 	want("changed", fps(changed, func(c ChangedResult) findings.Result { return c.Result }),
-		[]string{"FAIL-GONE-CHECK-NA a", "FAIL-NA a", "PASS-NA a", "SEV a"})
+		[]string{"FAIL-GONE-CHECK-NA a", "FAIL-NA a", "FAIL-NOT-RUN a", "PASS-NA a", "SEV a"})
 	for _, f := range fixed {
 		if f.Status != F {
 			t.Errorf("fixed %s carries status %s, want the old FAIL", f.CheckID, f.Status)
@@ -88,6 +90,9 @@ func TestCompare(t *testing.T) {
 	for _, c := range changed {
 		if c.CheckID == "SEV" && (c.OldSeverity != hi || c.Severity != crit) {
 			t.Errorf("SEV: %s -> %s", c.OldSeverity, c.Severity)
+		}
+		if c.CheckID == "FAIL-NOT-RUN" && (c.Status != NA || !strings.Contains(c.Message, "not run")) {
+			t.Errorf("a failure whose check did not run now: %+v", c)
 		}
 		if c.CheckID == "FAIL-GONE-CHECK-NA" && (c.Status != NA || c.Message != "source failed" || c.OldStatus != F) {
 			t.Errorf("a failure whose check is not assessed now: %+v", c)
@@ -305,7 +310,7 @@ func sampleDiff(t *testing.T, oldPath, newPath string) *Diff {
 	d.Drift, d.NotCompared = ComputeDrift(old, cur)
 	d.NewFindings, d.Fixed, d.Changed = Compare(d.AccountID,
 		[]findings.Result{res("LD-A", "x", findings.Fail, findings.High), res("LD-B", "x", findings.Fail, findings.Low)},
-		[]findings.Result{res("LD-B", "x", findings.Fail, findings.High), res("LD-C", "x", findings.Fail, findings.Medium)})
+		[]findings.Result{res("LD-B", "x", findings.Fail, findings.High), res("LD-C", "x", findings.Fail, findings.Medium)}, nil)
 	return d
 }
 
@@ -326,7 +331,7 @@ func TestJSONMatchesPublishedSchema(t *testing.T) {
 	}
 	// Two reports: drift is null, which the schema allows.
 	d := &Diff{Schema: SchemaV1, Inputs: Inputs{Old: Side{Path: "a", Kind: "report"}, New: Side{Path: "b", Kind: "report"}}}
-	d.NewFindings, d.Fixed, d.Changed = Compare("1", nil, nil)
+	d.NewFindings, d.Fixed, d.Changed = Compare("1", nil, nil, nil)
 	var buf bytes.Buffer
 	if err := Render(&buf, "json", d); err != nil {
 		t.Fatal(err)

@@ -292,7 +292,7 @@ func compileSchema(t *testing.T) *jsonschema.Schema {
 	return s
 }
 
-// ValidateAgainstSchema is used by the CLI's tests too (through the file).
+// validate checks data against the compiled schema.
 func validate(t *testing.T, s *jsonschema.Schema, data []byte) error {
 	t.Helper()
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))

@@ -131,7 +131,7 @@ func (d *drifter) add(change, typ, arn, detail string, st []StatementChange) {
 	d.out = append(d.out, Drift{Change: change, Type: typ, ARN: arn, Detail: detail, Statements: st})
 }
 
-// byARN pairs two lists by key: the keys only in old, only in cur, and in both.
+// byKey pairs two lists by key: the keys only in old, only in cur, and in both.
 func byKey[T any](old, cur []T, key func(T) string) (removed, added []T, common [][2]T) {
 	om := map[string]T{}
 	for _, o := range old {
@@ -199,7 +199,7 @@ func (d *drifter) inline(kind, name, arn string, old, cur []snapshot.InlinePolic
 		d.add(Removed, TypeInlinePolicy, arn, fmt.Sprintf("inline policy %s removed from %s %s", p.Name, kind, name), nil)
 	}
 	for _, p := range added {
-		d.add(Added, TypeInlinePolicy, arn, fmt.Sprintf("inline policy %s added to %s %s", p.Name, kind, name), DocumentStatements(nil, p.Document))
+		d.add(Added, TypeInlinePolicy, arn, fmt.Sprintf("inline policy %s added to %s %s", p.Name, kind, name), DocumentStatements(p.Document))
 	}
 	for _, c := range common {
 		if st := CompareDocuments(c[0].Document, c[1].Document); len(st) > 0 {
@@ -271,7 +271,7 @@ func (d *drifter) roles(old, cur []snapshot.Role) {
 	}
 	for _, r := range added {
 		d.add(Added, TypeRole, r.ARN, "role "+r.Name+" added", nil)
-		d.add(Added, TypeTrustPolicy, r.ARN, "trust policy of new role "+r.Name, DocumentStatements(nil, r.AssumeRolePolicyDocument))
+		d.add(Added, TypeTrustPolicy, r.ARN, "trust policy of new role "+r.Name, DocumentStatements(r.AssumeRolePolicyDocument))
 		common = append(common, [2]snapshot.Role{{}, r})
 	}
 	for _, c := range common {
@@ -307,7 +307,7 @@ func (d *drifter) policies(old, cur []snapshot.ManagedPolicy) {
 				break
 			}
 		}
-		d.add(Added, TypePolicy, p.ARN, detail, DocumentStatements(nil, p.DefaultDocument()))
+		d.add(Added, TypePolicy, p.ARN, detail, DocumentStatements(p.DefaultDocument()))
 	}
 	for _, c := range common {
 		o, n := c[0], c[1]

@@ -275,9 +275,9 @@ func docText(doc json.RawMessage, ok bool) string {
 	return string(doc)
 }
 
-// DocumentStatements lists every statement of doc as added (old is nil) .
-func DocumentStatements(old, doc json.RawMessage) []StatementChange {
-	return CompareDocuments(old, doc)
+// DocumentStatements lists every statement of a new document as added.
+func DocumentStatements(doc json.RawMessage) []StatementChange {
+	return CompareDocuments(nil, doc)
 }
 
 // Summary is the one-line account of statement changes:

@@ -213,12 +213,17 @@ func TestDriftCredentialsMFAAndPasswordPolicy(t *testing.T) {
 	*cur.PasswordPolicy.MinimumPasswordLength = 8
 	cur.PasswordPolicy.RequireSymbols = false
 	snapshottest.User(cur, "alice").Groups = []string{"Users"}
+	users := snapshottest.Group(cur, "Users")
+	users.Name, users.ARN = "Staff", acct+"group/Staff"
 	drift, _ := ComputeDrift(old, cur)
 	var lines []string
 	for _, x := range drift {
 		lines = append(lines, x.Change+" "+x.Type+": "+x.Detail)
 	}
 	want := []string{
+		"added group: group Staff added (renamed from " + acct + "group/Users: same unique ID " + users.ID + ")",
+		"removed group: group Users removed",
+		"added attachment: policy " + acct + "policy/IAMRequireMFA attached to group Staff",
 		"removed group-membership: user alice removed from group Administrators",
 		"changed access-key: access key 1 of alice (created 2026-10-12T09:30:00+00:00): active -> inactive",
 		"removed mfa-device: virtual MFA device removed (was assigned to " + snapshottest.AliceARN + ")",

@@ -208,6 +208,20 @@ func (d *drifter) inline(kind, name, arn string, old, cur []snapshot.InlinePolic
 	}
 }
 
+// renamedFrom names the removed entity with the same unique ID (IAM
+// renames users and groups in place: the ID stays, the ARN changes).
+func renamedFrom[T any](removed []T, id string, key func(T) (string, string)) string {
+	if id == "" {
+		return ""
+	}
+	for _, r := range removed {
+		if rid, arn := key(r); rid == id {
+			return " (renamed from " + arn + ": same unique ID " + id + ")"
+		}
+	}
+	return ""
+}
+
 func boundary(b *snapshot.PermissionsBoundary) string {
 	if b == nil {
 		return "none"
@@ -222,7 +236,7 @@ func (d *drifter) users(old, cur []snapshot.User) {
 	}
 	empty := snapshot.User{}
 	for _, u := range added {
-		d.add(Added, TypeUser, u.ARN, "user "+u.Name+" added", nil)
+		d.add(Added, TypeUser, u.ARN, "user "+u.Name+" added"+renamedFrom(removed, u.ID, func(r snapshot.User) (string, string) { return r.ID, r.ARN }), nil)
 		common = append(common, [2]snapshot.User{empty, u})
 	}
 	for _, c := range common {
@@ -248,7 +262,7 @@ func (d *drifter) groups(old, cur []snapshot.Group) {
 		d.add(Removed, TypeGroup, g.ARN, "group "+g.Name+" removed", nil)
 	}
 	for _, g := range added {
-		d.add(Added, TypeGroup, g.ARN, "group "+g.Name+" added", nil)
+		d.add(Added, TypeGroup, g.ARN, "group "+g.Name+" added"+renamedFrom(removed, g.ID, func(r snapshot.Group) (string, string) { return r.ID, r.ARN }), nil)
 		common = append(common, [2]snapshot.Group{{}, g})
 	}
 	for _, c := range common {

@@ -318,6 +318,10 @@ func escapeMarkdown(s string) string {
 	return breakLinks(markdownEscaper.Replace(oneLine(escapeControls(s))))
 }
 
+// MarkdownText is escapeMarkdown for lockdown's other Markdown output
+// (`diff`): account text rendered literally inside a line or a table cell.
+func MarkdownText(s string) string { return escapeMarkdown(s) }
+
 // lineStartRE matches what would start a block (list item, heading, quote,
 // thematic break, ordered list) at the beginning of a line.
 var lineStartRE = regexp.MustCompile(`^([-+=]|\d+[.)])`)

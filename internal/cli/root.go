@@ -113,6 +113,7 @@ warnings and errors go to stderr.
 	root.AddCommand(
 		newAuditCmd(streams),
 		newCollectCmd(streams),
+		newDiffCmd(streams),
 		newChecksCmd(streams),
 		newFrameworksCmd(streams),
 		newSimulateCmd(streams),

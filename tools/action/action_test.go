@@ -612,3 +612,53 @@ func TestActionWaiversInput(t *testing.T) {
 		t.Errorf("an empty waivers file: exit %d:\n%s", r.codes["Audit"], r.log.String())
 	}
 }
+
+// The GitLab CI example: its JUnit report and artifacts are the files the
+// audit writes, kept when the job fails too.
+func TestGitLabExample(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, "examples", "ci", "gitlab-ci.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jobs map[string]struct {
+		Image     string                          `yaml:"image"`
+		IDTokens  map[string]struct{ Aud string } `yaml:"id_tokens"`
+		Script    []string                        `yaml:"script"`
+		Artifacts struct {
+			When    string   `yaml:"when"`
+			Paths   []string `yaml:"paths"`
+			Reports struct {
+				JUnit string `yaml:"junit"`
+			} `yaml:"reports"`
+		} `yaml:"artifacts"`
+	}
+	if err := yaml.Unmarshal(data, &jobs); err != nil {
+		t.Fatal(err)
+	}
+	job, ok := jobs["lockdown-audit"]
+	if !ok {
+		t.Fatalf("no job lockdown-audit in %v", jobs)
+	}
+	script := strings.Join(job.Script, "\n")
+	junit := regexp.MustCompile(`-o junit=(\S+)`).FindStringSubmatch(script)
+	if junit == nil || job.Artifacts.Reports.JUnit != junit[1] {
+		t.Errorf("artifacts.reports.junit %q, the audit writes %v", job.Artifacts.Reports.JUnit, junit)
+	}
+	if job.Artifacts.When != "always" {
+		t.Errorf("artifacts.when %q: a failing audit's reports would be lost", job.Artifacts.When)
+	}
+	for _, want := range []string{"--save-snapshot lockdown-results/", "-o json=lockdown-results/", "-o sarif=lockdown-results/", "go build"} {
+		if !strings.Contains(script, want) {
+			t.Errorf("script lacks %q", want)
+		}
+	}
+	if len(job.Artifacts.Paths) != 1 || job.Artifacts.Paths[0] != "lockdown-results/" {
+		t.Errorf("artifacts.paths %v", job.Artifacts.Paths)
+	}
+	if job.IDTokens["LOCKDOWN_ID_TOKEN"].Aud != "sts.amazonaws.com" || !strings.Contains(script, "AWS_WEB_IDENTITY_TOKEN_FILE") {
+		t.Error("the example does not take AWS credentials from GitLab's OIDC token")
+	}
+	if strings.Contains(script, "echo \"$LOCKDOWN_ID_TOKEN") || strings.Contains(script, "set -x") {
+		t.Error("the example could print the ID token")
+	}
+}

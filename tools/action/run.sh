@@ -100,8 +100,12 @@ audit() {
 		-o "sarif=$dir/report.sarif"
 		-o "markdown=$dir/report.md"
 		-o "junit=$dir/report.junit.xml")
+	# SARIF locations point into the snapshot: relative to the repository
+	# when the output directory is inside the workspace.
 	if [ -n "${GITHUB_WORKSPACE:-}" ]; then
-		args+=(--sarif-root "$GITHUB_WORKSPACE")
+		case "$dir/" in
+		"${GITHUB_WORKSPACE%/}"/*) args+=(--sarif-root "$GITHUB_WORKSPACE") ;;
+		esac
 	fi
 	local fw
 	for fw in ${INPUT_FRAMEWORKS//,/ }; do

@@ -55,23 +55,31 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: aswf ACTION.yml")
 		os.Exit(2)
 	}
-	if err := run(os.Args[1]); err != nil {
+	data, err := os.ReadFile(os.Args[1])
+	if err == nil {
+		data, err = convert(os.Args[1], data)
+	}
+	if err == nil {
+		_, err = os.Stdout.Write(data)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "aswf:", err)
 		os.Exit(1)
 	}
 }
 
-func run(path string) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
+// convert returns the steps of the composite action in data (read from
+// path) as a workflow called with the action's inputs.
+func convert(path string, data []byte) ([]byte, error) {
 	var a action
 	if err := yaml.Unmarshal(data, &a); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if a.Runs.Using != "composite" {
-		return fmt.Errorf("%s: runs.using is %q, not composite", path, a.Runs.Using)
+		return nil, fmt.Errorf("%s: runs.using is %q, not composite", path, a.Runs.Using)
+	}
+	if a.Runs.Steps.Kind != yaml.SequenceNode || len(a.Runs.Steps.Content) == 0 {
+		return nil, fmt.Errorf("%s: runs.steps is not a list of steps", path)
 	}
 	var w workflow
 	w.Name = a.Name + " (steps of " + path + ")"
@@ -85,8 +93,7 @@ func run(path string) error {
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(w); err != nil {
-		return err
+		return nil, err
 	}
-	_, err = os.Stdout.Write(buf.Bytes())
-	return err
+	return buf.Bytes(), nil
 }

@@ -572,14 +572,17 @@ func TestActionBadInputs(t *testing.T) {
 		{map[string]string{"baseline": "/nonexistent/report.json"}, "baseline /nonexistent/report.json is not a file"},
 		{map[string]string{"waivers": "/nonexistent/waivers.yaml"}, "waivers /nonexistent/waivers.yaml is not a file"},
 		{map[string]string{"fail-on": "high; echo INJECTED"}, "fail-on must be one of"},
+		{map[string]string{"baseline": "/nonexistent\n::warning::INJECTED"}, "/nonexistent%0A::warning::INJECTED is not a file"},
 	} {
 		r := newRunner(t, m, tc.inputs)
 		r.run(m)
 		if r.codes["Audit"] != 2 || !strings.Contains(r.log.String(), tc.want) {
 			t.Errorf("%v: exit %d, want 2 saying %q:\n%s", tc.inputs, r.codes["Audit"], tc.want, r.log.String())
 		}
-		if strings.Contains(r.log.String(), "\nINJECTED") {
-			t.Errorf("%v: an input ran as shell code", tc.inputs)
+		for _, line := range strings.Split(r.log.String(), "\n") {
+			if strings.HasPrefix(line, "INJECTED") || strings.HasPrefix(line, "::warning::INJECTED") {
+				t.Errorf("%v: an input ran as shell code or started a workflow command: %q", tc.inputs, line)
+			}
 		}
 		if _, ok := r.ran["Upload SARIF"]; ok {
 			t.Errorf("%v: SARIF uploaded after a refused input", tc.inputs)

@@ -25,12 +25,25 @@
 #   incomplete      true when some selected check was NOT_ASSESSED
 set -euo pipefail
 
+# annotate LEVEL MESSAGE: a workflow command with the message escaped, so
+# that no input (a path, say) can end it and start another command.
+annotate() {
+	local msg="$2"
+	msg=${msg//'%'/'%25'}
+	msg=${msg//$'\r'/'%0D'}
+	msg=${msg//$'\n'/'%0A'}
+	echo "::$1 title=lockdown::$msg" >&2
+}
+
 die() {
-	echo "::error title=lockdown::$*" >&2
+	annotate error "$*"
 	exit 2
 }
 
 output() {
+	case "$2" in
+	*$'\n'* | *$'\r'*) die "step output $1 would span lines" ;;
+	esac
 	if [ -n "${GITHUB_OUTPUT:-}" ]; then
 		printf '%s=%s\n' "$1" "$2" >>"$GITHUB_OUTPUT"
 	fi
@@ -184,13 +197,13 @@ audit() {
 	} | summary
 
 	case "$code" in
-	4) echo "::error title=lockdown::incomplete audit (exit 4): some selected checks could not be assessed; the SARIF is not uploaded" >&2 ;;
-	1) echo "::error title=lockdown::checks fail at or above $fail_on (exit 1)" >&2 ;;
+	4) annotate error "incomplete audit (exit 4): some selected checks could not be assessed; the SARIF is not uploaded" ;;
+	1) annotate error "checks fail at or above $fail_on (exit 1)" ;;
 	0) ;;
-	*) echo "::error title=lockdown::lockdown exited $code" >&2 ;;
+	*) annotate error "lockdown exited $code" ;;
 	esac
 	if [ "$code" = 1 ] && [ "$upload" = false ] && [ "$incomplete" = true ]; then
-		echo "::warning title=lockdown::some checks could not be assessed and no baseline was given: the SARIF is not uploaded" >&2
+		annotate warning "some checks could not be assessed and no baseline was given: the SARIF is not uploaded"
 	fi
 	exit "$code"
 }

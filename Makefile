@@ -47,13 +47,19 @@ deps:
 
 ## lint: gofmt, go vet, staticcheck (pinned; fetched from the module proxy on first use) and a
 ## go.mod that `go mod tidy` would not change.
+## actionlint (pinned; fetched from the module proxy on first use) checks the sample GitHub workflows
+## in examples/ci/ and the GitHub Action's steps (action.yml written as a workflow by tools/action/aswf).
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+ACTIONLINT := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+GITHUB_WORKFLOWS := $(filter-out examples/ci/gitlab-ci.yml,$(wildcard examples/ci/*.yml))
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 	$(GO) mod tidy -diff
+	$(GO) run $(ACTIONLINT) $(GITHUB_WORKFLOWS)
+	set -o pipefail; $(GO) run ./tools/action/aswf action.yml | $(GO) run $(ACTIONLINT) -stdin-filename 'action.yml (its steps as a workflow)' -
 
 unit:
 	LOCKDOWN_IAMSIM=1 LOCKDOWN_JUNIT_XSD=1 $(GO) test -count=1 ./...

@@ -214,9 +214,13 @@ type Report struct {
 	// Compliance has one entry per framework selected with --framework, in
 	// the order given.
 	Compliance []Compliance `json:"compliance,omitempty"`
-	// Fixed are the baseline's failing results (--baseline) that pass now
-	// or are gone with their check still assessed, sorted by fingerprint.
-	// Absent without a baseline.
+	// BaselineDigest is the snapshot digest of the baseline report the
+	// results were compared with (--baseline); absent without one.
+	BaselineDigest string `json:"baseline_snapshot_digest,omitempty"`
+	// Fixed are the baseline's failing results that pass now, or that are
+	// gone while their check was assessed throughout, sorted by
+	// fingerprint, without their location (it was in the old snapshot).
+	// Absent when nothing is fixed or there is no baseline.
 	Fixed []Result `json:"fixed,omitempty"`
 }
 

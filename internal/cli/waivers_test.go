@@ -239,9 +239,11 @@ func TestHostileWaiverTextIsInert(t *testing.T) {
 		"    owner: \"mallory\\u0007\\r\\n##vso[task.setvariable]x\"\n    expires: 2027-01-01\n"+
 		"    ticket: \"javascript:alert(1)\\u2066\"\n")
 	ciCommand := regexp.MustCompile(`(?m)^\s*(::|##vso\[|##teamcity\[)`)
-	for _, format := range report.Formats() {
-		t.Run(format, func(t *testing.T) {
-			out, stderr, code := run(t, "audit", "--snapshot", snapshotPath(guideAll), "--format", format, "--fail-on", "none", "--waivers", w)
+	// The hostile snapshot's own names go through the waivers too.
+	for _, combo := range hostileCombos() {
+		snap, format := combo[0], combo[1]
+		t.Run(snap+"/"+format, func(t *testing.T) {
+			out, stderr, code := run(t, "audit", "--snapshot", snapshotPath(snap), "--format", format, "--fail-on", "none", "--allow-incomplete", "--waivers", w)
 			if code != ExitOK {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
@@ -264,7 +266,11 @@ func TestHostileWaiverTextIsInert(t *testing.T) {
 			}
 			switch format {
 			case "markdown":
-				if strings.Contains(out, "<script") || regexp.MustCompile(`(^|[^\w\x{200d}])@octocat`).MatchString(out) {
+				// Code blocks and spans show their text literally (the
+				// hostile snapshot's names are in them); prose must not.
+				prose := regexp.MustCompile("(?s)```text\n.*?\n```").ReplaceAllString(out, "")
+				prose = regexp.MustCompile("`` .*? ``").ReplaceAllString(prose, "")
+				if strings.Contains(prose, "<script") || regexp.MustCompile(`(^|[^\w\x{200d}])@octocat`).MatchString(prose) {
 					t.Errorf("markdown: raw HTML or a live mention")
 				}
 			case "junit":
@@ -274,4 +280,14 @@ func TestHostileWaiverTextIsInert(t *testing.T) {
 			}
 		})
 	}
+}
+
+func hostileCombos() [][2]string {
+	var out [][2]string
+	for _, snap := range []string{guideAll, "hostile.json"} {
+		for _, f := range report.Formats() {
+			out = append(out, [2]string{snap, f})
+		}
+	}
+	return out
 }

@@ -40,6 +40,9 @@ func baselineFailures(rep *findings.Report) []findings.Result {
 	var out []findings.Result
 	for _, r := range rep.Results {
 		if r.Status == findings.Fail {
+			// What the old run said of waivers and its own baseline is not
+			// carried into this run's SARIF.
+			r.Waiver, r.Baseline = nil, ""
 			out = append(out, r)
 		}
 	}

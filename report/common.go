@@ -172,6 +172,15 @@ func summaryLine(rep *findings.Report) string {
 	if s.NotApplicable > 0 {
 		fmt.Fprintf(&b, ", %d not applicable", s.NotApplicable)
 	}
+	if waived, expired := waivedCount(rep); waived+expired > 0 {
+		fmt.Fprintf(&b, "; %d waived", waived)
+		if expired > 0 {
+			fmt.Fprintf(&b, ", %s", plural(expired, "expired waiver"))
+		}
+	}
+	if bc := baselineCounts(rep); bc != "" {
+		b.WriteString("; " + bc)
+	}
 	return b.String()
 }
 

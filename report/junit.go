@@ -110,11 +110,21 @@ func renderJUnit(w io.Writer, rep *findings.Report, _ Options) error {
 			tc := junitCase{Name: xmlText(caseName(r, names)), Classname: xmlText(r.CheckID), Time: "0"}
 			switch r.Status {
 			case findings.Fail:
+				msg := r.Message
+				if annotated(r) {
+					msg = statusText(r) + ": " + msg
+				}
+				if r.Waived() {
+					// Accepted, not passed: skipped, saying by whom and until when.
+					tc.Skipped = &junitSkipped{Message: oneLine(xmlText(msg))}
+					suite.Skipped++
+					break
+				}
 				sev := string(r.Severity)
 				if sev == "" {
 					sev = "unrated"
 				}
-				tc.Failure = &junitFailure{Message: oneLine(xmlText(r.Message)), Type: xmlText(sev), Body: failureBody(r, checks[r.CheckID])}
+				tc.Failure = &junitFailure{Message: oneLine(xmlText(msg)), Type: xmlText(sev), Body: failureBody(r, checks[r.CheckID])}
 				suite.Failures++
 			case findings.NotAssessed:
 				reason := oneLine(xmlText(r.Message))
@@ -196,6 +206,15 @@ func failureBody(r findings.Result, c findings.Check) string {
 		fmt.Fprintf(&b, "\nDetail: %s", x(r.Detail))
 	}
 	fmt.Fprintf(&b, "\nFingerprint: %s", x(r.Fingerprint))
+	if r.Baseline != "" {
+		fmt.Fprintf(&b, "\nBaseline: %s", x(r.Baseline))
+	}
+	if n := waiverNote(r); n != "" {
+		fmt.Fprintf(&b, "\nWaiver: %s", x(n))
+		if r.Waiver.Ticket != "" {
+			fmt.Fprintf(&b, "\nWaiver ticket: %s", x(r.Waiver.Ticket))
+		}
+	}
 	for _, f := range evidenceFields(r.Evidence) {
 		parts := make([]string, len(f.items))
 		for i, it := range f.items {

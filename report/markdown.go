@@ -130,6 +130,18 @@ func renderMarkdown(w io.Writer, rep *findings.Report, opts Options) error {
 	if len(na) > 0 {
 		writeReasonSection(d, "Not assessed", "These checks could not be evaluated; they are not passes.", "not-assessed rows", na)
 	}
+	if len(rep.Fixed) > 0 {
+		fmt.Fprintf(d, "## Fixed since the baseline (%d)\n\n", len(rep.Fixed))
+		for i, l := range fixedLines(rep) {
+			line := "- " + mdText(l) + "\n"
+			if !d.room(len(line)) {
+				d.drop("fixed findings", len(rep.Fixed)-i)
+				break
+			}
+			d.WriteString(line)
+		}
+		d.WriteString("\n")
+	}
 	if !opts.Quiet {
 		if nap := groupByCheck(rep, findings.NotApplicable); len(nap) > 0 {
 			writeReasonSection(d, "Not applicable", "These checks had nothing to judge here; they are neither passes nor failures.", "not-applicable rows", nap)
@@ -176,7 +188,11 @@ func writeFailingCheck(d *mdDoc, g checkGroup) bool {
 	}
 	d.WriteString(head.String())
 	for i, r := range g.results {
-		row := fmt.Sprintf("| %s | %s |\n", cell(mdCode(resourceLabel(r.Resource))), cell(mdText(r.Message)))
+		finding := mdText(r.Message)
+		if annotated(r) {
+			finding = "**" + mdText(statusText(r)) + "** " + finding
+		}
+		row := fmt.Sprintf("| %s | %s |\n", cell(mdCode(resourceLabel(r.Resource))), cell(finding))
 		if i == maxMarkdownResources || !d.soft(len(row)) || !d.room(len(row)+tail) {
 			fmt.Fprintf(d, "| … | %d more in the JSON report |\n", len(g.results)-i)
 			d.drop("resource rows", len(g.results)-i)
@@ -301,7 +317,7 @@ func writeCutNote(d *mdDoc) {
 	}
 	var parts []string
 	for _, what := range []string{"incompleteness causes", "frameworks", "compliance controls", "compliance resource rows", "failing checks", "failing results", "resource rows", "evidence blocks",
-		"remediation blocks", "not-assessed rows", "not-applicable rows", "passing checks"} {
+		"remediation blocks", "fixed findings", "not-assessed rows", "not-applicable rows", "passing checks"} {
 		if n := d.cut[what]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, what))
 		}

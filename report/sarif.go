@@ -251,10 +251,28 @@ func sarifResult(r findings.Result, rep *findings.Report, ruleIndex map[string]i
 	if msg == "" {
 		msg = r.CheckID + " failed."
 	}
+	if annotated(r) {
+		msg = statusText(r) + ": " + msg
+	}
 	if who != "" {
 		msg = who + ": " + msg
 	}
 	res.Message = textMessage(msg)
+	switch r.Baseline {
+	case findings.BaselineNew:
+		res.BaselineState = ptr("new")
+	case findings.BaselineKnown:
+		res.BaselineState = ptr("unchanged")
+	}
+	if r.Waived() {
+		// Accepted by its owner until it expires: code scanning shows it
+		// as dismissed, with the justification.
+		sup := sarif.NewSuppression()
+		sup.Kind = ptr("external")
+		sup.Status = ptr("accepted")
+		sup.Justification = ptr(escapeControls(waiverJustification(r.Waiver)))
+		res.Suppressions = []*sarif.Suppression{sup}
+	}
 
 	// The result's location in the snapshot, or line 1 without one.
 	start, end := 1, 1
@@ -300,6 +318,9 @@ func sarifResult(r findings.Result, rep *findings.Report, ruleIndex map[string]i
 		props.Add("detail", r.Detail)
 	}
 	props.Add("status", string(r.Status))
+	if r.Waiver != nil {
+		props.Add("waiver", r.Waiver)
+	}
 	if r.Evidence != nil {
 		props.Add("evidence", r.Evidence)
 	}

@@ -129,6 +129,12 @@ func renderTable(w io.Writer, rep *findings.Report, opts Options) error {
 	if err := writeComplianceTables(&b, rep, width, opts); err != nil {
 		return err
 	}
+	if fixed := fixedLines(rep); len(fixed) > 0 {
+		b.WriteString("\n" + paint(opts.Color, ansiBold, fmt.Sprintf("Fixed since the baseline (%d)", len(rep.Fixed))) + "\n")
+		for _, l := range fixed {
+			b.WriteString(indent(wrapText(termText(l), width-2), "  ") + "\n")
+		}
+	}
 	b.WriteString("\n" + wrapText(termText(summaryLine(rep)), width) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -181,8 +187,8 @@ func tableCells(r findings.Result) [5]string {
 		sev = "-"
 	}
 	return [5]string{
-		termText(statusLabel(r.Status)), termText(r.CheckID), termText(sev),
-		termText(shortResource(r.Resource)), oneLine(termText(r.Message)),
+		termText(shortStatus(r)), termText(r.CheckID), termText(sev),
+		termText(shortResource(r.Resource)), oneLine(termText(withWaiver(r))),
 	}
 }
 

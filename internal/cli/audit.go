@@ -19,6 +19,7 @@ import (
 	"github.com/lockdown-dev/lockdown/internal/findings"
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
 	"github.com/lockdown-dev/lockdown/internal/term"
+	"github.com/lockdown-dev/lockdown/internal/waivers"
 	"github.com/lockdown-dev/lockdown/report"
 )
 
@@ -39,6 +40,8 @@ type auditOptions struct {
 	AllowIncomplete bool
 	BaselinePath    string
 	Frameworks      []string
+	WaiversPath     string
+	WaiverMaxDays   int
 }
 
 func newAuditCmd(streams *term.IO) *cobra.Command {
@@ -93,7 +96,9 @@ what a check's rules query. No check runs; the exit code is 0.
 	fs.BoolVar(&o.NoColor, "no-color", false, "never colour the table (NO_COLOR is honoured too)")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "table and markdown: show failing results only")
 	fs.StringVar(&o.SARIFRoot, "sarif-root", "", "make SARIF artifact URIs relative to this directory (a repository root)")
-	fs.StringVar(&o.BaselinePath, "baseline", "", "a previous JSON report of this account: SARIF keeps its failures that this run could not assess, so code scanning does not close them as fixed")
+	fs.StringVar(&o.BaselinePath, "baseline", "", "a previous JSON report of this account: each result is marked new or known, only new failures count for the exit code, the failures fixed since are listed, and SARIF keeps its failures that this run could not assess, so code scanning does not close them as fixed")
+	fs.StringVar(&o.WaiversPath, "waivers", "", "a waivers file (lockdown.waivers/v1, YAML): failing results it covers stay FAIL with their waiver and do not count for the exit code until it expires")
+	fs.IntVar(&o.WaiverMaxDays, "waiver-max-days", waivers.DefaultMaxDays, "refuse a waiver that expires more than this many days after the snapshot was collected")
 	fs.StringArrayVar(&o.Frameworks, "framework", nil, "add a compliance section for framework `NAME` (repeatable, comma-separated; lockdown frameworks lists them)")
 	fs.BoolVar(&o.AllowIncomplete, "allow-incomplete", false, "exit 0 instead of 4 when some check could not be assessed (the causes are still printed)")
 	o.aws.register(fs)
@@ -129,6 +134,10 @@ func runAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatSet 
 	if err != nil {
 		return err
 	}
+	if err := applyWaivers(p, src.snap, rep, func(msg string) { printErr(streams.Err, msg) }); err != nil {
+		return err
+	}
+	applyBaseline(rep, p.baseline)
 	writeErrs := renderReports(o, p, src, rep, streams)
 	return auditExit(o, p, rep, writeErrs, streams)
 }
@@ -144,7 +153,10 @@ type auditPlan struct {
 	baseline *findings.Report
 	// baselinePath names the baseline in errors.
 	baselinePath string
-	catalog      string // the catalogue version, with the --rules digest
+	// waivers is --waivers FILE, nil without; waiverMaxDays bounds expiries.
+	waivers       *waivers.File
+	waiverMaxDays int
+	catalog       string // the catalogue version, with the --rules digest
 	// frameworks are every framework (each result names its controls in
 	// all of them); compliance are those --framework asked for, in order.
 	frameworks []*frameworks.Framework
@@ -192,6 +204,10 @@ func planAudit(o *auditOptions, streams *term.IO, formatSet bool) (*auditPlan, e
 		return nil, err
 	}
 	p.baselinePath = o.BaselinePath
+	if p.waivers, err = loadWaivers(o.WaiversPath, o.WaiverMaxDays); err != nil {
+		return nil, err
+	}
+	p.waiverMaxDays = o.WaiverMaxDays
 	p.catalog = engine.CatalogVersion()
 	rv, err := engine.RulesVersion(o.RulesDirs)
 	if err != nil {
@@ -464,15 +480,23 @@ func failing(results []findings.Result, minRank int) bool {
 	return countFailing(results, minRank) > 0
 }
 
+// countFailing counts the failures that decide the exit code: at or above
+// minRank, not covered by a waiver in force, and not already failing in
+// the baseline (known).
 func countFailing(results []findings.Result, minRank int) int {
 	if minRank == 0 {
 		return 0
 	}
 	n := 0
 	for _, r := range results {
-		if r.Status == findings.Fail && r.Severity.Rank() >= minRank {
+		if counts(r) && r.Severity.Rank() >= minRank {
 			n++
 		}
 	}
 	return n
+}
+
+// counts reports whether a result counts for the exit code as a failure.
+func counts(r findings.Result) bool {
+	return r.Status == findings.Fail && !r.Waived() && r.Baseline != findings.BaselineKnown
 }

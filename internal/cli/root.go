@@ -75,7 +75,8 @@ func (iw inertWriter) Write(p []byte) (int, error) {
 
 const exitTable = `Exit codes:
   0  clean: nothing fails at or above --fail-on, and every selected check was assessed
-  1  findings: some check fails at or above --fail-on
+  1  findings: some check fails at or above --fail-on (not counting failures a
+     --waivers entry in force covers, nor, with --baseline, known ones)
   2  usage or input error: unknown command or flag, stray argument, bad --param,
      unknown check ID or framework, unreadable snapshot or rules, unusable output path
   3  collection or runtime error: no caller identity, a report that could not be

@@ -103,6 +103,42 @@ type Result struct {
 	// Controls are the framework controls this result decides, by framework
 	// name (cis-aws-5.0 -> ["1.4"]); frameworks it decides nothing in are absent.
 	Controls map[string][]string `json:"controls,omitempty"`
+	// Waiver is the waiver entry that matched this failing result: one in
+	// force (the FAIL stays a FAIL and does not count for the exit code) or
+	// one that has expired (Expired; the FAIL counts again). Nil when none
+	// matched; never set on a result that is not a FAIL.
+	Waiver *Waiver `json:"waiver,omitempty"`
+	// Baseline is BaselineNew or BaselineKnown when the audit was compared
+	// with a previous report (--baseline), empty otherwise.
+	Baseline string `json:"baseline,omitempty"`
+}
+
+// Baseline values of a result.
+const (
+	BaselineNew   = "new"   // the baseline has no result with this fingerprint and status
+	BaselineKnown = "known" // the baseline has this fingerprint with the same status
+)
+
+// Waiver is one entry of a waivers file (lockdown.waivers/v1) as it applied
+// to a result.
+type Waiver struct {
+	Check    string            `json:"check,omitempty"`
+	Control  string            `json:"control,omitempty"` // framework/control, e.g. cis-aws-5.0/1.15
+	Resource string            `json:"resource,omitempty"`
+	Tag      map[string]string `json:"tag,omitempty"`
+	Reason   string            `json:"reason"`
+	Owner    string            `json:"owner"`
+	Expires  string            `json:"expires"` // YYYY-MM-DD; in force through that day (UTC)
+	Ticket   string            `json:"ticket,omitempty"`
+	// Line is the entry's line in the waivers file.
+	Line    int  `json:"line"`
+	Expired bool `json:"expired,omitempty"`
+}
+
+// Waived reports whether a waiver in force covers r: a FAIL with a waiver
+// that has not expired.
+func (r Result) Waived() bool {
+	return r.Status == Fail && r.Waiver != nil && !r.Waiver.Expired
 }
 
 // Location is a range of lines in the snapshot file the report's
@@ -146,6 +182,8 @@ type Summary struct {
 	// Pass, and they do not make the audit incomplete.
 	NotApplicable int            `json:"not_applicable"`
 	FailBySev     map[string]int `json:"fail_by_severity"`
+	// Waived counts the failures (in Fail) a waiver in force covers.
+	Waived int `json:"waived,omitempty"`
 }
 
 // Report is the whole outcome of one evaluation.
@@ -176,6 +214,14 @@ type Report struct {
 	// Compliance has one entry per framework selected with --framework, in
 	// the order given.
 	Compliance []Compliance `json:"compliance,omitempty"`
+	// BaselineDigest is the snapshot digest of the baseline report the
+	// results were compared with (--baseline); absent without one.
+	BaselineDigest string `json:"baseline_snapshot_digest,omitempty"`
+	// Fixed are the baseline's failing results that pass now, or that are
+	// gone while their check was assessed throughout, sorted by
+	// fingerprint, without their location (it was in the old snapshot).
+	// Absent when nothing is fixed or there is no baseline.
+	Fixed []Result `json:"fixed,omitempty"`
 }
 
 // ControlStatus is a framework control's verdict.
@@ -287,6 +333,9 @@ func Summarize(results []Result) Summary {
 		case Fail:
 			s.Fail++
 			s.FailBySev[string(r.Severity)]++
+			if r.Waived() {
+				s.Waived++
+			}
 		case NotAssessed:
 			s.NotAssessed++
 		case NotApplicable:

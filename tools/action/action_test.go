@@ -528,8 +528,9 @@ func TestActionIncompleteSkipsSARIF(t *testing.T) {
 }
 
 // Findings in an incomplete audit (exit 1 with checks NOT_ASSESSED): without
-// a baseline the SARIF is held back too; with one (lockdown keeps the
-// baseline's failures it could not assess) it is uploaded.
+// a baseline the SARIF is held back too. With the previous run's report as
+// baseline its failures are known, so they no longer count: the audit exits
+// 4 (incomplete) and the SARIF is held back as for any incomplete audit.
 func TestActionIncompleteWithFindings(t *testing.T) {
 	srv := guideServer(t)
 	m := loadAction(t)
@@ -543,12 +544,12 @@ func TestActionIncompleteWithFindings(t *testing.T) {
 
 	srv.DenyAccess("GetAccountPasswordPolicy")
 	for _, tc := range []struct {
-		baseline, upload string
-	}{{"", "false"}, {baseline, "true"}} {
+		baseline, exit, upload string
+	}{{"", "1", "false"}, {baseline, "4", "false"}} {
 		r := newRunner(t, m, map[string]string{"baseline": tc.baseline})
 		r.run(m)
 		out := r.outputs["audit"]
-		if out["exit-code"] != "1" || out["incomplete"] != "true" {
+		if out["exit-code"] != tc.exit || out["incomplete"] != "true" {
 			t.Fatalf("baseline %q: %v\n%s", tc.baseline, out, r.log.String())
 		}
 		if out["upload-sarif"] != tc.upload {

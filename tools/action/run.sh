@@ -133,7 +133,10 @@ audit() {
 		[ -f "$INPUT_WAIVERS" ] || die "waivers $INPUT_WAIVERS is not a file"
 		# Waivers that were asked for and silently left out would change
 		# the verdict: a lockdown without --waivers is an error.
-		"$lockdown" audit --help 2>/dev/null | grep -q -- '--waivers' ||
+		# The help is read whole first: grep -q stops at the first match, and
+		# under pipefail the writer's SIGPIPE would fail the pipeline.
+		audit_help=$("$lockdown" audit --help 2>/dev/null || true)
+		[[ "$audit_help" == *--waivers* ]] ||
 			die "this lockdown has no --waivers flag yet; remove the waivers input or use a version that has it"
 		args+=(--waivers "$INPUT_WAIVERS")
 	fi

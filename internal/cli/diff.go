@@ -15,6 +15,7 @@ import (
 	"github.com/lockdown-dev/lockdown/internal/findings"
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
 	"github.com/lockdown-dev/lockdown/internal/term"
+	"github.com/lockdown-dev/lockdown/internal/waivers"
 )
 
 type diffOptions struct {
@@ -155,7 +156,7 @@ func runDiff(ctx context.Context, o *diffOptions, oldPath, newPath string, strea
 // does (one plan, the built-in checks and --rules), so the results carry
 // the fingerprints an audit gives them.
 func evaluateDiffSnapshots(ctx context.Context, o *diffOptions, streams *term.IO, ins ...*diffInput) error {
-	ao := &auditOptions{Format: "json", FailOn: "none", Params: o.Params, RulesDirs: o.RulesDirs, SnapshotPath: ins[0].path}
+	ao := &auditOptions{Format: "json", FailOn: "none", Params: o.Params, RulesDirs: o.RulesDirs, SnapshotPath: ins[0].path, WaiverMaxDays: waivers.DefaultMaxDays}
 	p, err := planAudit(ao, streams, true)
 	if err != nil {
 		return err

@@ -247,7 +247,7 @@ func TestCheckCrosswalks(t *testing.T) {
 	}
 }
 
-// TestV6RenumbersV5 checks the issue's statement that v6.0 renumbers v5.0's
+// TestV6RenumbersV5 checks that v6.0 renumbers v5.0's
 // section 1 as section 2: a one-to-one mapping 1.N -> 2.N, nothing new,
 // nothing dropped, the same titles, levels and checks.
 func TestV6RenumbersV5(t *testing.T) {
@@ -298,7 +298,7 @@ func renumberingProblems(v5, v6 *Framework) []string {
 	return out
 }
 
-// TestV7Crosswalk checks v7.0's changes as the issue states them: 2.1.1 to
+// TestV7Crosswalk checks v7.0's changes: 2.1.1 to
 // 2.1.6 and 2.21 are new, v5.0's 1.10 and 1.12 are dropped, every other
 // v5.0 control is continued exactly once, in v5.0's order.
 func TestV7Crosswalk(t *testing.T) {
@@ -364,7 +364,7 @@ func TestControlsByCheck(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("ControlsByCheck = %v, want %v", got, want)
 	}
-	// The embedded data: the issue's example result.
+	// The embedded data: a root MFA result decides CIS 1.4, 2.4, 2.5 and IAM.9.
 	root := ControlsByCheck(loadAll(t))["LD-ROOT-01"]
 	wantRoot := map[string][]string{"cis-aws-5.0": {"1.4"}, "cis-aws-6.0": {"2.4"}, "cis-aws-7.0": {"2.5"}, "aws-securityhub": {"IAM.9"}}
 	if fmt.Sprint(root) != fmt.Sprint(wantRoot) {

@@ -14,7 +14,7 @@ import (
 	"github.com/lockdown-dev/lockdown/internal/findings"
 )
 
-// The issue's example, as written.
+// The documented example, as written.
 const example = `schema: lockdown.waivers/v1
 waivers:
   - check: LD-ADM-03                 # or control: cis-aws-5.0/1.15

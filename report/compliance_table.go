@@ -4,10 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
-
 	"github.com/lockdown-dev/lockdown/internal/findings"
 )
 
@@ -103,21 +99,7 @@ func writeComplianceTables(b *strings.Builder, rep *findings.Report, width int, 
 }
 
 func writeComplianceTable(b *strings.Builder, rows []complianceRow, widths [4]int, color bool) error {
-	table := tablewriter.NewTable(b,
-		tablewriter.WithRenderer(renderer.NewBlueprint()),
-		tablewriter.WithEastAsian(tw.Off),
-		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithTrimSpace(tw.Off),
-	)
-	var head []string
-	for i, h := range complianceHeader {
-		head = append(head, h+strings.Repeat(" ", max(0, widths[i]-textWidth(h))))
-	}
-	table.Header(head)
+	table := newBoxTable(b, complianceHeader[:], widths[:])
 	for _, r := range rows {
 		var detail []string
 		for _, p := range r.detail {

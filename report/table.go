@@ -192,8 +192,11 @@ func tableCells(r findings.Result) [5]string {
 	}
 }
 
-func writeSectionTable(w io.Writer, rows []tableRow, widths [5]int, color bool) error {
-
+// newBoxTable is the table every section of the terminal report uses:
+// lockdown wraps and escapes the cells itself, so tablewriter neither wraps,
+// trims nor reformats them. Padding the headers to the computed widths
+// makes every table the same shape; no cell is wider than its column.
+func newBoxTable(w io.Writer, header []string, widths []int) *tablewriter.Table {
 	table := tablewriter.NewTable(w,
 		tablewriter.WithRenderer(renderer.NewBlueprint()),
 		tablewriter.WithEastAsian(tw.Off),
@@ -204,13 +207,16 @@ func writeSectionTable(w io.Writer, rows []tableRow, widths [5]int, color bool) 
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithTrimSpace(tw.Off),
 	)
-	// Padding the headers to the computed widths makes every section's
-	// table the same shape; no cell is wider than its column's width.
-	var head []string
-	for i, h := range tableHeader {
-		head = append(head, h+strings.Repeat(" ", max(0, widths[i]-textWidth(h))))
+	head := make([]string, len(header))
+	for i, h := range header {
+		head[i] = h + strings.Repeat(" ", max(0, widths[i]-textWidth(h)))
 	}
 	table.Header(head)
+	return table
+}
+
+func writeSectionTable(w io.Writer, rows []tableRow, widths [5]int, color bool) error {
+	table := newBoxTable(w, tableHeader[:], widths[:])
 	for _, r := range rows {
 		c := r.cells
 		row := []string{

@@ -46,12 +46,8 @@ func Run(args []string, streams *term.IO) (code int) {
 // printErr is the one place lockdown writes a message to stderr: one line,
 // redacted, with control characters shown escaped.
 func printErr(w io.Writer, msg string) {
-	fmt.Fprintf(w, "lockdown: %s\n", inert(redactLine(oneLine(msg))))
+	fmt.Fprintf(w, "lockdown: %s\n", inert(redact.String(oneLine(msg))))
 }
-
-// redactLine removes secrets from a line before it is printed.
-// TODO(merge): internal/redact.String.
-func redactLine(s string) string { return redact.String(s) }
 
 // inert shows control characters, bidi overrides and bytes that are not
 // UTF-8 escaped, by the renderers' rule: account data and file names reach

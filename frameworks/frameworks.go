@@ -319,3 +319,24 @@ func ControlsByCheck(fws []*Framework) map[string]map[string][]string {
 	}
 	return out
 }
+
+// Counts says how many of fw's controls are automated and manual, and
+// which checks (sorted, unique) decide them.
+func (fw *Framework) Counts() (automated, manual int, checks []string) {
+	seen := map[string]bool{}
+	for _, c := range fw.Controls {
+		if c.Automated {
+			automated++
+		} else {
+			manual++
+		}
+		for _, id := range c.Checks {
+			if !seen[id] {
+				seen[id] = true
+				checks = append(checks, id)
+			}
+		}
+	}
+	sort.Strings(checks)
+	return automated, manual, checks
+}

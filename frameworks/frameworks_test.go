@@ -393,18 +393,7 @@ var readmeRow = regexp.MustCompile("^\\| `([a-z0-9.-]+)` \\| ([^|]+) \\| ([0-9]+
 func summaryRows(fws []*Framework) map[string]string {
 	out := map[string]string{}
 	for _, fw := range fws {
-		auto, manual := 0, 0
-		checks := map[string]bool{}
-		for _, c := range fw.Controls {
-			if c.Automated {
-				auto++
-			} else {
-				manual++
-			}
-			for _, id := range c.Checks {
-				checks[id] = true
-			}
-		}
+		auto, manual, checks := fw.Counts()
 		out[fw.Name] = fmt.Sprintf("%s %d %d %d %d", fw.Version, len(fw.Controls), auto, manual, len(checks))
 	}
 	return out

@@ -145,15 +145,9 @@ type frameworkDetail struct {
 }
 
 func entryOf(fw *frameworks.Framework) frameworkEntry {
-	e := frameworkEntry{Name: fw.Name, Title: fw.Title, Version: fw.Version, Source: fw.Source, Counts: controlCounts{Total: len(fw.Controls)}}
-	for _, c := range fw.Controls {
-		if c.Automated {
-			e.Counts.Automated++
-		} else {
-			e.Counts.Manual++
-		}
-	}
-	return e
+	auto, manual, _ := fw.Counts()
+	return frameworkEntry{Name: fw.Name, Title: fw.Title, Version: fw.Version, Source: fw.Source,
+		Counts: controlCounts{Total: len(fw.Controls), Automated: auto, Manual: manual}}
 }
 
 func runFrameworks(o *frameworksOptions, streams *term.IO, args []string) error {

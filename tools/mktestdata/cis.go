@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/lockdown-dev/lockdown/frameworks"
@@ -141,23 +140,7 @@ func cisREADME(list []snapshottest.Scenario, fws []*frameworks.Framework) []byte
 	b.WriteString(cisIntro)
 	b.WriteString("\n| framework | controls | automated | manual | checks named |\n|-----------|----------|-----------|--------|--------------|\n")
 	for _, fw := range fws {
-		auto, manual := 0, 0
-		checks := map[string]bool{}
-		for _, c := range fw.Controls {
-			if c.Automated {
-				auto++
-			} else {
-				manual++
-			}
-			for _, id := range c.Checks {
-				checks[id] = true
-			}
-		}
-		names := make([]string, 0, len(checks))
-		for id := range checks {
-			names = append(names, id)
-		}
-		sort.Strings(names)
+		auto, manual, names := fw.Counts()
 		fmt.Fprintf(&b, "| `%s` | %d | %d | %d | %d |\n", fw.Name, len(fw.Controls), auto, manual, len(names))
 	}
 	b.WriteString("\n| file | the one change from cis-clean.json | expected to fail | not assessed | why |\n|------|------------------------------------|------------------|--------------|-----|\n")

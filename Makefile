@@ -29,10 +29,12 @@ test: deps lint unit race sarif-validate
 
 ## deps: the one step that installs the tests' tools; it says what it installs and why, and does
 ## nothing for what is already there. No test installs anything itself.
-##   Debian: libxml2-utils (xmllint validates JUnit reports against report/schema/junit.xsd)
+##   Debian: libxml2-utils (xmllint validates JUnit reports against report/schema/junit.xsd),
+##   chromium (the HTML report is rendered and filtered in headless Chromium) and openssh-client
+##   (ssh-keygen -Y verify checks the evidence bundle's signature as a reviewer would)
 ##   npm, into .cache/: @cloud-copilot/iam-simulate (the independent IAM simulator for the
 ##   differential tests) and @microsoft/sarif-multitool-linux (SARIF validation with GitHub's rules)
-DEBIAN_DEPS := xmllint:libxml2-utils
+DEBIAN_DEPS := xmllint:libxml2-utils chromium:chromium ssh-keygen:openssh-client
 deps:
 	@for dep in $(DEBIAN_DEPS); do \
 	  cmd=$${dep%%:*}; pkg=$${dep#*:}; \

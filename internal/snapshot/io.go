@@ -213,6 +213,11 @@ func Normalize(s *Snapshot) {
 		in := s.EC2Instances[i].Instances
 		sort.Slice(in, func(x, y int) bool { return in[x].ID < in[y].ID })
 	}
+	sort.Slice(s.LambdaFunctions, func(i, j int) bool { return s.LambdaFunctions[i].Region < s.LambdaFunctions[j].Region })
+	for i := range s.LambdaFunctions {
+		fn := s.LambdaFunctions[i].Functions
+		sort.Slice(fn, func(x, y int) bool { return fn[x].ARN < fn[y].ARN })
+	}
 	if s.OrganizationsFeatures != nil {
 		sort.Strings(s.OrganizationsFeatures.EnabledFeatures)
 	}

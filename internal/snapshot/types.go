@@ -31,6 +31,11 @@ const (
 	SourceSecurityContact       = "security_contact"
 	SourceEC2Instances          = "ec2_instances"
 	SourceOrganizationsFeatures = "organizations_features"
+
+	// Inventory for the privilege-escalation paths through existing
+	// resources (regional, same error rule): Lambda functions and the
+	// execution role each runs with.
+	SourceLambdaFunctions = "lambda_functions"
 )
 
 // Sources lists every source name this build knows, in collection order.
@@ -40,6 +45,7 @@ var Sources = []string{
 	SourceAuthorizationDetails, SourceAWSConfig,
 	SourceServerCertificates, SourceRegions, SourceAccessAnalyzers,
 	SourceSecurityContact, SourceEC2Instances, SourceOrganizationsFeatures,
+	SourceLambdaFunctions,
 }
 
 // SourceActions are the API actions behind each source, named when a
@@ -58,6 +64,7 @@ var SourceActions = map[string]string{
 	SourceSecurityContact:       "account:GetAlternateContact",
 	SourceEC2Instances:          "ec2:DescribeInstances",
 	SourceOrganizationsFeatures: "iam:ListOrganizationsFeatures",
+	SourceLambdaFunctions:       "lambda:ListFunctions",
 }
 
 // Snapshot is the root document.
@@ -93,6 +100,7 @@ type Snapshot struct {
 	// OrganizationsFeatures is nil with status ok when the account is in no
 	// organization (or the organization enables no feature).
 	OrganizationsFeatures *OrganizationsFeatures `json:"organizations_features,omitempty"`
+	LambdaFunctions       []LambdaRegion         `json:"lambda_functions,omitempty"`
 }
 
 // Generator names the program that wrote the snapshot.
@@ -405,6 +413,24 @@ type EC2Instance struct {
 	// InstanceProfileARN is empty when no instance profile is associated.
 	InstanceProfileARN string     `json:"instance_profile_arn,omitempty"`
 	LaunchTime         *time.Time `json:"launch_time,omitempty"`
+}
+
+// LambdaRegion is what lambda:ListFunctions returned in one region, with the
+// same error rule as AccessAnalyzerRegion.
+type LambdaRegion struct {
+	Region    string           `json:"region"`
+	Error     *SourceError     `json:"error,omitempty"`
+	Requests  int              `json:"requests,omitempty"`
+	Functions []LambdaFunction `json:"functions"`
+}
+
+// LambdaFunction is the part of a Lambda function the escalation paths read:
+// the role it runs with (never its code, environment or configuration).
+type LambdaFunction struct {
+	ARN  string `json:"arn"`
+	Name string `json:"name"`
+	// Role is the execution role's ARN.
+	Role string `json:"role"`
 }
 
 // OrganizationsFeatures is iam:ListOrganizationsFeatures: the centralised

@@ -179,12 +179,17 @@ func CISClean() *snapshot.Snapshot {
 			{ID: "i-0a1b2c3d4e5f6a7b8", State: "running", InstanceProfileARN: WebServerProfile, LaunchTime: tp("2026-11-02T06:00:00Z")},
 		}},
 	}
+	s.LambdaFunctions = nil
+	for _, r := range CISRegions {
+		s.LambdaFunctions = append(s.LambdaFunctions, snapshot.LambdaRegion{Region: r.Name, Requests: 1, Functions: []snapshot.LambdaFunction{}})
+	}
 	s.OrganizationsFeatures = &snapshot.OrganizationsFeatures{
 		OrganizationID: CISOrganizationID, EnabledFeatures: []string{"RootCredentialsManagement", "RootSessions"},
 	}
 	for src, n := range map[string]int{
 		snapshot.SourceServerCertificates: 1, snapshot.SourceRegions: 1, snapshot.SourceAccessAnalyzers: len(CISRegions),
 		snapshot.SourceSecurityContact: 1, snapshot.SourceEC2Instances: len(CISRegions), snapshot.SourceOrganizationsFeatures: 1,
+		snapshot.SourceLambdaFunctions: len(CISRegions),
 	} {
 		s.Sources[src] = snapshot.SourceStatus{Status: snapshot.StatusOK, Requests: n}
 	}

@@ -218,6 +218,14 @@ func Normalize(s *Snapshot) {
 		fn := s.LambdaFunctions[i].Functions
 		sort.Slice(fn, func(x, y int) bool { return fn[x].ARN < fn[y].ARN })
 	}
+	if o := s.Organization; o != nil {
+		sort.Strings(o.PolicyTypes)
+		for i := range o.Path {
+			sort.Strings(o.Path[i].SCPs)
+			sort.Strings(o.Path[i].RCPs)
+		}
+		sort.Slice(o.Policies, func(i, j int) bool { return o.Policies[i].ID < o.Policies[j].ID })
+	}
 	if s.OrganizationsFeatures != nil {
 		sort.Strings(s.OrganizationsFeatures.EnabledFeatures)
 	}

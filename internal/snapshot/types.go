@@ -36,6 +36,12 @@ const (
 	// resources (regional, same error rule): Lambda functions and the
 	// execution role each runs with.
 	SourceLambdaFunctions = "lambda_functions"
+
+	// The account's place in its AWS Organization and the service and
+	// resource control policies over it. Only the management account or a
+	// delegated administrator can read them; an organisation audit reads
+	// them once there and gives each member's snapshot its own view.
+	SourceOrganization = "organization"
 )
 
 // Sources lists every source name this build knows, in collection order.
@@ -45,7 +51,7 @@ var Sources = []string{
 	SourceAuthorizationDetails, SourceAWSConfig,
 	SourceServerCertificates, SourceRegions, SourceAccessAnalyzers,
 	SourceSecurityContact, SourceEC2Instances, SourceOrganizationsFeatures,
-	SourceLambdaFunctions,
+	SourceLambdaFunctions, SourceOrganization,
 }
 
 // SourceActions are the API actions behind each source, named when a
@@ -65,6 +71,7 @@ var SourceActions = map[string]string{
 	SourceEC2Instances:          "ec2:DescribeInstances",
 	SourceOrganizationsFeatures: "iam:ListOrganizationsFeatures",
 	SourceLambdaFunctions:       "lambda:ListFunctions",
+	SourceOrganization:          "organizations:ListPoliciesForTarget",
 }
 
 // Snapshot is the root document.
@@ -101,6 +108,9 @@ type Snapshot struct {
 	// organization (or the organization enables no feature).
 	OrganizationsFeatures *OrganizationsFeatures `json:"organizations_features,omitempty"`
 	LambdaFunctions       []LambdaRegion         `json:"lambda_functions,omitempty"`
+	// Organization is nil with status ok when the account is in no
+	// organization.
+	Organization *Organization `json:"organization,omitempty"`
 }
 
 // Generator names the program that wrote the snapshot.
@@ -431,6 +441,49 @@ type LambdaFunction struct {
 	Name string `json:"name"`
 	// Role is the execution role's ARN.
 	Role string `json:"role"`
+}
+
+// Organization is the audited account's AWS Organization as its policies
+// see it: the chain of levels from the root down to the account, and the
+// service control policies (SCPs) and resource control policies (RCPs)
+// attached at each.
+type Organization struct {
+	ID                  string `json:"id"` // o-...
+	ManagementAccountID string `json:"management_account_id"`
+	// PolicyTypes are the policy types enabled at the root
+	// (SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY); a type that is
+	// not enabled applies nowhere, whatever is attached.
+	PolicyTypes []string `json:"policy_types"`
+	// Path is the root, each OU and the account itself, in that order.
+	Path []OrgNode `json:"path"`
+	// Policies are the policies the path's nodes name, sorted by ID.
+	Policies []OrgPolicy `json:"policies"`
+}
+
+// Organization policy types.
+const (
+	OrgPolicySCP = "SERVICE_CONTROL_POLICY"
+	OrgPolicyRCP = "RESOURCE_CONTROL_POLICY"
+)
+
+// OrgNode is one level of an organization.
+type OrgNode struct {
+	ID   string `json:"id"`   // r-..., ou-...-... or the 12-digit account ID
+	Type string `json:"type"` // ROOT, ORGANIZATIONAL_UNIT or ACCOUNT
+	Name string `json:"name,omitempty"`
+	// SCPs and RCPs are the IDs of the policies attached directly here.
+	SCPs []string `json:"scps"`
+	RCPs []string `json:"rcps"`
+}
+
+// OrgPolicy is one SCP or RCP (organizations:DescribePolicy).
+type OrgPolicy struct {
+	ID         string          `json:"id"` // p-... (p-FullAWSAccess for the AWS managed one)
+	ARN        string          `json:"arn"`
+	Name       string          `json:"name"`
+	Type       string          `json:"type"` // OrgPolicySCP or OrgPolicyRCP
+	AWSManaged bool            `json:"aws_managed"`
+	Document   json.RawMessage `json:"document"`
 }
 
 // OrganizationsFeatures is iam:ListOrganizationsFeatures: the centralised

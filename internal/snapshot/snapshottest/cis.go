@@ -183,17 +183,57 @@ func CISClean() *snapshot.Snapshot {
 	for _, r := range CISRegions {
 		s.LambdaFunctions = append(s.LambdaFunctions, snapshot.LambdaRegion{Region: r.Name, Requests: 1, Functions: []snapshot.LambdaFunction{}})
 	}
+	s.Organization = CISOrganization()
 	s.OrganizationsFeatures = &snapshot.OrganizationsFeatures{
 		OrganizationID: CISOrganizationID, EnabledFeatures: []string{"RootCredentialsManagement", "RootSessions"},
 	}
 	for src, n := range map[string]int{
 		snapshot.SourceServerCertificates: 1, snapshot.SourceRegions: 1, snapshot.SourceAccessAnalyzers: len(CISRegions),
 		snapshot.SourceSecurityContact: 1, snapshot.SourceEC2Instances: len(CISRegions), snapshot.SourceOrganizationsFeatures: 1,
-		snapshot.SourceLambdaFunctions: len(CISRegions),
+		snapshot.SourceLambdaFunctions: len(CISRegions), snapshot.SourceOrganization: 5,
 	} {
 		s.Sources[src] = snapshot.SourceStatus{Status: snapshot.StatusOK, Requests: n}
 	}
 	return s
+}
+
+// CISManagementAccountID is the management account of the CIS account's
+// organization (the CIS account is a member of it).
+const CISManagementAccountID = "999988887777"
+
+// CISOrganization is the CIS account's organization with AWS's defaults:
+// SCPs and RCPs enabled, FullAWSAccess and RCPFullAWSAccess attached at the
+// root, the workloads OU and the account.
+func CISOrganization() *snapshot.Organization {
+	full := "p-FullAWSAccess"
+	rcpFull := "p-RCPFullAWSAccess"
+	node := func(id, typ, name string) snapshot.OrgNode {
+		return snapshot.OrgNode{ID: id, Type: typ, Name: name, SCPs: []string{full}, RCPs: []string{rcpFull}}
+	}
+	return &snapshot.Organization{
+		ID: CISOrganizationID, ManagementAccountID: CISManagementAccountID,
+		PolicyTypes: []string{snapshot.OrgPolicyRCP, snapshot.OrgPolicySCP},
+		Path: []snapshot.OrgNode{
+			node("r-a1b2", "ROOT", "Root"),
+			node("ou-a1b2-workload", "ORGANIZATIONAL_UNIT", "Workloads"),
+			node(AccountID, "ACCOUNT", "cis-member"),
+		},
+		Policies: []snapshot.OrgPolicy{
+			{ID: full, ARN: "arn:aws:organizations::aws:policy/service_control_policy/" + full, Name: "FullAWSAccess",
+				Type: snapshot.OrgPolicySCP, AWSManaged: true, Document: OrgDocument(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)},
+			{ID: rcpFull, ARN: "arn:aws:organizations::aws:policy/resource_control_policy/" + rcpFull, Name: "RCPFullAWSAccess",
+				Type: snapshot.OrgPolicyRCP, AWSManaged: true, Document: OrgDocument(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`)},
+		},
+	}
+}
+
+// OrgDocument normalises an organization policy document as the collector does.
+func OrgDocument(text string) []byte {
+	d, err := snapshot.NormalizeDocument(text)
+	if err != nil {
+		panic(err)
+	}
+	return d
 }
 
 // cisVariant builds CISClean with one change applied.

@@ -253,7 +253,16 @@ func policyName(ref *PolicyRef) string {
 //  5. Cross-account (the resource ARN's account differs from the
 //     principal's): identity and resource-based policy must both allow.
 //
-// Session policies, SCPs, RCPs and endpoint policies are not modelled.
+// Organization policies (set.SCPs, set.RCPs) bound all of this: an explicit
+// Deny in one is an explicit deny, and a level of the organization where no
+// attached policy allows the request denies it, even when a resource-based
+// policy names the principal. SCPs apply to every principal of a member
+// account (its root user included) but not to AWS services. RCPs restrict
+// by their Deny statements (AWS attaches RCPFullAWSAccess, the only RCP that
+// may Allow, to every level for good), and only for the services that
+// support them (rcpServices).
+//
+// Session policies and endpoint policies are not modelled.
 func Evaluate(set PolicySet, req Request) Decision {
 	e := &env{req: &req, track: true}
 	var d Decision
@@ -335,6 +344,21 @@ func Evaluate(set PolicySet, req Request) Decision {
 			firstDeny = r.firstDeny
 		}
 	}
+	orgDenied := ""
+	if len(set.SCPs) > 0 && req.Principal.Type != "service" {
+		fd, reason := evalOrgLevels(set.SCPs, KindSCP, false, e, &d)
+		if fd >= 0 && firstDeny < 0 {
+			firstDeny = fd
+		}
+		orgDenied = reason
+	}
+	if len(set.RCPs) > 0 && rcpApplies(req.Action) {
+		// Only RCPFullAWSAccess may Allow, and AWS attaches it to every
+		// level for good: an RCP restricts by its Deny statements alone.
+		if fd, _ := evalOrgLevels(set.RCPs, KindRCP, true, e, &d); fd >= 0 && firstDeny < 0 {
+			firstDeny = fd
+		}
+	}
 	d.Missing = e.missing
 	p := &req.Principal
 	what := func() string { return req.Action + " on " + req.Resource }
@@ -352,6 +376,14 @@ func Evaluate(set PolicySet, req Request) Decision {
 	}
 
 	identityOK := idAllow && boundaryAllow
+	if orgDenied != "" {
+		d.Effect = ImplicitDeny
+		d.Reason = orgDenied
+		if len(d.Missing) > 0 {
+			d.Reason += " (the request context lacks " + strings.Join(d.Missing, ", ") + ")"
+		}
+		return d
+	}
 	allow := func(by *MatchedStatement, extra string) Decision {
 		d.Effect, d.Allowed = Allow, true
 		d.Reason = "allowed by " + describe(by) + extra
@@ -428,6 +460,43 @@ func Evaluate(set PolicySet, req Request) Decision {
 		return deny("allowed by " + describe(at(idFirstAllow)) + " but not by permissions boundary " + boundaryName)
 	}
 	return allow(at(idFirstAllow), "")
+}
+
+// evalOrgLevels evaluates the organization policies of each level. It
+// returns the index in d.Matched of the first Deny (-1 if none) and, when a
+// level has no Allow for the request, why that denies it (for SCPs).
+func evalOrgLevels(levels []OrgLevel, kind string, resource bool, e *env, d *Decision) (firstDeny int, denied string) {
+	firstDeny = -1
+	name := "service control policy"
+	if kind == KindRCP {
+		name = "resource control policy"
+	}
+	for _, lv := range levels {
+		allowed := false
+		for i := range lv.Policies {
+			r := evalPolicy(&lv.Policies[i], kind, resource, false, e, d)
+			if r.deny && firstDeny < 0 {
+				firstDeny = r.firstDeny
+			}
+			allowed = allowed || r.allow
+		}
+		if !allowed && denied == "" {
+			denied = "no " + name + " attached to " + lv.Target + " allows " + e.req.Action + " on " + e.req.Resource
+		}
+	}
+	return firstDeny, denied
+}
+
+// rcpServices are the services whose resources RCPs restrict (AWS
+// Organizations User Guide, "List of AWS services that support RCPs").
+var rcpServices = map[string]bool{
+	"s3": true, "sts": true, "kms": true, "sqs": true, "secretsmanager": true,
+	"ecr": true, "aoss": true, "cognito-identity": true, "logs": true, "dynamodb": true,
+}
+
+func rcpApplies(action string) bool {
+	svc, _, _ := strings.Cut(action, ":")
+	return rcpServices[strings.ToLower(svc)]
 }
 
 func describe(m *MatchedStatement) string {

@@ -158,6 +158,8 @@ const (
 	KindBoundary     = "boundary"
 	KindTrust        = "trust"    // a role trust policy: it must allow sts:AssumeRole*
 	KindResource     = "resource" // any other resource-based policy
+	KindSCP          = "scp"      // an AWS Organizations service control policy
+	KindRCP          = "rcp"      // an AWS Organizations resource control policy
 )
 
 // PolicySet is every policy that applies to one request.
@@ -165,6 +167,24 @@ type PolicySet struct {
 	Identity []PolicyRef
 	Boundary *PolicyRef
 	Resource []PolicyRef // e.g. the role trust policy for sts:AssumeRole
+
+	// SCPs are the service control policies over the principal's account,
+	// one level per entry from the organization root through each OU down
+	// to the account. RCPs are the resource control policies over the
+	// resource's account, by level likewise. At every level some attached
+	// policy must allow the request, and none may deny it. The caller leaves
+	// them out where AWS does not apply them: SCPs for principals of the
+	// management account and for service-linked roles, RCPs for resources
+	// of the management account.
+	SCPs []OrgLevel
+	RCPs []OrgLevel
+}
+
+// OrgLevel is one level of an organization (its root, an OU or the
+// account) with the organization policies attached there.
+type OrgLevel struct {
+	Target   string // "r-...", "ou-..." or the 12-digit account ID
+	Policies []PolicyRef
 }
 
 // Effect is the outcome of an evaluation.

@@ -11,6 +11,7 @@
 //
 // Input, one JSON object per line:
 //   {"id":"...", "identityPolicies":[doc,...], "boundary":doc?, "resourcePolicy":doc?,
+//    "scps"?:[{"orgIdentifier":"r-...", "policies":[doc,...]}, ...], "rcps"?:[...same...],
 //    "request":{"principal":"arn:...", "action":"s3:GetObject", "resource":"arn:...",
 //               "context":{"aws:username":["alice"], ...}}}
 // Output, one line per input line, in order:
@@ -43,6 +44,15 @@ function accountOf(arn) {
   return f.length >= 6 ? f[4] : '';
 }
 
+// orgLevels maps the case's organization levels ({orgIdentifier, policies:[doc]})
+// to the library's SimulationOrgPolicies, root first.
+function orgLevels(levels, wrap, validate) {
+  return (levels || []).map((lv) => ({
+    orgIdentifier: lv.orgIdentifier,
+    policies: (lv.policies || []).map((doc, i) => ({ name: `${lv.orgIdentifier}-${i}`, policy: wrap(doc, validate) })),
+  }));
+}
+
 // toSimulation turns one case into the library's Simulation input.
 // validated, when true, pre-validates the documents once so repeated runs
 // (benchmark mode) do not re-parse them, as a long-lived caller would.
@@ -61,8 +71,8 @@ function toSimulation(c, validated) {
       name: `identity${i}`,
       policy: wrap(doc, pol.validateIdentityPolicy),
     })),
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
+    serviceControlPolicies: orgLevels(c.scps, wrap, pol.validateServiceControlPolicy),
+    resourceControlPolicies: orgLevels(c.rcps, wrap, pol.validateResourceControlPolicy),
   };
   if (c.boundary) {
     s.permissionBoundaryPolicies = [{ name: 'boundary', policy: wrap(c.boundary, pol.validateIdentityPolicy) }];

@@ -33,12 +33,23 @@ type Case struct {
 	// ResourcePolicy is the resource's own policy (a role trust policy for
 	// sts:AssumeRole), in the same account as the principal.
 	ResourcePolicy json.RawMessage `json:"resourcePolicy,omitempty"`
-	Request        WireRequest     `json:"request"`
+	// SCPs and RCPs are the organization policies over the account, from
+	// the root down (GenerateOrg only).
+	SCPs    []OrgLevel  `json:"scps,omitempty"`
+	RCPs    []OrgLevel  `json:"rcps,omitempty"`
+	Request WireRequest `json:"request"`
 
 	// Principal is the Go view of Request.Principal (tags, IDs).
 	Principal iampolicy.Principal `json:"-"`
 	// Features names the grammar elements the case exercises, for coverage.
 	Features []string `json:"-"`
+}
+
+// OrgLevel is one level of the organization (root, OU, account) and the
+// policies attached there.
+type OrgLevel struct {
+	Target   string            `json:"orgIdentifier"`
+	Policies []json.RawMessage `json:"policies"`
 }
 
 // WireRequest is the request part of a Case.
@@ -77,6 +88,28 @@ func (c *Case) PolicySet() (iampolicy.PolicySet, error) {
 			kind = "trust"
 		}
 		set.Resource = append(set.Resource, iampolicy.PolicyRef{Kind: kind, Name: "resource", Policy: p})
+	}
+	for li, levels := range [][]OrgLevel{c.SCPs, c.RCPs} {
+		kind := iampolicy.KindSCP
+		if li == 1 {
+			kind = iampolicy.KindRCP
+		}
+		for _, lv := range levels {
+			ol := iampolicy.OrgLevel{Target: lv.Target}
+			for i, doc := range lv.Policies {
+				name := fmt.Sprintf("%s-%s-%d", kind, lv.Target, i)
+				p, err := iampolicy.Parse(name, doc)
+				if err != nil {
+					return set, err
+				}
+				ol.Policies = append(ol.Policies, iampolicy.PolicyRef{Kind: kind, Name: name, Policy: p})
+			}
+			if li == 0 {
+				set.SCPs = append(set.SCPs, ol)
+			} else {
+				set.RCPs = append(set.RCPs, ol)
+			}
+		}
 	}
 	return set, nil
 }
@@ -176,6 +209,84 @@ func Generate(seed int64, n int) []Case {
 		out = append(out, g.build(fmt.Sprintf("c%05d", i)))
 	}
 	return out
+}
+
+// GenerateOrg returns n cases like Generate's, each under service control
+// policies (one to three levels from the root down, each with FullAWSAccess,
+// a generated policy, or both) and, for some, resource control policies
+// (Deny statements only, as AWS allows beside RCPFullAWSAccess).
+func GenerateOrg(seed int64, n int) []Case {
+	r := rand.New(rand.NewSource(seed))
+	out := make([]Case, 0, n)
+	for i := 0; i < n; i++ {
+		g := &gen{r: r, feat: map[string]bool{}}
+		c := g.build(fmt.Sprintf("org%05d", i))
+		targets := []string{"r-ab12", "ou-ab12-11111111", Account}
+		levels := 1 + g.r.Intn(3)
+		for l := 0; l < levels; l++ {
+			lv := OrgLevel{Target: targets[l]}
+			switch x := g.r.Intn(10); {
+			case x < 4:
+				lv.Policies = append(lv.Policies, fullAWSAccess)
+				g.tag("scp:full-access")
+			case x < 7:
+				lv.Policies = append(lv.Policies, fullAWSAccess, g.policy(true))
+				g.tag("scp:full-access+policy")
+			default:
+				lv.Policies = append(lv.Policies, g.policy(true))
+				g.tag("scp:policy-only")
+			}
+			c.SCPs = append(c.SCPs, lv)
+		}
+		if g.chance(0.4) {
+			g.tag("rcp")
+			c.RCPs = []OrgLevel{{Target: targets[0], Policies: []json.RawMessage{g.rcp()}}}
+		}
+		c.Features = c.Features[:0]
+		for f := range g.feat {
+			c.Features = append(c.Features, f)
+		}
+		sort.Strings(c.Features)
+		out = append(out, c)
+	}
+	return out
+}
+
+// rcpServices are the generated actions' services that RCPs restrict.
+var rcpServices = map[string]bool{"s3": true, "sqs": true, "sts": true, "dynamodb": true, "logs": true}
+
+var fullAWSAccess = json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+
+// rcp builds a resource control policy: Deny statements for every
+// principal, limited by the generated conditions.
+func (g *gen) rcp() json.RawMessage {
+	g.version = iampolicy.Version2012
+	var sts []any
+	for i := 0; i < 1+g.r.Intn(2); i++ {
+		st := g.statement(true)
+		delete(st, "NotAction")
+		delete(st, "NotResource")
+		// An RCP names actions of the services RCPs support ("*" alone is
+		// refused); the request's own action, when RCPs restrict it, makes
+		// the policy decisive at times. (The simulator also applies RCPs to
+		// other services' actions; AWS documents RCPs only for these.)
+		acts := []string{g.pick([]string{"s3:*", "sqs:*", "sts:*", "kms:*", "dynamodb:GetItem", "s3:Get*"})}
+		if svc, _, _ := strings.Cut(g.action, ":"); rcpServices[svc] {
+			acts = append(acts, g.action)
+		}
+		st["Action"] = acts
+		if _, ok := st["Resource"]; !ok {
+			st["Resource"] = "*"
+		}
+		st["Effect"] = "Deny"
+		st["Principal"] = "*"
+		sts = append(sts, st)
+	}
+	b, err := json.Marshal(map[string]any{"Version": g.version, "Statement": sts})
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 func (g *gen) build(id string) Case {

@@ -126,6 +126,7 @@ type htmlControl struct {
 	ID, Title, Level, Status, Class, Checks, Note, Results string
 	Failing                                                []string
 	More                                                   int
+	Bar                                                    []htmlSeg // the control's results by status, 120 units wide
 }
 
 type htmlGroup struct {
@@ -309,7 +310,11 @@ func htmlBarOf(label string, segs []htmlSeg) htmlBar {
 	for _, s := range segs {
 		b.Total += s.Count
 		if s.Count > 0 {
-			words = append(words, fmt.Sprintf("%d %s", s.Count, s.Name))
+			if s.Name == "control" {
+				words = append(words, plural(s.Count, s.Name))
+			} else {
+				words = append(words, fmt.Sprintf("%d %s", s.Count, s.Name))
+			}
 		}
 	}
 	b.Segs = segs
@@ -369,6 +374,19 @@ func htmlFrameworkView(c findings.Compliance) htmlFramework {
 			Checks: htmlText(strings.Join(ctl.Checks, ", ")), Note: htmlText(controlNote(ctl)),
 			Results: resultCountsLine(ctl.Results),
 		}
+		x := 0
+		for _, seg := range []htmlSeg{
+			{Class: "fail", Count: ctl.Results.Fail}, {Class: "na", Count: ctl.Results.NotAssessed},
+			{Class: "pass", Count: ctl.Results.Pass}, {Class: "napp", Count: ctl.Results.NotApplicable},
+		} {
+			total := ctl.Results.Fail + ctl.Results.NotAssessed + ctl.Results.Pass + ctl.Results.NotApplicable
+			if seg.Count <= 0 || total <= 0 {
+				continue
+			}
+			seg.X, seg.Width = x, max(1, seg.Count*120/total)
+			x += seg.Width
+			hc.Bar = append(hc.Bar, seg)
+		}
 		for i, res := range ctl.Failing {
 			if i == 10 {
 				hc.More = len(ctl.Failing) - i
@@ -394,7 +412,7 @@ func htmlFrameworkView(c findings.Compliance) htmlFramework {
 	var rows []htmlBar
 	for _, label := range order {
 		class := htmlStatusClass(label)
-		rows = append(rows, htmlBarOf(htmlText(label), []htmlSeg{{Class: class, Name: "controls", Count: counts[label]}}))
+		rows = append(rows, htmlBarOf(htmlText(label), []htmlSeg{{Class: class, Name: "control", Count: counts[label]}}))
 	}
 	f.Chart = htmlLayout("Controls by status: "+f.Label, rows)
 	return f
@@ -675,56 +693,54 @@ func htmlData(rep *findings.Report, sections []section) ([]byte, []htmlOption, [
 		}
 		return ordered[i].Status == findings.Fail && ordered[i].Severity.Rank() > ordered[j].Severity.Rank()
 	})
-	{
-		for _, r := range ordered {
-			ev := -1
-			v, err := htmlEvidenceValue(r.Evidence)
+	for _, r := range ordered {
+		ev := -1
+		v, err := htmlEvidenceValue(r.Evidence)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if v != nil {
+			key, err := json.Marshal(v)
 			if err != nil {
 				return nil, nil, nil, err
 			}
-			if v != nil {
-				key, err := json.Marshal(v)
-				if err != nil {
-					return nil, nil, nil, err
-				}
-				i, ok := evIx[string(key)]
-				if !ok {
-					i = len(doc.Evidence)
-					evIx[string(key)] = i
-					doc.Evidence = append(doc.Evidence, v)
-				}
-				ev = i
+			i, ok := evIx[string(key)]
+			if !ok {
+				i = len(doc.Evidence)
+				evIx[string(key)] = i
+				doc.Evidence = append(doc.Evidence, v)
 			}
-			ctl := -1
-			if list := ControlTags(r.Controls); len(list) > 0 {
-				for i := range list {
-					list[i] = htmlText(list[i])
-					tags[list[i]] = true
-				}
-				key := strings.Join(list, "\x00")
-				i, ok := ctlIx[key]
-				if !ok {
-					i = len(doc.Controls)
-					ctlIx[key] = i
-					doc.Controls = append(doc.Controls, list)
-				}
-				ctl = i
-			}
-			note := ""
-			if annotated(r) {
-				note = htmlText(statusText(r))
-			}
-			row := []any{
-				addCheck(r.CheckID, r), intern(statusIx, &doc.Statuses, htmlText(statusLabel(r.Status))),
-				intern(sevIx, &doc.Severities, htmlText(string(r.Severity))),
-				htmlText(resourceLabel(r.Resource)), htmlText(r.Message), htmlText(r.Detail), ev, ctl, note,
-			}
-			b, err := json.Marshal(row)
-			if err != nil {
-				return nil, nil, nil, fmt.Errorf("render html: %w", err)
-			}
-			doc.Results = append(doc.Results, b)
+			ev = i
 		}
+		ctl := -1
+		if list := ControlTags(r.Controls); len(list) > 0 {
+			for i := range list {
+				list[i] = htmlText(list[i])
+				tags[list[i]] = true
+			}
+			key := strings.Join(list, "\x00")
+			i, ok := ctlIx[key]
+			if !ok {
+				i = len(doc.Controls)
+				ctlIx[key] = i
+				doc.Controls = append(doc.Controls, list)
+			}
+			ctl = i
+		}
+		note := ""
+		if annotated(r) {
+			note = htmlText(statusText(r))
+		}
+		row := []any{
+			addCheck(r.CheckID, r), intern(statusIx, &doc.Statuses, htmlText(statusLabel(r.Status))),
+			intern(sevIx, &doc.Severities, htmlText(string(r.Severity))),
+			htmlText(resourceLabel(r.Resource)), htmlText(r.Message), htmlText(r.Detail), ev, ctl, note,
+		}
+		b, err := json.Marshal(row)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("render html: %w", err)
+		}
+		doc.Results = append(doc.Results, b)
 	}
 	var buf bytes.Buffer
 	head, err := json.Marshal(struct {

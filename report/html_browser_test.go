@@ -243,6 +243,37 @@ func TestHTMLInBrowser(t *testing.T) {
 	t.Run("without-script", func(t *testing.T) { testPageWithoutScript(t, bctx) })
 	t.Run("hostile", func(t *testing.T) { testHostilePage(t, bctx) })
 	t.Run("90000-results", func(t *testing.T) { testLargePage(t, bctx) })
+	// Any page, for example the report of tools/gensnapshot's 10,000-user
+	// account: LOCKDOWN_HTML_PAGE=/tmp/10k.html.
+	if file := os.Getenv("LOCKDOWN_HTML_PAGE"); file != "" {
+		t.Run("given-page", func(t *testing.T) { testGivenPage(t, bctx, file) })
+	}
+}
+
+func testGivenPage(t *testing.T, bctx context.Context, file string) {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := openTab(t, bctx, abs, true)
+	ready := tb.load(t, true)
+	fails := eval[string](t, tb, `document.querySelector('[data-count=fail]').textContent`)
+	total := eval[string](t, tb, `document.querySelector('[data-count=total]').textContent`)
+	if got := fmt.Sprint(matches(t, tb)); got != fails {
+		t.Errorf("the list starts with %s results, the overview says %s fail", got, fails)
+	}
+	filterMS := eval[float64](t, tb, `(function () { var t = performance.now(); document.querySelector('input[name=status][value=PASS]').click(); return performance.now() - t; })()`)
+	do(t, tb, chromedp.SetValue(chromedp.CSS(`#f-search`), "iam:"))
+	searchMS := eval[float64](t, tb, `(function () { var t = performance.now(); document.getElementById('filters').requestSubmit(); return performance.now() - t; })()`)
+	searched := matches(t, tb)
+	do(t, tb, chromedp.Click(chromedp.CSS(`#next`)))
+	t.Logf("%s: %d bytes (%.1f MB), %s results (%s fail); opened and rendered in %v; status filter %.0f ms, first search %.0f ms (%d match \"iam:\")",
+		file, st.Size(), float64(st.Size())/1e6, total, fails, ready.Round(time.Millisecond), filterMS, searchMS, searched)
+	tb.clean(t)
 }
 
 func testGuidePage(t *testing.T, bctx context.Context) {

@@ -383,8 +383,35 @@ func TestHTMLFrameworks(t *testing.T) {
 			t.Errorf("%s: %d rows, want %d", c.Framework, len(rows), len(c.Controls))
 		}
 	}
-	if got := len(find(doc, func(n *html.Node) bool { return n.Data == "svg" })); got != 2+len(rep.Compliance) {
+	if got := len(find(doc, func(n *html.Node) bool { return n.Data == "svg" && !hasClass(n, "mini") })); got != 2+len(rep.Compliance) {
 		t.Errorf("%d charts, want %d", got, 2+len(rep.Compliance))
+	}
+	// Each control with results has a bar of them, segment widths summing
+	// to the bar's width.
+	for i, c := range rep.Compliance {
+		rows := find(tables[i], func(n *html.Node) bool { return n.Data == "tr" && n.Parent.Data == "tbody" })
+		for j, ctl := range c.Controls {
+			bars := find(rows[j], func(n *html.Node) bool { return n.Data == "svg" && hasClass(n, "mini") })
+			n := ctl.Results.Pass + ctl.Results.Fail + ctl.Results.NotAssessed + ctl.Results.NotApplicable
+			if (n > 0) != (len(bars) == 1) {
+				t.Errorf("%s %s: %d results, %d bars", c.Framework, ctl.ID, n, len(bars))
+				continue
+			}
+			if n == 0 {
+				continue
+			}
+			segs := find(bars[0], func(n *html.Node) bool { return n.Data == "rect" })
+			if attr(bars[0], "aria-label") != resultCountsLine(ctl.Results) {
+				t.Errorf("%s %s: bar labelled %q", c.Framework, ctl.ID, attr(bars[0], "aria-label"))
+			}
+			var last string
+			for _, seg := range segs {
+				last = attr(seg, "class")
+			}
+			if ctl.Results.NotApplicable == 0 && ctl.Results.Pass > 0 && last != "seg pass" {
+				t.Errorf("%s %s: the last segment is %q", c.Framework, ctl.ID, last)
+			}
+		}
 	}
 	sel := find(doc, byID("f-control"))
 	if len(sel) != 1 {

@@ -621,7 +621,7 @@ type htmlDataDoc struct {
 	Checks     []htmlDataCheck `json:"checks"`
 	Evidence   []any           `json:"evidence"`
 	Controls   [][]string      `json:"controls"`
-	Results    []json.RawMessage
+	// "results" follow, written one per line by htmlData.
 }
 
 type htmlDataCheck struct {
@@ -637,6 +637,7 @@ type htmlDataCheck struct {
 // framework control filter options.
 func htmlData(rep *findings.Report, sections []section) ([]byte, []htmlOption, []htmlOption, error) {
 	doc := htmlDataDoc{Statuses: []string{}, Severities: []string{}, Checks: []htmlDataCheck{}, Evidence: []any{}, Controls: [][]string{}}
+	var rows []json.RawMessage
 	checks := rep.CheckByID()
 	checkIx := map[string]int{}
 	statusIx := map[string]int{}
@@ -740,16 +741,10 @@ func htmlData(rep *findings.Report, sections []section) ([]byte, []htmlOption, [
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("render html: %w", err)
 		}
-		doc.Results = append(doc.Results, b)
+		rows = append(rows, b)
 	}
 	var buf bytes.Buffer
-	head, err := json.Marshal(struct {
-		Statuses   []string        `json:"statuses"`
-		Severities []string        `json:"severities"`
-		Checks     []htmlDataCheck `json:"checks"`
-		Evidence   []any           `json:"evidence"`
-		Controls   [][]string      `json:"controls"`
-	}{doc.Statuses, doc.Severities, doc.Checks, doc.Evidence, doc.Controls})
+	head, err := json.Marshal(doc)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("render html: %w", err)
 	}
@@ -757,7 +752,7 @@ func htmlData(rep *findings.Report, sections []section) ([]byte, []htmlOption, [
 	// "[" or "]", never like a CI runner command.
 	buf.Write(head[:len(head)-1])
 	buf.WriteString(`,"results":[`)
-	for i, row := range doc.Results {
+	for i, row := range rows {
 		if i > 0 {
 			buf.WriteByte(',')
 		}

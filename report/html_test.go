@@ -490,6 +490,15 @@ func TestHTMLLargeReport(t *testing.T) {
 	if want := fmt.Sprintf("the first %d of %d failing results", htmlMaxStatic, sum.Fail); !strings.Contains(text(static), want) {
 		t.Errorf("no note %q", want)
 	}
+	// Every failing check keeps its heading and remediation; those whose
+	// results are cut say how many are listed.
+	checks := find(static, func(n *html.Node) bool { return n.Data == "article" && hasClass(n, "check") })
+	if len(checks) != len(rep.Checks) {
+		t.Errorf("%d failing checks shown, want %d", len(checks), len(rep.Checks))
+	}
+	if !strings.Contains(text(checks[len(checks)-1]), "0 of its ") {
+		t.Errorf("the last check does not say its results are not listed: %.300q", text(checks[len(checks)-1]))
+	}
 	checkHTMLDocument(t, rep, out)
 }
 

@@ -64,7 +64,7 @@ lint:
 	set -o pipefail; $(GO) run ./tools/action/aswf action.yml | $(GO) run $(ACTIONLINT) -stdin-filename 'action.yml (its steps as a workflow)' -
 
 unit:
-	LOCKDOWN_IAMSIM=1 LOCKDOWN_JUNIT_XSD=1 $(GO) test -count=1 ./...
+	LOCKDOWN_IAMSIM=1 LOCKDOWN_JUNIT_XSD=1 LOCKDOWN_BROWSER=1 $(GO) test -count=1 ./...
 
 ## race: the packages that run work concurrently (collection, policy analysis, evaluation),
 ## under the race detector.

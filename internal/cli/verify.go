@@ -102,9 +102,13 @@ func runVerify(ctx context.Context, path string, o *verifyOptions, streams *term
 	var notes []string
 	if m := integ.Manifest; m != nil {
 		line("  made by lockdown %s (checks %s) for account %s, snapshot collected %s", m.Tool.Version, m.CatalogVersion, m.Account.ID, m.CollectedAt.UTC().Format(time.RFC3339))
-		more, n := reproduce(ctx, b, m)
-		problems = append(problems, more...)
-		notes = append(notes, n...)
+		if bad := failedInputs(m, problems); len(bad) > 0 {
+			notes = append(notes, "not evaluated again: "+strings.Join(bad, ", ")+" do(es) not match the manifest")
+		} else {
+			more, n := reproduce(ctx, b, m)
+			problems = append(problems, more...)
+			notes = append(notes, n...)
+		}
 	}
 	sig := integ.Signature
 	switch {
@@ -144,6 +148,23 @@ func runVerify(ctx context.Context, path string, o *verifyOptions, streams *term
 	return nil
 }
 
+// failedInputs are the evaluation's inputs (snapshot, waivers, baseline,
+// rule files) that failed their hash: evaluating them again would only
+// repeat that they changed.
+func failedInputs(m *evidence.Manifest, problems []evidence.Problem) []string {
+	var out []string
+	for _, p := range problems {
+		isInput := p.Path == m.Snapshot || p.Path == m.Inputs.Waivers || p.Path == m.Inputs.Baseline
+		for _, r := range m.Inputs.Rules {
+			isInput = isInput || strings.HasPrefix(p.Path, r.Path+"/")
+		}
+		if isInput && !contains(out, p.Path) {
+			out = append(out, p.Path)
+		}
+	}
+	return out
+}
+
 func reportPaths(m *evidence.Manifest) []string {
 	var out []string
 	for _, r := range m.Reports {
@@ -176,6 +197,9 @@ func reproduce(ctx context.Context, b *evidence.Bundle, m *evidence.Manifest) (p
 		fail(m.Snapshot, "%v", err)
 		return problems, notes
 	}
+	for _, c := range manifestDisagrees(m, snap, data) {
+		fail(evidence.ManifestName, "%s", c)
+	}
 	p, cleanup, err := replayPlan(b, m)
 	defer cleanup()
 	if err != nil {
@@ -183,7 +207,7 @@ func reproduce(ctx context.Context, b *evidence.Bundle, m *evidence.Manifest) (p
 		return problems, notes
 	}
 	if p.catalog != m.CatalogVersion {
-		notes = append(notes, fmt.Sprintf("checks catalogue %s recorded, this lockdown has %s: report.json records the catalogue, so it cannot match", m.CatalogVersion, p.catalog))
+		fail(evidence.ManifestName, "records checks catalogue %s, and this lockdown's is %s: a bundle verifies only with the checks that made it", m.CatalogVersion, p.catalog)
 	}
 	src := snapshotSource{snap: snap, data: data, path: m.Snapshot}
 	rep, err := evaluate(ctx, p, src, func(string) {})
@@ -227,6 +251,33 @@ func reproduce(ctx context.Context, b *evidence.Bundle, m *evidence.Manifest) (p
 		fail(evidence.ManifestName, "lists %d compliance summaries; the recorded frameworks give %d", len(m.Compliance), len(rep.Compliance))
 	}
 	return problems, notes
+}
+
+// manifestDisagrees lists what the manifest says of the snapshot that the
+// snapshot does not say itself.
+func manifestDisagrees(m *evidence.Manifest, snap *snapshot.Snapshot, data []byte) []string {
+	var out []string
+	if d := snapshot.Digest(data); d != m.SnapshotDigest {
+		out = append(out, fmt.Sprintf("records snapshot digest %s; %s has %s", m.SnapshotDigest, m.Snapshot, d))
+	}
+	if snap.Account.ID != m.Account.ID || snap.Account.Partition != m.Account.Partition || strings.Join(snap.Account.Aliases, ",") != strings.Join(m.Account.Aliases, ",") {
+		out = append(out, fmt.Sprintf("records account %s (%s), and %s is of account %s (%s)", m.Account.ID, m.Account.Partition, m.Snapshot, snap.Account.ID, snap.Account.Partition))
+	}
+	if !snap.CollectedAt.Equal(m.CollectedAt) {
+		out = append(out, fmt.Sprintf("records collection at %s, and %s was collected at %s", m.CollectedAt.UTC().Format(time.RFC3339), m.Snapshot, snap.CollectedAt.UTC().Format(time.RFC3339)))
+	}
+	var caller evidence.Caller
+	if snap.Caller != nil {
+		caller = evidence.Caller{ARN: snap.Caller.ARN, UserID: snap.Caller.UserID, Account: snap.Caller.Account}
+	}
+	var recorded evidence.Caller
+	if m.Caller != nil {
+		recorded = *m.Caller
+	}
+	if caller != recorded || (snap.Caller == nil) != (m.Caller == nil) {
+		out = append(out, fmt.Sprintf("records caller %q, and %s was collected by %q", recorded.ARN, m.Snapshot, caller.ARN))
+	}
+	return out
 }
 
 // firstDifference locates where two renderings part, for the message.

@@ -80,6 +80,14 @@ checks (its thresholds, tags, Access Analyzer, certificates...) run when that
 framework is asked for, and then count for the exit code like any other.
 Every result names the controls it decides, with or without --framework.
 
+--evidence DIR|FILE.tar.gz also writes an evidence bundle: the snapshot,
+the report in every format, a compliance summary per --framework, the
+waivers, baseline and rule files used, and manifest.json (every file's
+SHA-256 and size, the versions, parameters, caller, account and command
+line); --sign-key FILE signs manifest.json with an SSH key (namespace
+lockdown-evidence). ` + "`lockdown verify`" + ` checks a bundle, and
+` + "`lockdown evidence`" + ` builds one from a saved snapshot.
+
 --format input prints, instead of a report, the Rego input document of the
 snapshot (the facts plus the parameters in force, as sorted, indented JSON):
 what a check's rules query. No check runs; the exit code is 0.

@@ -4,7 +4,10 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -300,5 +303,56 @@ func TestVerifyUnreadable(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q; want %d with %q", code, stderr, ExitInput, c.want)
 			}
 		})
+	}
+}
+
+// TestBundleVerifiesWithSSHKeygen checks a bundle's signature the way a
+// reviewer without lockdown does: ssh-keygen -Y verify over manifest.json,
+// then sha256sum's view of each file against the manifest. With
+// LOCKDOWN_SSH_KEYGEN=1 (make unit) a missing ssh-keygen fails the test.
+func TestBundleVerifiesWithSSHKeygen(t *testing.T) {
+	keygen, err := exec.LookPath("ssh-keygen")
+	if err != nil {
+		if os.Getenv("LOCKDOWN_SSH_KEYGEN") == "1" {
+			t.Fatalf("ssh-keygen not found (LOCKDOWN_SSH_KEYGEN=1; make deps installs openssh-client): %v", err)
+		}
+		t.Skipf("ssh-keygen not found (install openssh-client, or run make deps; LOCKDOWN_SSH_KEYGEN=1 makes this a failure): %v", err)
+	}
+	dir := t.TempDir()
+	key, line := signingKey(t, dir, "auditor", "auditor@example.com")
+	allowed := filepath.Join(dir, "allowed_signers")
+	if err := os.WriteFile(allowed, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bundle := filepath.Join(dir, "bundle")
+	if _, stderr, code := run(t, "evidence", "--snapshot", snapshotPath("guide-as-written.json"), "--sign-key", key, bundle); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	keygenVerify := func(namespace string) (string, error) {
+		manifest, err := os.Open(filepath.Join(bundle, evidence.ManifestName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer manifest.Close()
+		cmd := exec.Command(keygen, "-Y", "verify", "-f", allowed, "-I", "auditor@example.com", "-n", namespace, "-s", filepath.Join(bundle, evidence.SignatureName))
+		cmd.Stdin = manifest
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := keygenVerify(evidence.Namespace); err != nil || !strings.Contains(out, `Good "lockdown-evidence" signature for auditor@example.com`) {
+		t.Fatalf("ssh-keygen -Y verify: %v\n%s", err, out)
+	}
+	if out, err := keygenVerify("git"); err == nil {
+		t.Fatalf("ssh-keygen accepts the bundle's signature for namespace git:\n%s", out)
+	}
+	m := readManifest(t, bundle)
+	for _, f := range m.Files {
+		data, err := os.ReadFile(filepath.Join(bundle, filepath.FromSlash(f.Path)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != f.SHA256 || int64(len(data)) != f.Size {
+			t.Errorf("%s: the manifest's hash or size is not the file's", f.Path)
+		}
 	}
 }

@@ -13,7 +13,9 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/lockdown-dev/lockdown/internal/collect/iamtest"
 	"github.com/lockdown-dev/lockdown/internal/evidence"
+	"github.com/lockdown-dev/lockdown/internal/snapshot"
 	"github.com/lockdown-dev/lockdown/internal/waivers"
 	"github.com/lockdown-dev/lockdown/report"
 )
@@ -298,5 +300,55 @@ func TestEvidenceFlagErrors(t *testing.T) {
 	}
 	if entries, err := os.ReadDir(filepath.Join(dir, "b4")); err != nil || len(entries) > 0 {
 		t.Errorf("b4 written despite the error: %v %v", entries, err)
+	}
+}
+
+// A live audit (against an IAM-compatible endpoint on loopback) writes a
+// bundle of the snapshot it collected, with the caller identity, that
+// verifies, and that holds none of the credentials the audit used.
+func TestLiveAuditEvidence(t *testing.T) {
+	guide, _, err := snapshot.Load(snapshotPath("guide-as-written.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := iamtest.NewServer(t, iamtest.FromSnapshot(guide))
+	srv.SetEnv(t)
+	dir := t.TempDir()
+	awsDir := filepath.Join(dir, "aws")
+	if err := os.Mkdir(awsDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	key, line := signingKey(t, dir, "auditor", "auditor@example.com")
+	allowed := filepath.Join(dir, "allowed_signers")
+	if err := os.WriteFile(allowed, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bundle := filepath.Join(dir, "evidence.tar.gz")
+	_, stderr, code := run(t, "audit", "--format", "json", "--fail-on", "none", "--aws-config-dir", awsDir, "--mfa-token", "135790",
+		"--evidence", bundle, "--sign-key", key)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	m := readManifest(t, bundle)
+	if m.Caller == nil || !strings.HasPrefix(m.Caller.ARN, "arn:aws:") || m.Account.ID != guide.Account.ID {
+		t.Fatalf("caller %+v, account %+v", m.Caller, m.Account)
+	}
+	b, err := evidence.Read(bundle, evidence.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := snapshot.Decode("bundle", b.Files[m.Snapshot]); err != nil {
+		t.Fatalf("the bundled snapshot: %v", err)
+	}
+	for name, data := range b.Files {
+		for _, s := range []string{"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "135790"} {
+			if bytes.Contains(data, []byte(s)) {
+				t.Errorf("%s holds the secret %q", name, s)
+			}
+		}
+	}
+	stdout, stderr, code := run(t, "verify", "--allowed-signers", allowed, "--identity", "auditor@example.com", bundle)
+	if code != ExitOK {
+		t.Fatalf("the live bundle does not verify: exit %d\n%s%s", code, stdout, stderr)
 	}
 }

@@ -356,3 +356,30 @@ func TestBundleVerifiesWithSSHKeygen(t *testing.T) {
 		}
 	}
 }
+
+// What a bundle says is hostile input: a manifest with terminal escapes and
+// bidi overrides reaches stdout and stderr inert.
+func TestVerifyPrintsBundleTextInert(t *testing.T) {
+	dir := t.TempDir()
+	key, _ := signingKey(t, dir, "auditor", "auditor@example.com")
+	files := goodBundle(t, dir, key)
+	relist(t, files, func(m *evidence.Manifest) {
+		m.Account.ID = "\x1b]0;pwned\x07\u202e210987654321"
+		m.Tool.Version = "v1\x1b[2J"
+		m.Reports = append(m.Reports, evidence.ReportFile{Format: "x\x1b[31m", Path: "report.md"})
+	}, "")
+	dest := filepath.Join(dir, "b")
+	writeBundle(t, dest, files)
+	stdout, stderr, code := run(t, "verify", dest)
+	if code != ExitFindings {
+		t.Fatalf("exit %d:\n%s%s", code, stdout, stderr)
+	}
+	for _, out := range []string{stdout, stderr} {
+		if strings.ContainsAny(out, "\x1b\x07\u202e") {
+			t.Fatalf("a control character reached the terminal: %q", out)
+		}
+	}
+	if !strings.Contains(stdout, "records account") {
+		t.Fatalf("the account mismatch is not reported:\n%s", stdout)
+	}
+}

@@ -215,7 +215,13 @@ func writeDir(dest string, all []Content) (err error) {
 			return fmt.Errorf("%s: %w", p, werr)
 		}
 	}
-	// rename(2) replaces an empty directory; a non-empty one makes it fail.
+	// An empty directory named as the destination is replaced (os.Remove
+	// removes only an empty one).
+	if st, err := os.Lstat(dest); err == nil && st.IsDir() {
+		if err := os.Remove(dest); err != nil {
+			return fmt.Errorf("%s: %w", dest, err)
+		}
+	}
 	if err := os.Rename(tmp, dest); err != nil {
 		return fmt.Errorf("%s: %w", dest, err)
 	}
@@ -251,7 +257,13 @@ func Read(src string, lim Limits) (*Bundle, error) {
 	}
 	var files map[string][]byte
 	if st.IsDir() {
-		files, err = readDir(src, lim)
+		// The directory the user named may be a link to the bundle; the
+		// bundle's own members may not.
+		root, rerr := filepath.EvalSymlinks(src)
+		if rerr != nil {
+			return nil, &ReadError{src, rerr}
+		}
+		files, err = readDir(root, lim)
 	} else {
 		files, err = readArchive(src, lim)
 	}
@@ -369,6 +381,9 @@ func readArchive(src string, lim Limits) (map[string][]byte, error) {
 				return nil, fmt.Errorf("more than %d bytes uncompressed", lim.MaxBytes)
 			}
 			return nil, fmt.Errorf("reading the archive: %w", err)
+		}
+		if hdr.Typeflag == tar.TypeXGlobalHeader {
+			continue // pax global attributes (git archive writes them): no file
 		}
 		name := hdr.Name
 		if strings.HasPrefix(name, "/") {

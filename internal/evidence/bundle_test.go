@@ -150,6 +150,24 @@ func TestWriteReadDirAndArchive(t *testing.T) {
 			t.Fatalf("%s: written over a bundle", dest)
 		}
 	}
+	// An empty directory is filled; a link to a bundle directory is read.
+	empty := filepath.Join(dir, "empty")
+	if err := os.Mkdir(empty, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(empty, manifest, sig, files, collected); err != nil {
+		t.Fatalf("writing into an empty directory: %v", err)
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(empty, link); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := Read(link, DefaultLimits); err != nil || len(b.Files) != len(files)+2 {
+		t.Fatalf("a link to a bundle: %v", err)
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(dir, ".*tmp-*")); len(leftovers) > 0 {
+		t.Fatalf("temporary directories left: %v", leftovers)
+	}
 	a, err := os.ReadFile(filepath.Join(dir, "bundle.tar.gz"))
 	if err != nil {
 		t.Fatal(err)

@@ -419,3 +419,36 @@ func TestCheckIntegrity(t *testing.T) {
 		t.Fatalf("no manifest: %v", err)
 	}
 }
+
+// FuzzReadArchive: whatever the bytes, reading refuses or returns members
+// with safe paths, within the limits, and never panics.
+func FuzzReadArchive(f *testing.F) {
+	all, _ := members([]byte("{}"), nil, []Content{{Path: "a/b.json", Data: []byte("x")}})
+	seed, err := Archive(all, collected)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(seed)
+	f.Add([]byte{0x1f, 0x8b})
+	lim := Limits{MaxFiles: 20, MaxFileBytes: 1 << 16, MaxBytes: 1 << 18}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "f.tar.gz")
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		b, err := Read(p, lim)
+		if err != nil {
+			return
+		}
+		var total int64
+		for name, d := range b.Files {
+			if err := checkPath(name); err != nil {
+				t.Fatalf("unsafe member accepted: %v", err)
+			}
+			total += int64(len(d))
+		}
+		if len(b.Files) > lim.MaxFiles || total > lim.MaxBytes {
+			t.Fatalf("limits exceeded: %d files, %d bytes", len(b.Files), total)
+		}
+	})
+}

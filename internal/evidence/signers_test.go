@@ -137,3 +137,19 @@ func TestMatchPatternList(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseAllowedSigners(f *testing.F) {
+	f.Add([]byte(`alice@example.com namespaces="lockdown-evidence" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIC0mZ0MvvwXqTSgFWmE5xXNB0z5k0LBU2VTIqkAyYH9B c`))
+	f.Add([]byte(`"a b" cert-authority,valid-before="20270101Z" ssh-ed25519 AAAA`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		signers, err := ParseAllowedSigners("f", data)
+		if err != nil {
+			return
+		}
+		for _, s := range signers {
+			if s.Key == nil || s.Principals == "" {
+				t.Fatalf("a signer without key or principals: %+v", s)
+			}
+		}
+	})
+}

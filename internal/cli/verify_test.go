@@ -194,8 +194,14 @@ func TestVerify(t *testing.T) {
 			relist(t, f, func(m *evidence.Manifest) { m.CatalogVersion = "sha256:0000000000000000" }, "")
 		}, "", ExitFindings, []string{evidence.ManifestName}, "checks catalogue sha256:0000000000000000", true},
 	}
+	// An archive is read into the same members as a directory: a few cases
+	// on archives show that, the rest run on directories only.
+	onArchives := map[string]bool{"good, allowed signer": true, "tampered report": true, "missing file": true, "extra file": true, "wrong namespace": true, "report edited and re-listed": true}
 	for _, kind := range []string{"dir", "tar.gz"} {
 		for _, c := range cases {
+			if kind == "tar.gz" && !onArchives[c.name] {
+				continue
+			}
 			t.Run(kind+"/"+c.name, func(t *testing.T) {
 				files := clone(good)
 				if c.change != nil {

@@ -146,7 +146,7 @@ func renderMarkdown(w io.Writer, rep *findings.Report, opts Options) error {
 		if nap := groupByCheck(rep, findings.NotApplicable); len(nap) > 0 {
 			writeReasonSection(d, "Not applicable", "These checks had nothing to judge here; they are neither passes nor failures.", "not-applicable rows", nap)
 		}
-		passed := groupByCheck(rep, findings.Pass)
+		passed := passingChecks(rep)
 		if len(passed) > 0 {
 			fmt.Fprintf(d, "<details><summary>Passing checks (%d)</summary>\n\n", len(passed))
 			d.WriteString("| Check | Title | Resources |\n|---|---|---:|\n")
@@ -361,6 +361,26 @@ func groupByCheck(rep *findings.Report, status findings.Status) []checkGroup {
 			for j := i; j > 0 && out[j].check.Severity.Rank() > out[j-1].check.Severity.Rank(); j-- {
 				out[j], out[j-1] = out[j-1], out[j]
 			}
+		}
+	}
+	return out
+}
+
+// passingChecks are the checks every one of whose results passed: a check
+// that failed, could not be assessed, did not apply or has a result of an
+// unknown status on any resource is not a passing check, however many
+// resources it passed on.
+func passingChecks(rep *findings.Report) []checkGroup {
+	other := map[string]bool{}
+	for _, r := range rep.Results {
+		if r.Status != findings.Pass {
+			other[r.CheckID] = true
+		}
+	}
+	var out []checkGroup
+	for _, g := range groupByCheck(rep, findings.Pass) {
+		if !other[g.check.ID] {
+			out = append(out, g)
 		}
 	}
 	return out

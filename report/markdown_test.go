@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/lockdown-dev/lockdown/internal/findings"
 )
 
 func TestEscapeMarkdown(t *testing.T) {
@@ -70,7 +72,7 @@ func TestMarkdownContent(t *testing.T) {
 		"AccessDenied",
 		"<details><summary>Remediation</summary>",
 		"```sh\naws iam get-account-summary",
-		"<details><summary>Passing checks (4)</summary>",
+		"<details><summary>Passing checks (1)</summary>",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("markdown lacks %q", want)
@@ -131,5 +133,53 @@ func TestMarkdownFitsPRComment(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "more in the JSON report") {
 		t.Error("left-out rows are not counted")
+	}
+}
+
+// A check is listed under "Passing checks" only when every one of its
+// results passed: passing on one resource and failing (or not being
+// assessed) on another is not passing.
+func TestMarkdownPassingChecksPassedEverywhere(t *testing.T) {
+	user := func(name string) findings.Resource {
+		return findings.Resource{ARN: "arn:aws:iam::123456789012:user/" + name, Type: "AWS::IAM::User", Name: name}
+	}
+	rep := &findings.Report{
+		AccountID: "123456789012", Complete: true,
+		Checks: []findings.Check{
+			{ID: "mixed-fail", Title: "Fails on bob", Severity: findings.High, Section: "IAM Users"},
+			{ID: "mixed-na", Title: "Not assessed on bob", Severity: findings.Medium, Section: "IAM Users"},
+			{ID: "all-pass", Title: "Passes everywhere", Severity: findings.Low, Section: "IAM Users"},
+			{ID: "fail-first", Title: "Fails first", Severity: findings.Low, Section: "IAM Users"},
+		},
+	}
+	add := func(check string, status findings.Status, who string) {
+		rep.Results = append(rep.Results, findings.Result{CheckID: check, Status: status, Severity: findings.Low, Resource: user(who), Message: check + " " + who})
+	}
+	add("mixed-fail", findings.Pass, "alice")
+	add("mixed-fail", findings.Fail, "bob")
+	add("mixed-na", findings.Pass, "alice")
+	add("mixed-na", findings.NotAssessed, "bob")
+	add("all-pass", findings.Pass, "alice")
+	add("all-pass", findings.Pass, "bob")
+	add("fail-first", findings.Fail, "alice")
+	add("fail-first", findings.Pass, "bob")
+	rep.Incomplete = nil
+	var buf bytes.Buffer
+	if err := Render(&buf, "markdown", rep, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	i := strings.Index(out, "<summary>Passing checks")
+	if i < 0 {
+		t.Fatalf("no passing checks section:\n%s", out)
+	}
+	passing := out[i:]
+	if !strings.Contains(passing, "Passing checks (1)") || !strings.Contains(passing, "`all-pass`") {
+		t.Errorf("passing section should list all-pass alone:\n%s", passing)
+	}
+	for _, id := range []string{"mixed-fail", "mixed-na", "fail-first"} {
+		if strings.Contains(passing, "`"+id+"`") {
+			t.Errorf("%s is listed as passing:\n%s", id, passing)
+		}
 	}
 }

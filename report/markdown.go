@@ -251,11 +251,19 @@ func writeFailingCheck(d *mdDoc, g checkGroup) bool {
 
 // evidenceMarkdown is one result's evidence: its resource, then one line
 // per evidence kind in a fenced block (every line starts with its label).
+// An item that is a JSON document (a policy, say) is named on its line and
+// shown indented in a json block of its own after them.
 func evidenceMarkdown(r findings.Result) string {
 	var body strings.Builder
+	var docs []string
 	for _, f := range evidenceFields(r.Evidence) {
 		parts := make([]string, len(f.items))
 		for i, it := range f.items {
+			if doc, ok := policyJSON(it); ok {
+				docs = append(docs, doc)
+				parts[i] = fmt.Sprintf("(JSON document %d, below)", len(docs))
+				continue
+			}
 			parts[i] = oneLine(escapeControls(it))
 		}
 		fmt.Fprintf(&body, "%s: %s\n", f.label, strings.Join(parts, ", "))
@@ -265,7 +273,12 @@ func evidenceMarkdown(r findings.Result) string {
 		text = "(no evidence recorded)\n"
 	}
 	fence := codeFence(text)
-	return mdCode(resourceWithDetail(r)) + "\n\n" + fence + "text\n" + text + fence + "\n\n"
+	out := mdCode(resourceWithDetail(r)) + "\n\n" + fence + "text\n" + text + fence + "\n\n"
+	for _, doc := range docs {
+		fence := codeFence(doc)
+		out += fence + "json\n" + doc + "\n" + fence + "\n\n"
+	}
+	return out
 }
 
 // writeReasonSection lists NOT_ASSESSED (or NOT_APPLICABLE) results once

@@ -487,46 +487,36 @@ func htmlFailingGroups(rep *findings.Report) ([]htmlGroup, int, int) {
 	return groups, total, shown
 }
 
-// htmlRemediation splits remediation text into paragraphs, runs of shell
-// command lines (an "aws ..." or "$ ..." line and its continuations) and
-// "Console: ..." lines.
+// htmlRemediation splits remediation text as the Markdown report does
+// (parseRemediation): paragraphs, "Console: ..." lines, and code blocks
+// for command lines and JSON snippets.
 func htmlRemediation(text string) []htmlBlock {
 	var out []htmlBlock
-	var para, cmd []string
-	flushPara := func() {
-		if len(para) > 0 {
-			out = append(out, htmlBlock{"p", htmlText(strings.Join(para, " "))})
-			para = nil
-		}
-	}
-	flushCmd := func() {
-		if len(cmd) > 0 {
-			out = append(out, htmlBlock{"cmd", strings.Join(cmd, "\n")})
-			cmd = nil
-		}
-	}
-	continued := false
-	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
-		trimmed := strings.TrimSpace(line)
-		switch {
-		case continued || isCommandLine(trimmed):
-			flushPara()
-			cmd = append(cmd, htmlText(strings.TrimPrefix(trimmed, "$ ")))
-			continued = strings.HasSuffix(trimmed, "\\")
-		case trimmed == "":
-			flushPara()
-			flushCmd()
-		case strings.HasPrefix(trimmed, "Console:"):
-			flushPara()
-			flushCmd()
-			out = append(out, htmlBlock{"console", htmlText(strings.TrimSpace(strings.TrimPrefix(trimmed, "Console:")))})
+	for _, b := range parseRemediation(text) {
+		switch b.kind {
+		case remShell, remJSON:
+			for i := range b.lines {
+				b.lines[i] = htmlText(b.lines[i])
+			}
+			out = append(out, htmlBlock{"cmd", strings.Join(b.lines, "\n")})
 		default:
-			flushCmd()
-			para = append(para, trimmed)
+			var para []string
+			for _, l := range b.lines {
+				if rest, ok := strings.CutPrefix(l, "Console:"); ok {
+					if len(para) > 0 {
+						out = append(out, htmlBlock{"p", htmlText(strings.Join(para, " "))})
+						para = nil
+					}
+					out = append(out, htmlBlock{"console", htmlText(strings.TrimSpace(rest))})
+					continue
+				}
+				para = append(para, l)
+			}
+			if len(para) > 0 {
+				out = append(out, htmlBlock{"p", htmlText(strings.Join(para, " "))})
+			}
 		}
 	}
-	flushPara()
-	flushCmd()
 	return out
 }
 

@@ -456,13 +456,19 @@ func TestHTMLEvidenceIsGeneric(t *testing.T) {
 	}
 }
 
-// Remediation: command lines become code blocks, "Console:" lines the
-// console path, the rest paragraphs.
+// Remediation: command lines (keeping their continuation's indentation)
+// and JSON snippets become code blocks, "Console:" lines the console path,
+// the rest paragraphs.
 func TestHTMLRemediation(t *testing.T) {
 	got := htmlRemediation("Do this:\n  aws iam a \\\n    --b c\n  aws iam d\nThen more\ntext.\nConsole: IAM > Users > x.\n$ aws iam e")
-	want := []htmlBlock{{"p", "Do this:"}, {"cmd", "aws iam a \\\n--b c\naws iam d"}, {"p", "Then more text."}, {"console", "IAM > Users > x."}, {"cmd", "aws iam e"}}
+	want := []htmlBlock{{"p", "Do this:"}, {"cmd", "aws iam a \\\n  --b c\naws iam d"}, {"p", "Then more text."}, {"console", "IAM > Users > x."}, {"cmd", "aws iam e"}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got %q\nwant %q", got, want)
+	}
+	got = htmlRemediation("Add:\n  {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}\nthen apply it.")
+	want = []htmlBlock{{"p", "Add:"}, {"cmd", `{"Bool": {"aws:MultiFactorAuthPresent": "true"}}`}, {"p", "then apply it."}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("JSON snippet: got %q\nwant %q", got, want)
 	}
 }
 

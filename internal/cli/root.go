@@ -114,6 +114,7 @@ warnings and errors go to stderr.
 		newEvidenceCmd(streams),
 		newChecksCmd(streams),
 		newFrameworksCmd(streams),
+		newPathsCmd(streams),
 		newSimulateCmd(streams),
 		newTestCmd(streams),
 		newVerifyCmd(streams),

@@ -71,6 +71,9 @@ func render() (map[string][]byte, error) {
 	if err := renderCIS(files); err != nil {
 		return nil, err
 	}
+	if err := renderPrivesc(files); err != nil {
+		return nil, err
+	}
 	return files, nil
 }
 

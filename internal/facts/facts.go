@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lockdown-dev/lockdown/internal/privesc"
 	"github.com/lockdown-dev/lockdown/internal/redact"
 	"github.com/lockdown-dev/lockdown/internal/snapshot"
 )
@@ -90,6 +91,13 @@ type Facts struct {
 	// PolicyGrants is what each policy document grants on its own
 	// (policies_admin.go); null when authorization_details is not usable.
 	PolicyGrants *PolicyFacts `json:"policy_grants"`
+	// Escalation is every user's, group's and role's shortest
+	// privilege-escalation paths (internal/privesc), by ARN; null when
+	// authorization_details is not usable.
+	Escalation map[string]*privesc.Verdict `json:"escalation"`
+	// EscalationResult is the whole analysis (with the graph's edges);
+	// not part of the Rego input.
+	EscalationResult *privesc.Result `json:"-"`
 	// Access is the account's principals with parsed policies, for the
 	// lockdown.iam.decide built-in; not part of the Rego input.
 	Access *access.Account `json:"-"`
@@ -201,6 +209,7 @@ func Build(snap *snapshot.Snapshot) (*Facts, error) {
 		f.AWSConfig = convertAWSConfig(snap.AWSConfig)
 	}
 	f.buildCompliance(snap)
+	f.buildEscalation(snap)
 	sortProblems(f.Problems)
 	return f, nil
 }

@@ -1,0 +1,197 @@
+package privesc
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/lockdown-dev/lockdown/internal/access"
+)
+
+// Step is one hop of a path.
+type Step struct {
+	From     string      `json:"from"`
+	To       string      `json:"to"`
+	MethodID string      `json:"method_id"`
+	Actions  []ActionUse `json:"actions"`
+}
+
+// Path is one way from a principal to administrator-equivalent power.
+type Path struct {
+	MethodIDs []string `json:"method_ids"`
+	Steps     []Step   `json:"steps"`
+	// Context is the weakest request context of the starting principal
+	// under which the whole path works.
+	Context     string `json:"context"`
+	RequiresMFA bool   `json:"requires_mfa"`
+	// Target is the principal whose power is administrator-equivalent at
+	// the end (the principal itself for a self-escalation).
+	Target string `json:"target"`
+	// Possible: a step needs resources lockdown does not know (Unknown
+	// names them); the path may or may not exist.
+	Possible bool   `json:"possible"`
+	Unknown  string `json:"unknown"`
+	// Summary is the path in one line, e.g. "ci-user -> iam:PassRole +
+	// lambda:CreateFunction + lambda:InvokeFunction (lambda-001) ->
+	// role/deploy-admin, without MFA".
+	Summary string `json:"summary"`
+}
+
+// Verdict is the analysis of one user, group or role.
+type Verdict struct {
+	ARN  string `json:"arn"`
+	Name string `json:"name"`
+	Type string `json:"type"` // user, group, role
+	// Admin: already administrator-equivalent (AdminContext: the weakest
+	// context in which it is).
+	Admin        bool   `json:"admin"`
+	AdminContext string `json:"admin_context,omitempty"`
+	// Paths are the shortest escalation paths, shortest first, at most one
+	// per request context; definite paths before possible ones.
+	Paths []Path `json:"paths"`
+}
+
+// Result is the analysis of every principal, by ARN.
+type Result struct {
+	Principals map[string]*Verdict `json:"principals"`
+	// Edges are every step found into a state from which administrator
+	// power is reachable (for the graph rendering); not part of the input.
+	Edges []Step `json:"-"`
+	// Decisions counts the requests the policy engine evaluated.
+	Decisions int `json:"-"`
+	// Stats sums up the search's work, for benchmarks.
+	Stats string `json:"-"`
+}
+
+// Analyze finds the shortest escalation path of every user, group and role
+// of the account whose policies are known (an) at once.
+func Analyze(acct *access.Account, an *access.Analysis, opts Options) (*Result, error) {
+	if _, err := Load(); err != nil {
+		return nil, err
+	}
+	e := newEngine(acct, an, opts)
+	terminal := e.terminalEdges()
+	sortEdges(terminal)
+	into := e.memoInto()
+	definite := e.search(terminal, into, true)
+	withPossible := e.search(terminal, into, false)
+	res := &Result{Principals: map[string]*Verdict{}}
+	for _, p := range e.principals {
+		v := &Verdict{ARN: p.arn, Name: p.name, Type: p.typ, Paths: []Path{}}
+		if p.adminFrom >= 0 {
+			v.Admin, v.AdminContext = true, ctxNames[p.adminFrom]
+		}
+		res.Principals[p.arn] = v
+		if v.Admin {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, r := range []*searchResult{definite, withPossible} {
+			for c := 0; c < numCtx; c++ {
+				if !p.validCtx(c) {
+					continue
+				}
+				edges := r.pathFrom(p, c)
+				if len(edges) == 0 {
+					continue
+				}
+				path := e.render(p, c, edges)
+				key := strings.Join(path.MethodIDs, ",") + "|" + path.Target + "|" + stepsKey(path.Steps)
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				v.Paths = append(v.Paths, path)
+			}
+			if len(v.Paths) > 0 {
+				break // a definite path is the finding; possible ones only without it
+			}
+		}
+		sort.SliceStable(v.Paths, func(i, j int) bool {
+			a, b := v.Paths[i], v.Paths[j]
+			if a.Possible != b.Possible {
+				return !a.Possible
+			}
+			return len(a.Steps) < len(b.Steps)
+		})
+	}
+	res.Edges = e.graphEdges(withPossible)
+	res.Decisions = e.evals
+	res.Stats = fmt.Sprintf("states expanded %d, edges %d, terminal %d, groups %d", e.intoCalls, e.intoEdges, len(terminal), len(e.groups))
+	return res, nil
+}
+
+func stepsKey(steps []Step) string {
+	var b strings.Builder
+	for _, s := range steps {
+		b.WriteString(s.From + ">" + s.To + ";")
+	}
+	return b.String()
+}
+
+func (e *engine) render(p *principal, c int, edges []*edge) Path {
+	path := Path{Context: ctxNames[c], RequiresMFA: c == ctxMFA, MethodIDs: []string{}, Steps: []Step{}}
+	var unknown []string
+	parts := []string{p.name}
+	for _, ed := range edges {
+		from := ed.from.arn
+		path.MethodIDs = append(path.MethodIDs, ed.method)
+		path.Steps = append(path.Steps, Step{From: from, To: ed.to.arn, MethodID: ed.method, Actions: ed.actions})
+		path.Target = ed.to.arn
+		if ed.possible {
+			path.Possible = true
+			if !contains(unknown, ed.unknown) {
+				unknown = append(unknown, ed.unknown)
+			}
+		}
+		var acts []string
+		for _, a := range ed.actions {
+			if !contains(acts, a.Action) {
+				acts = append(acts, a.Action)
+			}
+		}
+		parts = append(parts, strings.Join(acts, " + ")+" ("+ed.method+")", short(ed.to.arn))
+	}
+	path.Unknown = strings.Join(unknown, "; ")
+	path.Summary = strings.Join(parts, " -> ") + ", " + contextPhrase[c]
+	if path.Possible {
+		path.Summary += " (possible: " + path.Unknown + ")"
+	}
+	return path
+}
+
+var contextPhrase = [numCtx]string{
+	ctxAccessKey: "with long-term access keys, without MFA",
+	ctxNoMFA:     "without MFA",
+	ctxMFA:       "only with MFA",
+}
+
+// graphEdges lists each step of the search's pointers once (the graph of
+// the ways into administrator power).
+func (e *engine) graphEdges(r *searchResult) []Step {
+	seen := map[string]bool{}
+	var out []Step
+	for f := 0; f < 2; f++ {
+		for _, st := range r.next[f] {
+			if st == nil {
+				continue
+			}
+			k := st.e.from.arn + "\x00" + st.e.to.arn + "\x00" + st.e.method
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			out = append(out, Step{From: st.e.from.arn, To: st.e.to.arn, MethodID: st.e.method, Actions: st.e.actions})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].From != out[j].From {
+			return out[i].From < out[j].From
+		}
+		if out[i].To != out[j].To {
+			return out[i].To < out[j].To
+		}
+		return out[i].MethodID < out[j].MethodID
+	})
+	return out
+}

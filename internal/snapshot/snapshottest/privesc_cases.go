@@ -108,7 +108,7 @@ func PrivescFixtures() []PrivescFixture {
 				b.user("pe-putself-mfa", allow("iam:PutUserPolicy", peUser("pe-putself-mfa")).when("Bool", mfaKey, "true"))
 				b.user("pe-putother", allow("iam:PutUserPolicy", peUser("pe-harmless")))
 				b.userWith("pe-harmless", userOpts{})
-				b.user("pe-putself-denied", allow("iam:PutUserPolicy", "*"), deny("iam:PutUserPolicy", peUser("pe-putself-denied")))
+				b.user("pe-putself-denied", allow("iam:PutUserPolicy", peUser("pe-putself-denied")), deny("iam:PutUserPolicy", peUser("pe-putself-denied")))
 				bp := b.customer("PEBoundaryS3", []st{allow("s3:*", "*")})
 				b.user("pe-putself-boundary", allow("iam:PutUserPolicy", peUser("pe-putself-boundary"))).PermissionsBoundary = b.boundary(bp)
 				bi := b.customer("PEBoundaryPutUserPolicy", []st{allow("iam:PutUserPolicy", "*")})
@@ -132,13 +132,13 @@ func PrivescFixtures() []PrivescFixture {
 				b.user("pe-attachself", allow("iam:AttachUserPolicy", peUser("pe-attachself")))
 				b.user("pe-attachself-readonly", allow("iam:AttachUserPolicy", peUser("pe-attachself-readonly")).when("ArnEquals", policyID, peReadOnly))
 				b.user("pe-attachself-adminarn", allow("iam:AttachUserPolicy", peUser("pe-attachself-adminarn")).when("ArnEquals", policyID, peAdminAccess))
-				b.user("pe-attachself-denied", allow("iam:AttachUserPolicy", "*"), deny("iam:*", "*").when("ArnEquals", policyID, peAdminAccess))
+				b.user("pe-attachself-denied", allow("iam:AttachUserPolicy", peUser("pe-attachself-denied")), deny("iam:AttachUserPolicy", "*"))
 			}),
 			Expect: map[string]PrivescExpect{
 				peUser("pe-attachself"):          fail(ctxKey, false, "attaches AdministratorAccess to itself", "iam-008"),
 				peUser("pe-attachself-readonly"): passes("iam:PolicyARN allows attaching ReadOnlyAccess only"),
 				peUser("pe-attachself-adminarn"): fail(ctxKey, false, "iam:PolicyARN names AdministratorAccess, the policy attached", "iam-008"),
-				peUser("pe-attachself-denied"):   passes("an explicit Deny when iam:PolicyARN is AdministratorAccess"),
+				peUser("pe-attachself-denied"):   passes("an explicit Deny of iam:AttachUserPolicy"),
 			},
 		},
 		{
@@ -183,7 +183,7 @@ func PrivescFixtures() []PrivescFixture {
 				b.attach(&g2.AttachedPolicies, peReadOnly)
 				b.user("pe-join", allow("iam:AddUserToGroup", peGroup("PEAdmins")))
 				b.user("pe-join-readers", allow("iam:AddUserToGroup", peGroup("PEReaders")))
-				b.user("pe-join-denied", allow("iam:AddUserToGroup", "*"), deny("iam:AddUserToGroup", peGroup("PEAdmins")))
+				b.user("pe-join-denied", allow("iam:AddUserToGroup", peGroup("PEAdmins")), deny("iam:AddUserToGroup", peGroup("PEAdmins")))
 			}),
 			Expect: map[string]PrivescExpect{
 				peGroup("PEAdmins"):       alreadyAdmin("AdministratorAccess"),

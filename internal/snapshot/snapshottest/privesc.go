@@ -57,7 +57,24 @@ type PrivescKnownGap struct {
 
 // PrivescKnownGaps lists the corpus expectations the engine does not meet,
 // each with its entry in the findings file.
-var PrivescKnownGaps = []PrivescKnownGap{}
+var PrivescKnownGaps = []PrivescKnownGap{
+	{Fixture: "differential", Principal: "already-admin-without-method", Finding: "F4",
+		Wrong: "a user in no group allowed iam:PutGroupPolicy on * is reported already administrator-equivalent; it can raise only other principals' power"},
+	{Fixture: "differential", Principal: "ec2-001", Finding: "F1", Wrong: "passing an admin role in an instance profile to ec2:RunInstances is not found"},
+	{Fixture: "differential", Principal: "ec2-003", Finding: "F1", Wrong: "passing an admin role in an instance profile to ec2:RequestSpotInstances is not found"},
+	{Fixture: "ec2-001", Principal: accountARN + "user/pe-Ec2Run", Finding: "F1", Wrong: "PASS, want FAIL [ec2-001]"},
+	{Fixture: "ec2-001", Principal: accountARN + "user/pe-Ec2Run-passedtoservice", Finding: "F1", Wrong: "PASS, want FAIL [ec2-001]"},
+	{Fixture: "ec2-003", Principal: accountARN + "user/pe-Ec2Spot", Finding: "F1", Wrong: "PASS, want FAIL [ec2-003]"},
+	{Fixture: "ec2-003", Principal: accountARN + "user/pe-Ec2Spot-passedtoservice", Finding: "F1", Wrong: "PASS, want FAIL [ec2-003]"},
+	{Fixture: "iam-007", Principal: accountARN + "user/pe-putself-boundary-capped", Finding: "F2",
+		Wrong: "FAIL [iam-007], want PASS: the boundary caps the policy it adds"},
+	{Fixture: "iam-021", Principal: accountARN + "user/pe-prut-bounded", Finding: "F2",
+		Wrong: "FAIL [iam-021], want PASS: the target role's boundary caps the policy put on it"},
+	{Fixture: "lambda-003-not-collected", Principal: accountARN + "user/pe-ufc-harmless", Finding: "F3",
+		Wrong: "PASS, want NOT_ASSESSED: the function's role is unknown without the inventory"},
+	{Fixture: "ssm-instances-not-collected", Principal: accountARN + "user/pe-sendcommand-harmless", Finding: "F3",
+		Wrong: "PASS, want NOT_ASSESSED: the instance's profile is unknown without the inventory"},
+}
 
 const (
 	peAdminAccess = AdministratorAccessARN
@@ -359,3 +376,81 @@ func peBuild(fn func(b *pe)) func() *snapshot.Snapshot {
 		return b.s
 	}
 }
+
+// PrivescEnv is the account of the differential test: one target for
+// every method the test generates principals for, and none of the guide's
+// principals. Users added with AddUser hold their permissions in a
+// customer managed policy of their own.
+type PrivescEnv struct{ b *pe }
+
+// PrivescEnv targets.
+const (
+	DiffAdminRole   = accountARN + "role/DiffAdminRole"
+	DiffWeakRole    = accountARN + "role/DiffWeakRole"
+	DiffAdminFn     = "arn:aws:lambda:us-east-1:" + AccountID + ":function:diff-admin-fn"
+	DiffInstanceID  = "i-0dddddddddddddd01"
+	DiffAdminsGroup = accountARN + "group/DiffAdmins"
+)
+
+// DiffServices are the service principals DiffAdminRole trusts.
+var DiffServices = []string{"cloudformation.amazonaws.com", "ec2.amazonaws.com", "ecs-tasks.amazonaws.com",
+	"glue.amazonaws.com", "lambda.amazonaws.com", "sagemaker.amazonaws.com"}
+
+// NewPrivescEnv builds the differential account:
+//   - DiffAdminRole: AdministratorAccess, trusted by DiffServices, in an
+//     instance profile that a running instance uses, and the execution
+//     role of the function diff-admin-fn;
+//   - DiffWeakRole: a customer policy that reads one bucket, trusted by
+//     Lambda;
+//   - DiffAdmins: a group with AdministratorAccess and no member;
+//   - diff-victim-nopassword and diff-victim-password: administrators
+//     without keys or MFA, the second with a console password;
+//     diff-victim-weak: no permissions, no keys.
+func NewPrivescEnv() *PrivescEnv {
+	b := privescBase()
+	s := b.s
+	s.Users, s.Groups, s.Roles, s.VirtualMFADevices = nil, nil, nil, nil
+	s.CredentialReport.Rows = s.CredentialReport.Rows[:1] // root
+	s.AWSConfig = nil
+	delete(s.Sources, snapshot.SourceAWSConfig)
+	for _, k := range []string{"Users", "Groups", "Roles", "MFADevices", "MFADevicesInUse"} {
+		s.AccountSummary[k] = 0
+	}
+	r := b.adminRole("DiffAdminRole", trustService(DiffServices...))
+	r.InstanceProfiles = []string{accountARN + "instance-profile/DiffAdmin"}
+	b.instance(DiffInstanceID, accountARN+"instance-profile/DiffAdmin")
+	b.function("diff-admin-fn", DiffAdminRole)
+	weak := b.customer("DiffWeakPolicy", []st{allow("s3:GetObject", "arn:aws:s3:::diff-bucket/*")})
+	w := b.role("DiffWeakRole", trustService("lambda.amazonaws.com"))
+	b.attach(&w.AttachedPolicies, weak)
+	g := b.group("DiffAdmins")
+	b.attach(&g.AttachedPolicies, peAdminAccess)
+	v := b.userWith("diff-victim-nopassword", userOpts{})
+	b.attach(&v.AttachedPolicies, peAdminAccess)
+	v = b.userWith("diff-victim-password", userOpts{password: true})
+	b.attach(&v.AttachedPolicies, peAdminAccess)
+	b.userWith("diff-victim-weak", userOpts{})
+	return &PrivescEnv{b: b}
+}
+
+// AddUser adds a user with one active access key whose permissions are
+// the customer managed policy policy (a document), and boundary (a
+// document, nil for none) as its permissions boundary. It returns the
+// user's ARN.
+func (e *PrivescEnv) AddUser(name string, policy, boundary json.RawMessage) string {
+	b := e.b
+	u := b.user(name)
+	p := customerPolicy("DiffP-"+name, "", string(policy), ts("2025-03-01T10:00:00Z"), 0)
+	b.s.Policies = append(b.s.Policies, p)
+	b.attach(&u.AttachedPolicies, p.ARN)
+	if boundary != nil {
+		bp := customerPolicy("DiffB-"+name, "", string(boundary), ts("2025-03-01T10:00:00Z"), 0)
+		b.s.Policies = append(b.s.Policies, bp)
+		b.attachCount(bp.ARN)
+		u.PermissionsBoundary = b.boundary(bp.ARN)
+	}
+	return u.ARN
+}
+
+// Snapshot is the account built so far.
+func (e *PrivescEnv) Snapshot() *snapshot.Snapshot { return e.b.s }

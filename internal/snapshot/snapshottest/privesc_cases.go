@@ -533,6 +533,12 @@ func PrivescFixtures() []PrivescFixture {
 		passRoleCase("Sm2", "sagemaker-002", "sagemaker.amazonaws.com", []string{"sagemaker:CreateTrainingJob"}, false),
 		passRoleCase("Sm3", "sagemaker-003", "sagemaker.amazonaws.com", []string{"sagemaker:CreateProcessingJob"}, false),
 		passRoleCase("Ecs4", "ecs-004", "ecs-tasks.amazonaws.com", []string{"ecs:RegisterTaskDefinition", "ecs:RunTask"}, false),
+		passRoleCase("Ecs3", "ecs-003", "ecs-tasks.amazonaws.com", []string{"ecs:RegisterTaskDefinition", "ecs:CreateService"}, false),
+		passRoleCase("Ecs5", "ecs-005", "ecs-tasks.amazonaws.com", []string{"ecs:RegisterTaskDefinition", "ecs:StartTask"}, false),
+		passRoleCase("Glue1", "glue-001", "glue.amazonaws.com", []string{"glue:CreateDevEndpoint"}, false),
+		passRoleCase("Glue4", "glue-004", "glue.amazonaws.com", []string{"glue:CreateJob", "glue:CreateTrigger"}, false),
+		codebuildFixture(),
+		guideAsWrittenFixture(),
 	)
 	list = append(list, inventoryFixtures()...)
 	list = append(list, contextFixtures()...)
@@ -689,6 +695,57 @@ func contextFixtures() []PrivescFixture {
 				peUser("pe-ctx-mfa-age"): fail(ctxMFA, true, "aws:MultiFactorAuthAge is present only in an MFA session", "iam-007"),
 				peRole("PECtxRole"):      fail(ctxNoMFA, false, "a role has no access keys: a session without MFA", "iam-009"),
 			},
+		},
+	}
+}
+
+// codebuildFixture: codebuild-001 creates a project with an admin service
+// role and starts it; codebuild:StartBuild alone (codebuild-002) runs an
+// existing project, and lockdown does not collect CodeBuild projects.
+func codebuildFixture() PrivescFixture {
+	svc := "codebuild.amazonaws.com"
+	return PrivescFixture{
+		Name: "codebuild-001", Methods: []string{"codebuild-001"},
+		Change: "an administrator role and a harmless one trusted by CodeBuild; users allowed iam:PassRole with codebuild:CreateProject, with or without codebuild:StartBuild",
+		Build: peBuild(func(b *pe) {
+			b.adminRole("PECodeBuildAdminRole", trustService(svc))
+			b.harmlessRole("PECodeBuildHarmlessRole", trustService(svc))
+			acts := []string{"codebuild:CreateProject", "codebuild:StartBuild"}
+			b.user("pe-cb", allow(acts, "*"), allow("iam:PassRole", peRole("PECodeBuildAdminRole")))
+			b.user("pe-cb-harmlessrole", allow(acts, "*"), allow("iam:PassRole", peRole("PECodeBuildHarmlessRole")))
+			b.user("pe-cb-nostart", allow("codebuild:CreateProject", "*"), allow("iam:PassRole", peRole("PECodeBuildAdminRole")))
+			b.user("pe-cb-startdenied", allow(acts, "*"), allow("iam:PassRole", peRole("PECodeBuildAdminRole")), deny("codebuild:StartBuild", "*"))
+		}),
+		Expect: map[string]PrivescExpect{
+			peRole("PECodeBuildAdminRole"):    alreadyAdmin("AdministratorAccess"),
+			peRole("PECodeBuildHarmlessRole"): passes("reads one bucket"),
+			peUser("pe-cb"):                   fail(ctxKey, false, "creates a project running as the admin role and starts a build", "codebuild-001"),
+			peUser("pe-cb-harmlessrole"): notAssessed("codebuild", "can only pass a harmless role, but codebuild:StartBuild on * runs any existing project, "+
+				"and CodeBuild projects (with their service roles) are not collected: possible, not absent"),
+			peUser("pe-cb-nostart"):     passes("cannot start a build of the project it creates"),
+			peUser("pe-cb-startdenied"): passes("an explicit Deny of codebuild:StartBuild"),
+		},
+	}
+}
+
+// guideAsWrittenFixture: the guide as written attaches AdminPolicy to the
+// Administrators group: its members hold * directly. That is
+// administrator power (LD-ADM-01), not an escalation.
+func guideAsWrittenFixture() PrivescFixture {
+	return PrivescFixture{
+		Name: "guide-as-written", Change: "the guide's account as written: AdminPolicy on the Administrators group",
+		Build: func() *snapshot.Snapshot {
+			s := GuideAsWritten()
+			s.LambdaFunctions = nil
+			for _, r := range GuideRegions {
+				s.LambdaFunctions = append(s.LambdaFunctions, snapshot.LambdaRegion{Region: r, Requests: 1, Functions: []snapshot.LambdaFunction{}})
+			}
+			s.Sources[snapshot.SourceLambdaFunctions] = snapshot.SourceStatus{Status: snapshot.StatusOK, Requests: len(GuideRegions)}
+			return s
+		},
+		Expect: map[string]PrivescExpect{
+			AliceARN:                            alreadyAdmin("a member of Administrators, which holds AdminPolicy (* on *) directly"),
+			accountARN + "group/Administrators": alreadyAdmin("AdminPolicy"),
 		},
 	}
 }

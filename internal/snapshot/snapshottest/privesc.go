@@ -137,14 +137,6 @@ func (s st) when(op, key string, value any) st {
 	return out
 }
 
-func (s st) sid(id string) st {
-	out := st{"Sid": id}
-	for k, v := range s {
-		out[k] = v
-	}
-	return out
-}
-
 func peDoc(stmts ...st) json.RawMessage {
 	b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": stmts})
 	if err != nil {

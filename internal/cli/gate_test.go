@@ -57,7 +57,7 @@ func withSources(t *testing.T, name string, failed map[string]snapshot.SourceErr
 	return path
 }
 
-const partialCause = "lockdown: incomplete: authorization_details: iam:GetAccountAuthorizationDetails AccessDenied: 8 checks not assessed\n"
+const partialCause = "lockdown: incomplete: authorization_details: iam:GetAccountAuthorizationDetails AccessDenied: 9 checks not assessed\n"
 
 // Incomplete is not success: the partial snapshot exits 4 and says why, on
 // stderr, whatever the format and even with --quiet.
@@ -81,7 +81,7 @@ func TestIncompleteAuditExits4WithCauses(t *testing.T) {
 		t.Fatalf("report: complete=%v incomplete=%+v", rep.Complete, rep.Incomplete)
 	}
 	c := rep.Incomplete[0]
-	if c.Source != "authorization_details" || c.Action != "iam:GetAccountAuthorizationDetails" || c.ErrorCode != "AccessDenied" || len(c.Checks) != 8 {
+	if c.Source != "authorization_details" || c.Action != "iam:GetAccountAuthorizationDetails" || c.ErrorCode != "AccessDenied" || len(c.Checks) != 9 {
 		t.Fatalf("cause %+v", c)
 	}
 	// --fail-on none does not hide incompleteness.

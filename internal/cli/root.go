@@ -113,6 +113,7 @@ warnings and errors go to stderr.
 		newDiffCmd(streams),
 		newChecksCmd(streams),
 		newFrameworksCmd(streams),
+		newPathsCmd(streams),
 		newSimulateCmd(streams),
 		newTestCmd(streams),
 		newVersionCmd(streams),

@@ -609,6 +609,22 @@ func typeName(v any) string {
 // evidenceLists are the lists an evidence object may hold.
 var evidenceLists = []string{"actions", "resources", "statements", "contexts", "principals", "items"}
 
+// decodePaths reads evidence.paths: escalation paths of the shape
+// findings.EscalationPath, nothing else.
+func decodePaths(x any) ([]findings.EscalationPath, error) {
+	b, err := json.Marshal(x)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var out []findings.EscalationPath
+	if err := dec.Decode(&out); err != nil {
+		return nil, fmt.Errorf("evidence.paths: %v", err)
+	}
+	return out, nil
+}
+
 // decodeEvidence reads a result's optional evidence object: each list an
 // array (or set) of strings, returned sorted and without duplicates.
 func decodeEvidence(v any) (*findings.Evidence, error) {
@@ -620,9 +636,18 @@ func decodeEvidence(v any) (*findings.Evidence, error) {
 		return nil, fmt.Errorf("evidence must be an object, got %T", v)
 	}
 	lists := map[string][]string{}
+	var paths []findings.EscalationPath
 	for k, x := range obj {
+		if k == "paths" {
+			p, err := decodePaths(x)
+			if err != nil {
+				return nil, err
+			}
+			paths = p
+			continue
+		}
 		if !contains(evidenceLists, k) {
-			return nil, fmt.Errorf("evidence.%s is not one of %s", k, strings.Join(evidenceLists, ", "))
+			return nil, fmt.Errorf("evidence.%s is not one of %s, paths", k, strings.Join(evidenceLists, ", "))
 		}
 		items, ok := x.([]any)
 		if !ok {
@@ -640,8 +665,8 @@ func decodeEvidence(v any) (*findings.Evidence, error) {
 		lists[k] = slices.Compact(ss)
 	}
 	ev := &findings.Evidence{Actions: lists["actions"], Resources: lists["resources"], Statements: lists["statements"],
-		Contexts: lists["contexts"], Principals: lists["principals"], Items: lists["items"]}
-	if len(ev.Actions)+len(ev.Resources)+len(ev.Statements)+len(ev.Contexts)+len(ev.Principals)+len(ev.Items) == 0 {
+		Contexts: lists["contexts"], Principals: lists["principals"], Items: lists["items"], Paths: paths}
+	if len(ev.Actions)+len(ev.Resources)+len(ev.Statements)+len(ev.Contexts)+len(ev.Principals)+len(ev.Items)+len(ev.Paths) == 0 {
 		return nil, nil
 	}
 	return ev, nil

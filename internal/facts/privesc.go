@@ -43,10 +43,18 @@ func (f *Facts) escalationInventory(snap *snapshot.Snapshot) privesc.Inventory {
 	}
 	// Instances: the regions facts could read; any region it could not is
 	// an unknown.
+	inv.InstanceRegions = map[string]bool{}
 	if !f.OK(snapshot.SourceEC2Instances) {
 		inv.InstancesUnknown = sourceUnknown(f, snapshot.SourceEC2Instances, "EC2 instances")
-	} else if len(f.EC2Unknown) > 0 {
-		inv.InstancesUnknown = "EC2 instances in " + regionList(f.EC2Unknown) + " (" + snapshot.SourceEC2Instances + " failed there)"
+	} else {
+		if len(f.EC2Unknown) > 0 {
+			inv.InstancesUnknown = "EC2 instances in " + regionList(f.EC2Unknown) + " (" + snapshot.SourceEC2Instances + " failed there)"
+		}
+		for r := range f.EC2Instances {
+			if f.EC2Unknown[r] == nil {
+				inv.InstanceRegions[r] = true
+			}
+		}
 	}
 	for _, r := range keysOf(f.EC2Instances) {
 		for _, in := range f.EC2Instances[r].Instances {
@@ -56,26 +64,37 @@ func (f *Facts) escalationInventory(snap *snapshot.Snapshot) privesc.Inventory {
 			inv.Instances = append(inv.Instances, privesc.Instance{ARN: in.ARN, Region: in.Region, Profile: in.InstanceProfileARN})
 		}
 	}
-	// Lambda functions: every region listed, each region's own error.
-	if !f.OK(snapshot.SourceLambdaFunctions) {
-		inv.FunctionsUnknown = sourceUnknown(f, snapshot.SourceLambdaFunctions, "Lambda functions")
-	}
+	// Lambda functions: each region's own answer. A region that answered
+	// is known; one with an error, or an enabled region without an entry,
+	// is not; a source that was not collected, or failed with no region's
+	// answer, leaves every region unknown.
+	inv.FunctionRegions = map[string]bool{}
 	var failed []string
 	listed := map[string]bool{}
 	for _, lr := range snap.LambdaFunctions {
 		listed[lr.Region] = true
 		if lr.Error != nil {
 			failed = append(failed, lr.Region)
+			continue
 		}
+		inv.FunctionRegions[lr.Region] = true
 		for _, fn := range lr.Functions {
 			inv.Functions = append(inv.Functions, privesc.Function{ARN: fn.ARN, Role: fn.Role})
 		}
 	}
-	if inv.FunctionsUnknown == "" {
+	st, collected := f.Sources[snapshot.SourceLambdaFunctions]
+	switch {
+	case !collected || (st.Status != snapshot.StatusOK && len(inv.FunctionRegions) == 0):
+		inv.FunctionsUnknown = sourceUnknown(f, snapshot.SourceLambdaFunctions, "Lambda functions")
+		inv.FunctionRegions = map[string]bool{}
+	default:
 		for _, r := range f.Regions {
 			if !listed[r] {
 				failed = append(failed, r)
 			}
+		}
+		if f.Regions == nil {
+			failed = append(failed, "the regions the region list did not name ("+snapshot.SourceRegions+" is not usable)")
 		}
 		if len(failed) > 0 {
 			sort.Strings(failed)

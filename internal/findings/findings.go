@@ -160,6 +160,8 @@ type Evidence struct {
 	Contexts   []string `json:"contexts,omitempty"`   // access_key | session_no_mfa | mfa_session
 	Principals []string `json:"principals,omitempty"` // ARNs
 	Items      []string `json:"items,omitempty"`      // other named items (profiles, keys, missing entities)
+	// Paths are privilege-escalation paths (LD-PE-01), in the check's order.
+	Paths []EscalationPath `json:"paths,omitempty"`
 }
 
 // Fingerprint derives a stable identity from check, account, resource and detail.

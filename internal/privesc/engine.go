@@ -5,7 +5,6 @@ package privesc
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -31,10 +30,16 @@ type Inventory struct {
 	// run (not terminated); InstancesUnknown why the list is incomplete.
 	Instances        []Instance
 	InstancesUnknown string
+	// InstanceRegions are the regions whose instance list is complete:
+	// where InstancesUnknown is set, a resource the policies name in one
+	// of them is known not to be an instance with a profile (none is
+	// listed), while one elsewhere may be.
+	InstanceRegions map[string]bool
 	// Functions are the Lambda functions; FunctionsUnknown why the list is
-	// incomplete.
+	// incomplete; FunctionRegions the regions whose list is complete.
 	Functions        []Function
 	FunctionsUnknown string
+	FunctionRegions  map[string]bool
 	// Users is each user's credential state by ARN; a user absent from it
 	// (or a nil field) is not known, and UsersUnknown says why.
 	Users        map[string]UserState
@@ -118,6 +123,7 @@ type engine struct {
 	trusts               map[string]*trustInfo
 	canDo                map[canKey][]ActionUse
 	anyRes               map[string][]hit // method -> who may do all its actions on resources of its choosing
+	caps                 map[capKey]bool
 	sigs                 map[string][]*sigGroup
 	evals                int
 	intoCalls, intoEdges int
@@ -173,7 +179,7 @@ func newEngine(acct *access.Account, an *access.Analysis, opts Options) *engine 
 	}
 	e := &engine{acct: acct, an: an, opts: opts, partition: acct.Partition, account: acct.ID,
 		byARN: map[string]*principal{}, cover: map[string][]*setGroup{}, stmts: map[stmtKey]*covering{},
-		decisions: map[decisionKey]iampolicy.Decision{}, trusts: map[string]*trustInfo{}, canDo: map[canKey][]ActionUse{}, anyRes: map[string][]hit{}, sigs: map[string][]*sigGroup{}}
+		decisions: map[decisionKey]iampolicy.Decision{}, trusts: map[string]*trustInfo{}, canDo: map[canKey][]ActionUse{}, anyRes: map[string][]hit{}, sigs: map[string][]*sigGroup{}, caps: map[capKey]bool{}}
 	if e.partition == "" {
 		e.partition = "aws"
 	}
@@ -232,6 +238,45 @@ func newEngine(acct *access.Account, an *access.Analysis, opts Options) *engine 
 		add("group", g.ARN, g.Name, g.Subject, adminFrom(ga.Admin), []string{g.ARN})
 	}
 	return e
+}
+
+// capped: the subject has a permissions boundary that neither allows
+// every action nor lets it remove or replace its own boundary, so a policy
+// added to it (or to its groups) gives it at most what the boundary
+// allows: the effective permissions are the intersection of the identity
+// policies and the boundary (IAM User Guide, permissions boundaries for IAM
+// entities).
+func (e *engine) capped(s *access.Subject) bool {
+	b := s.Set.Boundary
+	if b == nil || b.Policy == nil {
+		return false
+	}
+	key := capKey{b.Policy, s.ARN}
+	if v, ok := e.caps[key]; ok {
+		return v
+	}
+	set := iampolicy.PolicySet{Identity: []iampolicy.PolicyRef{*b}}
+	ctx, _ := iampolicy.NamedContext(iampolicy.ContextMFASession, s.Principal, iampolicy.ContextOptions{CurrentTime: e.opts.Now})
+	asks := [][2]string{{access.AnyActionProbe, "*"}}
+	if s.Principal.Type == "role" {
+		asks = append(asks, [2]string{"iam:DeleteRolePermissionsBoundary", s.ARN}, [2]string{"iam:PutRolePermissionsBoundary", s.ARN})
+	} else {
+		asks = append(asks, [2]string{"iam:DeleteUserPermissionsBoundary", s.ARN}, [2]string{"iam:PutUserPermissionsBoundary", s.ARN})
+	}
+	capped := true
+	for _, a := range asks {
+		if iampolicy.Evaluate(set, iampolicy.Request{Principal: s.Principal, Action: a[0], Resource: a[1], Context: ctx}).Allowed {
+			capped = false
+			break
+		}
+	}
+	e.caps[key] = capped
+	return capped
+}
+
+type capKey struct {
+	boundary *iampolicy.Policy
+	arn      string
 }
 
 // isServiceLinked: AWS owns service-linked roles (their policies cannot be
@@ -447,6 +492,9 @@ func use(action, resource string, d iampolicy.Decision) ActionUse {
 func (e *engine) candidates(p *principal, action string) []string {
 	out := []string{probeResource(action, e.partition, e.account)}
 	for _, pat := range e.covering(p.set, action).patterns {
+		if !strings.HasPrefix(pat, "arn:") {
+			continue // "*" and the like: the resource of the action's type stands for them
+		}
 		r := access.Instantiate(pat, p.subj)
 		if r != out[0] && !contains(out, r) {
 			out = append(out, r)
@@ -652,10 +700,6 @@ func (e *engine) trust(roleARN string) *trustInfo {
 
 func (t *trustInfo) names(arn string) bool { return contains(t.named, arn) }
 
-func (e *engine) arn(suffix string) string {
-	return "arn:" + e.partition + ":iam::" + e.account + ":" + suffix
-}
-
 // short is how a message names a principal: the resource part of its ARN
 // (user/NAME, role/path/NAME, group/NAME).
 func short(arn string) string {
@@ -665,5 +709,3 @@ func short(arn string) string {
 	}
 	return arn
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

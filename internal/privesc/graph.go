@@ -223,21 +223,21 @@ func (e *engine) intoExisting(q *principal) []*edge {
 	if len(profiles) > 0 && t.services[svcEC2] {
 		for _, in := range inv.Instances {
 			if contains(profiles, in.Profile) {
-				out = append(out, e.onResource(q, kInstance, in.ARN, "", false)...)
+				out = append(out, e.onResource(q, kInstance, in.ARN)...)
 			}
 		}
 		if inv.InstancesUnknown != "" {
-			out = append(out, e.onResource(q, kInstance, probeResource("ssm:SendCommand", e.partition, e.account), inv.InstancesUnknown, true)...)
+			out = append(out, e.unknownResources(q, kInstance, inv.InstancesUnknown, inv.InstanceRegions)...)
 		}
 	}
 	if t.services[svcLambda] {
 		for _, f := range inv.Functions {
 			if f.Role == q.arn {
-				out = append(out, e.onResource(q, kFunction, f.ARN, "", false)...)
+				out = append(out, e.onResource(q, kFunction, f.ARN)...)
 			}
 		}
 		if inv.FunctionsUnknown != "" {
-			out = append(out, e.onResource(q, kFunction, probeResource("lambda:UpdateFunctionCode", e.partition, e.account), inv.FunctionsUnknown, true)...)
+			out = append(out, e.unknownResources(q, kFunction, inv.FunctionsUnknown, inv.FunctionRegions)...)
 		}
 	}
 	for _, id := range methodsOf(kUncollected) {
@@ -245,15 +245,52 @@ func (e *engine) intoExisting(q *principal) []*edge {
 		if !t.services[h.service] || (h.profile && len(profiles) == 0) {
 			continue
 		}
-		for _, h2 := range e.mayDoAll(id) {
-			if h2.p == q {
-				continue
-			}
-			out = append(out, &edge{method: id, from: h2.p, fromCtx: h2.c, to: q, toCtx: ctxNoMFA,
-				actions: e.doAll(h2.p, id, method(id).Required, h2.c, nil), possible: true, unknown: h.inventory})
-		}
+		out = append(out, e.possibleEdges(q, id, h.inventory, nil)...)
 	}
 	return out
+}
+
+// unknownResources: where the instances or functions are not all known,
+// a principal that may use a method's actions on some resource of the
+// kind (one its policies name) may reach q through one lockdown does not
+// know: a possible edge.
+func (e *engine) unknownResources(q *principal, k kind, unknown string, known map[string]bool) []*edge {
+	var out []*edge
+	for _, id := range methodsOf(k) {
+		out = append(out, e.possibleEdges(q, id, unknown, known)...)
+	}
+	return out
+}
+
+// possibleEdges: the principals that may do every action of the method on
+// resources of their choosing may reach q through a resource lockdown does
+// not know. Where the first action is allowed only on a resource of a
+// region whose inventory is complete (known), that resource is known not
+// to lead to q: no edge.
+func (e *engine) possibleEdges(q *principal, id, unknown string, known map[string]bool) []*edge {
+	var out []*edge
+	m := method(id)
+	probe := probeResource(m.Required[0], e.partition, e.account)
+	for _, h := range e.mayDoAll(id) {
+		if h.p == q {
+			continue
+		}
+		acts := e.doAll(h.p, id, m.Required, h.c, nil)
+		if res := acts[0].Resource; res != probe && known[arnRegion(res)] {
+			continue
+		}
+		out = append(out, &edge{method: id, from: h.p, fromCtx: h.c, to: q, toCtx: ctxNoMFA,
+			actions: acts, possible: true, unknown: unknown})
+	}
+	return out
+}
+
+func arnRegion(a string) string {
+	parts := strings.SplitN(a, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[3]
 }
 
 // mayDoAll lists, once per method, the principal states allowed every
@@ -280,7 +317,7 @@ func (e *engine) mayDoAll(id string) []hit {
 // onResource: the methods of kind k whose every action is allowed on
 // resource (an instance or function ARN; actions without resource-level
 // permissions on "*").
-func (e *engine) onResource(q *principal, k kind, resource, unknown string, possible bool) []*edge {
+func (e *engine) onResource(q *principal, k kind, resource string) []*edge {
 	var out []*edge
 	for _, id := range methodsOf(k) {
 		m := method(id)
@@ -301,8 +338,7 @@ func (e *engine) onResource(q *principal, k kind, resource, unknown string, poss
 				acts = append(acts, use(a, res, d))
 			}
 			if ok {
-				out = append(out, &edge{method: id, from: hit.p, fromCtx: hit.c, to: q, toCtx: ctxNoMFA, actions: acts,
-					possible: possible, unknown: unknown})
+				out = append(out, &edge{method: id, from: hit.p, fromCtx: hit.c, to: q, toCtx: ctxNoMFA, actions: acts})
 			}
 		}
 	}

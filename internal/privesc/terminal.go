@@ -92,6 +92,9 @@ func (e *engine) selfEdges() []*edge {
 	for _, m := range list {
 		for _, g := range e.coverGroups(m.action) {
 			for _, p := range g.members {
+				if e.capped(p.subj) {
+					continue // what it gives itself, its boundary takes away
+				}
 				for _, res := range m.resources(p) {
 					for _, c := range allCtx {
 						if !p.validCtx(c) || p.admin(c) {
@@ -122,7 +125,7 @@ func (e *engine) modifyRoleEdges() []*edge {
 	attach := map[string]string{"iam:PolicyARN": e.adminARN}
 	var out []*edge
 	for _, q := range e.principals {
-		if q.typ != "role" || q.adminFrom >= 0 {
+		if q.typ != "role" || q.adminFrom >= 0 || e.capped(q.subj) {
 			continue
 		}
 		type mod struct {
@@ -180,7 +183,7 @@ func (e *engine) modifyUserEdges() []*edge {
 	attach := map[string]string{"iam:PolicyARN": e.adminARN}
 	var out []*edge
 	for _, q := range e.principals {
-		if q.typ != "user" || q.adminFrom >= 0 {
+		if q.typ != "user" || q.adminFrom >= 0 || e.capped(q.subj) {
 			continue
 		}
 		var keys map[[2]int]hit

@@ -453,6 +453,18 @@ func CISScenarios() []Scenario {
 			}),
 		},
 		{
+			Path: "privesc-attach-own-user-policy", Change: "alice has an inline policy allowing iam:AttachUserPolicy on her own user",
+			Why: "An inline user policy (LD-GRP-02) lets alice attach AdministratorAccess to herself (LD-PE-01, method iam-008), with access keys " +
+				"alone: the group's MFA Deny exempts IAM actions (LD-MFA-01).",
+			Fail: []string{"LD-GRP-02", "LD-MFA-01", "LD-PE-01"},
+			Build: cisVariant(func(s *snapshot.Snapshot) {
+				User(s, "alice").InlinePolicies = []snapshot.InlinePolicy{{
+					Name:     "alice-self-attach",
+					Document: Doc(`{"Version":"2012-10-17","Statement":[{"Sid":"SelfAttach","Effect":"Allow","Action":"iam:AttachUserPolicy","Resource":"arn:aws:iam::123456789012:user/alice"}]}`),
+				}}
+			}),
+		},
+		{
 			Path: "admin-profile-without-mfa-serial", Change: "the admin profile in ~/.aws/config has no mfa_serial",
 			Why:   "A profile assuming the admin role without mfa_serial (LD-CLI-01).",
 			Fail:  []string{"LD-CLI-01"},

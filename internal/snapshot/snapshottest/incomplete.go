@@ -10,7 +10,7 @@ import (
 var checksReadingCredentials = []string{"LD-MFA-03", "LD-KEY-01", "LD-KEY-02", "LD-KEY-03"}
 
 // checksReadingUserPolicies judge IAM users from their groups and policies.
-var checksReadingUserPolicies = []string{"LD-MFA-01", "LD-MFA-02", "LD-ADM-01", "LD-ADM-02", "LD-GRP-01"}
+var checksReadingUserPolicies = []string{"LD-MFA-01", "LD-MFA-02", "LD-ADM-01", "LD-ADM-02", "LD-GRP-01", "LD-PE-01"}
 
 // incompletes are guide-compliant accounts in which one item is missing or
 // unusable. Only the checks that depend on it are NOT_ASSESSED (never PASS);

@@ -34,6 +34,7 @@ var Checks = []string{
 	"LD-KEY-01", "LD-KEY-02", "LD-KEY-03",
 	"LD-CLI-01", "LD-CLI-02", "LD-CLI-03",
 	"LD-ACCT-01", "LD-CERT-01", "LD-AA-01", "LD-AA-02", "LD-EC2-01", "LD-ORG-01", "LD-ORG-02",
+	"LD-PE-01",
 }
 
 func init() { Checks = append(Checks, Checks10...) }
@@ -41,7 +42,7 @@ func init() { Checks = append(Checks, Checks10...) }
 // checksNeedingAuthDetails are the checks that read users, groups, roles or
 // policies and so cannot be assessed without GetAccountAuthorizationDetails.
 var checksNeedingAuthDetails = []string{
-	"LD-MFA-01", "LD-MFA-02", "LD-ADM-01", "LD-ADM-02", "LD-ADM-03", "LD-ADM-04", "LD-GRP-01", "LD-GRP-02",
+	"LD-MFA-01", "LD-MFA-02", "LD-ADM-01", "LD-ADM-02", "LD-ADM-03", "LD-ADM-04", "LD-GRP-01", "LD-GRP-02", "LD-PE-01",
 }
 
 // EditDoc decodes a policy document, lets fn change it and normalises the
@@ -301,6 +302,20 @@ func variants() []Scenario {
 				User(s, "alice").InlinePolicies = []snapshot.InlinePolicy{{
 					Name:     "alice-backups",
 					Document: Doc(`{"Version":"2012-10-17","Statement":[{"Sid":"OwnBackups","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::alice-backups-123456789012/*"}]}`),
+				}}
+			}),
+		},
+		{
+			Path:   "privesc-attach-own-user-policy",
+			Change: "alice has an inline policy allowing iam:AttachUserPolicy on her own user",
+			Why: "An inline user policy (LD-GRP-02) that lets alice attach AdministratorAccess to herself (LD-PE-01, method iam-008), " +
+				"with access keys alone: the group's MFA Deny exempts IAM actions (LD-MFA-01). It names only her own user, so it is no " +
+				"administrator action on anyone (LD-ADM-01 passes): the escalation is what makes it one.",
+			Fail: []string{"LD-GRP-02", "LD-MFA-01", "LD-PE-01"},
+			Build: variant(func(s *snapshot.Snapshot) {
+				User(s, "alice").InlinePolicies = []snapshot.InlinePolicy{{
+					Name:     "alice-self-attach",
+					Document: Doc(`{"Version":"2012-10-17","Statement":[{"Sid":"SelfAttach","Effect":"Allow","Action":"iam:AttachUserPolicy","Resource":"arn:aws:iam::123456789012:user/alice"}]}`),
 				}}
 			}),
 		},

@@ -49,13 +49,22 @@ func passRoleCase(name, method, svc string, actions []string, ec2 bool) PrivescF
 		Name: method, Methods: []string{method},
 		Change: "an administrator role trusted by " + svc + " and users allowed iam:PassRole with " + joinActions(actions),
 		Build: peBuild(func(b *pe) {
-			r := b.adminRole(admin, trustService(svc))
-			h := b.harmlessRole(harmless, trustService(svc))
-			o := b.adminRole(other, trustService(otherSvc))
-			if ec2 {
-				r.InstanceProfiles = []string{accountARN + "instance-profile/" + admin}
-				h.InstanceProfiles = []string{accountARN + "instance-profile/" + harmless}
-				o.InstanceProfiles = []string{accountARN + "instance-profile/" + other}
+			// Each role is set up before the next is added: the builders
+			// return pointers into the snapshot's role list.
+			for _, r := range []struct {
+				name  string
+				admin bool
+				trust string
+			}{{admin, true, svc}, {harmless, false, svc}, {other, true, otherSvc}} {
+				var role *snapshot.Role
+				if r.admin {
+					role = b.adminRole(r.name, trustService(r.trust))
+				} else {
+					role = b.harmlessRole(r.name, trustService(r.trust))
+				}
+				if ec2 {
+					role.InstanceProfiles = []string{accountARN + "instance-profile/" + r.name}
+				}
 			}
 			b.user(pos, acts(allow("iam:PassRole", peRole(admin)))...)
 			b.user(ptsOK, acts(allow("iam:PassRole", peRole(admin)).when("StringEquals", pts, svc))...)

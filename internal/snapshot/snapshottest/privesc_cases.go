@@ -691,18 +691,21 @@ func contextFixtures() []PrivescFixture {
 	return []PrivescFixture{
 		{
 			Name: "context", Methods: []string{"iam-007", "iam-009"},
-			Change: "a user whose self-escalation works with its access keys, one that needs MFA, and a role that escalates in a plain session",
+			Change: "users whose self-escalation works with their access keys, only in a session without MFA, only with MFA, and a role that escalates in a plain session",
 			Build: peBuild(func(b *pe) {
 				b.user("pe-ctx-key", allow("iam:PutUserPolicy", peUser("pe-ctx-key")))
 				b.user("pe-ctx-mfa", allow("iam:PutUserPolicy", peUser("pe-ctx-mfa")).when("Bool", mfaKey, "true"))
 				b.user("pe-ctx-mfa-age", allow("iam:PutUserPolicy", peUser("pe-ctx-mfa-age")).when("NumericLessThan", "aws:MultiFactorAuthAge", "3600"))
+				b.user("pe-ctx-session", allow("iam:PutUserPolicy", peUser("pe-ctx-session")).when("Bool", mfaKey, "false"))
 				b.role("PECtxRole", trustService("ec2.amazonaws.com"), allow("iam:AttachRolePolicy", peRole("PECtxRole")))
 			}),
 			Expect: map[string]PrivescExpect{
 				peUser("pe-ctx-key"):     fail(ctxKey, false, "no condition: works with the user's access keys", "iam-007"),
 				peUser("pe-ctx-mfa"):     fail(ctxMFA, true, "aws:MultiFactorAuthPresent true: only in an MFA session", "iam-007"),
 				peUser("pe-ctx-mfa-age"): fail(ctxMFA, true, "aws:MultiFactorAuthAge is present only in an MFA session", "iam-007"),
-				peRole("PECtxRole"):      fail(ctxNoMFA, false, "a role has no access keys: a session without MFA", "iam-009"),
+				peUser("pe-ctx-session"): fail(ctxNoMFA, false, "aws:MultiFactorAuthPresent is absent from long-term access key requests, "+
+					"so Bool false matches only a session without MFA (sts:GetSessionToken or a console sign-in)", "iam-007"),
+				peRole("PECtxRole"): fail(ctxNoMFA, false, "a role has no access keys: a session without MFA", "iam-009"),
 			},
 		},
 	}

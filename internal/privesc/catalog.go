@@ -231,12 +231,26 @@ func methodsOf(k kind) []string {
 // the account: the attacker names the resource it creates, so any name
 // will do. Actions without resource-level permissions use "*".
 func probeResource(action, partition, account string) string {
-	f := probeFormats[strings.ToLower(action)]
-	if f == "" {
-		return "*"
+	k := probeKey{action, partition, account}
+	probeMu.Lock()
+	defer probeMu.Unlock()
+	if v, ok := probeCache[k]; ok {
+		return v
 	}
-	return strings.NewReplacer("{p}", partition, "{a}", account).Replace(f)
+	v := "*"
+	if f := probeFormats[strings.ToLower(action)]; f != "" {
+		v = strings.NewReplacer("{p}", partition, "{a}", account).Replace(f)
+	}
+	probeCache[k] = v
+	return v
 }
+
+type probeKey struct{ action, partition, account string }
+
+var (
+	probeMu    sync.Mutex
+	probeCache = map[probeKey]string{}
+)
 
 var probeFormats = map[string]string{
 	"lambda:createfunction":                           "arn:{p}:lambda:us-east-1:{a}:function:lockdown-probe",

@@ -5,6 +5,8 @@ package privesc
 
 import (
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -118,20 +120,16 @@ type engine struct {
 	adminARN   string
 
 	cover                map[string][]*setGroup // action -> groups with an Allow statement covering it
-	stmts                map[stmtKey]*covering
+	stmts                map[string][]*covering // action -> by group id (nil: not computed yet)
 	decisions            map[decisionKey]iampolicy.Decision
 	trusts               map[string]*trustInfo
 	canDo                map[canKey][]ActionUse
 	anyRes               map[string][]hit // method -> who may do all its actions on resources of its choosing
 	caps                 map[capKey]bool
+	indexes              map[*iampolicy.Policy]*polIndex
 	sigs                 map[string][]*sigGroup
 	evals                int
 	intoCalls, intoEdges int
-}
-
-type stmtKey struct {
-	gid    int
-	action string
 }
 
 // covering is the statements of a group's policies (identity and boundary,
@@ -178,8 +176,8 @@ func newEngine(acct *access.Account, an *access.Analysis, opts Options) *engine 
 		opts.MaxSteps = 8
 	}
 	e := &engine{acct: acct, an: an, opts: opts, partition: acct.Partition, account: acct.ID,
-		byARN: map[string]*principal{}, cover: map[string][]*setGroup{}, stmts: map[stmtKey]*covering{},
-		decisions: map[decisionKey]iampolicy.Decision{}, trusts: map[string]*trustInfo{}, canDo: map[canKey][]ActionUse{}, anyRes: map[string][]hit{}, sigs: map[string][]*sigGroup{}, caps: map[capKey]bool{}}
+		byARN: map[string]*principal{}, cover: map[string][]*setGroup{}, stmts: map[string][]*covering{},
+		decisions: map[decisionKey]iampolicy.Decision{}, trusts: map[string]*trustInfo{}, canDo: map[canKey][]ActionUse{}, anyRes: map[string][]hit{}, sigs: map[string][]*sigGroup{}, caps: map[capKey]bool{}, indexes: map[*iampolicy.Policy]*polIndex{}}
 	if e.partition == "" {
 		e.partition = "aws"
 	}
@@ -310,7 +308,7 @@ func (e *engine) context(p *principal, c int) map[string][]string {
 // Action covers action: only they can be allowed it (same-account trust
 // policies that name a principal aside, see sources).
 func (e *engine) coverGroups(action string) []*setGroup {
-	key := strings.ToLower(action)
+	key := action
 	if gs, ok := e.cover[key]; ok {
 		return gs
 	}
@@ -326,7 +324,7 @@ func (e *engine) coverGroups(action string) []*setGroup {
 
 // coverSigs is coverGroups by statement signature.
 func (e *engine) coverSigs(action string) []*sigGroup {
-	key := strings.ToLower(action)
+	key := action
 	if v, ok := e.sigs[key]; ok {
 		return v
 	}
@@ -347,24 +345,32 @@ func (e *engine) coverSigs(action string) []*sigGroup {
 }
 
 func (e *engine) covering(g *setGroup, action string) *covering {
-	k := stmtKey{g.id, strings.ToLower(action)}
-	if c := e.stmts[k]; c != nil {
+	byGroup := e.stmts[action]
+	if byGroup == nil {
+		byGroup = make([]*covering, len(e.groups))
+		e.stmts[action] = byGroup
+	}
+	if c := byGroup[g.id]; c != nil {
 		return c
 	}
+	svc, _, _ := strings.Cut(strings.ToLower(action), ":")
 	c := &covering{}
 	set := g.rep.subj.Set
-	var sig strings.Builder
-	sig.WriteString(g.rep.subj.Principal.Type)
+	var sig []byte
+	sig = append(sig, g.rep.subj.Principal.Type...)
 	scan := func(r iampolicy.PolicyRef, identity bool) {
 		if r.Policy == nil {
 			return
 		}
-		for i := range r.Policy.Statements {
+		ix := e.index(r.Policy)
+		for _, i := range ix.covering(r.Policy, svc, action) {
 			st := &r.Policy.Statements[i]
-			if !st.Allows(action) {
-				continue
-			}
-			fmt.Fprintf(&sig, ",%s:%p.%d", r.Kind, r.Policy, i)
+			sig = append(sig, ',')
+			sig = append(sig, r.Kind...)
+			sig = append(sig, ':')
+			sig = strconv.AppendInt(sig, int64(ix.id), 10)
+			sig = append(sig, '.')
+			sig = strconv.AppendInt(sig, int64(i), 10)
 			c.stmts = append(c.stmts, st)
 			c.dep = c.dep || access.StatementDependsOnPrincipal(st)
 			if identity && access.Effect(st.Effect) == access.EffectAllow {
@@ -380,12 +386,74 @@ func (e *engine) covering(g *setGroup, action string) *covering {
 		scan(r, true)
 	}
 	if set.Boundary != nil {
-		sig.WriteString("|")
+		sig = append(sig, '|')
 		scan(*set.Boundary, false)
 	}
-	c.sig = sig.String()
-	e.stmts[k] = c
+	c.sig = string(sig)
+	byGroup[g.id] = c
 	return c
+}
+
+// polIndex sorts a policy's statements by the services their Action can
+// reach: wild are those that may cover any service's actions (NotAction, a
+// wildcard in the service part), bySvc the others by lower-case prefix.
+type polIndex struct {
+	id    int
+	wild  []int
+	bySvc map[string][]int
+	cover map[string][]int // action -> the statements whose Action covers it
+}
+
+// covering lists, once per action, the statements of p whose Action or
+// NotAction covers it, in statement order.
+func (ix *polIndex) covering(p *iampolicy.Policy, svc, action string) []int {
+	if v, ok := ix.cover[action]; ok {
+		return v
+	}
+	var out []int
+	for _, list := range [][]int{ix.wild, ix.bySvc[svc]} {
+		for _, i := range list {
+			if p.Statements[i].Allows(action) {
+				out = append(out, i)
+			}
+		}
+	}
+	sort.Ints(out)
+	ix.cover[action] = out
+	return out
+}
+
+func (e *engine) index(p *iampolicy.Policy) *polIndex {
+	if ix := e.indexes[p]; ix != nil {
+		return ix
+	}
+	ix := &polIndex{id: len(e.indexes) + 1, bySvc: map[string][]int{}, cover: map[string][]int{}}
+	for i := range p.Statements {
+		st := &p.Statements[i]
+		if len(st.NotAction) > 0 {
+			ix.wild = append(ix.wild, i)
+			continue
+		}
+		wild := false
+		seen := map[string]bool{}
+		for _, a := range st.Action {
+			svc, _, ok := strings.Cut(strings.ToLower(a), ":")
+			if !ok || strings.ContainsAny(svc, "*?") {
+				wild = true
+				break
+			}
+			seen[svc] = true
+		}
+		if wild {
+			ix.wild = append(ix.wild, i)
+			continue
+		}
+		for svc := range seen {
+			ix.bySvc[svc] = append(ix.bySvc[svc], i)
+		}
+	}
+	e.indexes[p] = ix
+	return ix
 }
 
 // class names the statements covering resource among those covering the
@@ -616,14 +684,24 @@ func (e *engine) sources(action, resource string, cs []int, extra map[string]str
 			}
 		}
 	}
-	seen := map[int]bool{}
-	for _, sg := range e.coverSigs(action) {
-		for _, g := range sg.groups {
-			seen[g.id] = true
+	// A trust policy that admits neither the account nor everyone admits
+	// only the principals it names: nobody else can assume the role,
+	// whatever their identity policies say.
+	scanned := trust == nil || trust.account || trust.anyone
+	if scanned {
+		for _, sg := range e.coverSigs(action) {
+			try(sg.cov, sg.groups, true)
 		}
-		try(sg.cov, sg.groups, true)
 	}
 	if trust != nil {
+		seen := map[int]bool{}
+		if scanned {
+			for _, sg := range e.coverSigs(action) {
+				for _, g := range sg.groups {
+					seen[g.id] = true
+				}
+			}
+		}
 		more := func(g *setGroup) {
 			if !seen[g.id] {
 				seen[g.id] = true
@@ -650,6 +728,7 @@ type trustInfo struct {
 	condDep  bool            // a condition reads principal keys, or a NotPrincipal
 	named    []string        // same-account user and role ARNs it names (they get their own decisions)
 	anyone   bool            // "*" or NotPrincipal
+	account  bool            // it admits the account (root ARN or account ID): identity policies decide
 	services map[string]bool // service principals it admits for sts:AssumeRole
 }
 
@@ -684,6 +763,8 @@ func (e *engine) trust(roleARN string) *trustInfo {
 			switch {
 			case a == "*":
 				t.anyone = true
+			case a == e.account || a == "arn:"+e.partition+":iam::"+e.account+":root":
+				t.account = true
 			case strings.Contains(a, ":user/") || strings.Contains(a, ":role/"):
 				t.named = append(t.named, a)
 			case !strings.HasPrefix(a, "arn:") && len(a) > 12:

@@ -302,9 +302,19 @@ func (e *engine) mayDoAll(id string) []hit {
 	var out []hit
 	m := method(id)
 	for _, g := range e.coverGroups(m.Required[0]) {
-		for _, p := range g.members {
-			for _, c := range allCtx {
-				if p.validCtx(c) && !p.admin(c) && e.doAll(p, id, m.Required, c, nil) != nil {
+		dep := false
+		for _, a := range m.Required {
+			dep = dep || e.covering(g, a).dep
+		}
+		for _, c := range allCtx {
+			// One answer for the group unless its statements read who
+			// the principal is.
+			shared := !dep && e.doAll(g.rep, id, m.Required, c, nil) != nil
+			for _, p := range g.members {
+				if !p.validCtx(c) || p.admin(c) {
+					continue
+				}
+				if (dep && e.doAll(p, id, m.Required, c, nil) != nil) || (!dep && shared) {
 					out = append(out, hit{p: p, c: c})
 				}
 			}

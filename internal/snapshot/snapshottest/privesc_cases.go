@@ -529,6 +529,23 @@ func PrivescFixtures() []PrivescFixture {
 					"by assuming alone: the guide's admin route, not an escalation"),
 			},
 		},
+		{
+			Name: "multistep-account-trust", Methods: []string{"sts-001", "iam-005"},
+			Change: "a role that may edit its own policy, trusting the account (no condition); users with and without sts:AssumeRole on it, and one allowed it only with MFA",
+			Build: peBuild(func(b *pe) {
+				b.role("PEAccountTrustRole", trustPrincipals(accountARN+"root"), allow("iam:PutRolePolicy", peRole("PEAccountTrustRole")))
+				b.user("pe-acct", allow("sts:AssumeRole", peRole("PEAccountTrustRole")))
+				b.user("pe-acct-noidentity", allow("s3:GetObject", "arn:aws:s3:::pe-harmless-bucket/*"))
+				b.user("pe-acct-mfa", allow("sts:AssumeRole", peRole("PEAccountTrustRole")).when("Bool", mfaKey, "true"))
+			}),
+			Expect: map[string]PrivescExpect{
+				peRole("PEAccountTrustRole"): fail(ctxNoMFA, false, "a session of the role puts an admin policy on it", "iam-005"),
+				peUser("pe-acct"):            fail(ctxKey, false, "the trust policy admits the account and its own policy allows sts:AssumeRole", "sts-001", "iam-005"),
+				peUser("pe-acct-noidentity"): passes("a trust policy naming the account delegates to the account's identity policies; " +
+					"its own allows no sts:AssumeRole"),
+				peUser("pe-acct-mfa"): fail(ctxMFA, true, "its sts:AssumeRole Allow requires aws:MultiFactorAuthPresent", "sts-001", "iam-005"),
+			},
+		},
 	}
 	list = append(list,
 		passRoleCase("Lambda1", "lambda-001", "lambda.amazonaws.com", []string{"lambda:CreateFunction", "lambda:InvokeFunction"}, false),

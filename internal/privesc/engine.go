@@ -224,7 +224,7 @@ func newEngine(acct *access.Account, an *access.Analysis, opts Options) *engine 
 		}
 		af := -1
 		if ra.Admin {
-			af = ctxNoMFA
+			af = roleAdminFrom(r, ra, opts)
 		}
 		add("role", r.ARN, r.Name, r, af, nil)
 	}
@@ -275,6 +275,23 @@ func (e *engine) capped(s *access.Subject) bool {
 type capKey struct {
 	boundary *iampolicy.Policy
 	arn      string
+}
+
+// roleAdminFrom: the engine judges roles in an MFA session; a role whose
+// administrator grant also holds in a session without MFA is
+// administrator-equivalent there too (a role passed to a service, or
+// assumed without MFA, runs in such a session).
+func roleAdminFrom(r *access.Subject, ra *access.RoleAccess, opts Options) int {
+	ctx, err := iampolicy.NamedContext(iampolicy.ContextSessionNoMFA, r.Principal, iampolicy.ContextOptions{CurrentTime: opts.Now})
+	if err != nil {
+		return ctxMFA
+	}
+	for _, g := range ra.AdminEvidence {
+		if iampolicy.Evaluate(r.Set, iampolicy.Request{Principal: r.Principal, Action: g.Action, Resource: g.Resource, Context: ctx}).Allowed {
+			return ctxNoMFA
+		}
+	}
+	return ctxMFA
 }
 
 // isServiceLinked: AWS owns service-linked roles (their policies cannot be

@@ -179,6 +179,8 @@ func wantNoPath(t *testing.T, res *Result, a string) {
 
 type snapshotPermissionsBoundary = snapshot.PermissionsBoundary
 
+type snapshotInline = snapshot.InlinePolicy
+
 func attachedPolicy(name, a string) snapshot.AttachedPolicy {
 	return snapshot.AttachedPolicy{Name: name, ARN: a}
 }

@@ -267,6 +267,12 @@ func TestRoles(t *testing.T) {
 			t.Error("requires_mfa false")
 		}
 	})
+	t.Run("a role admin only with MFA is not admin when passed to a service", func(t *testing.T) {
+		b := passRoleAccount(allow(`"iam:PassRole"`, `"*"`))
+		b.s.Roles[0].AttachedPolicies = nil
+		b.s.Roles[0].InlinePolicies = []snapshotInline{inline("mfa-admin", doc(allowIf(`"*"`, `"*"`, `{"Bool":{"aws:MultiFactorAuthPresent":"true"}}`)))}
+		wantNoPath(t, b.run(t, nil), arn("user/ci-user"))
+	})
 	t.Run("iam-014 attach to a role, then assume it", func(t *testing.T) {
 		b := newAccount()
 		b.user("alice", nil, doc(allow(`["iam:AttachRolePolicy","sts:AssumeRole"]`, `"`+arn("role/ops")+`"`)))

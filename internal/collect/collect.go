@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
@@ -433,6 +434,7 @@ type collector struct {
 	clientsMu sync.Mutex // guards the per-region clients
 	ec2s      map[string]*ec2.Client
 	analyzers map[string]*accessanalyzer.Client
+	lambdas   map[string]*lambda.Client
 
 	mu   sync.Mutex // guards snap.Sources and Progress calls
 	snap *snapshot.Snapshot
@@ -474,6 +476,7 @@ func newCollector(cfg aws.Config, opts Options) *collector {
 		}),
 		ec2s:      map[string]*ec2.Client{},
 		analyzers: map[string]*accessanalyzer.Client{},
+		lambdas:   map[string]*lambda.Client{},
 		iam: iam.NewFromConfig(cfg, func(o *iam.Options) {
 			o.APIOptions = append(o.APIOptions, ReadOnlyGuard(ServiceIAM), countRequests)
 		}),
@@ -559,6 +562,7 @@ func collectWith(ctx, parent context.Context, cfg aws.Config, opts Options, keyI
 		}{
 			{snapshot.SourceAccessAnalyzers, c.accessAnalyzers},
 			{snapshot.SourceEC2Instances, c.ec2Instances},
+			{snapshot.SourceLambdaFunctions, c.lambdaFunctions},
 		} {
 			rwg.Add(1)
 			go func() {

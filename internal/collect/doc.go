@@ -21,9 +21,9 @@
 //   - The sources beyond IAM: server_certificates, security_contact and
 //     organizations_features run beside the IAM sources; regions
 //     (account:ListRegions, else ec2:DescribeRegions) runs first and
-//     access_analyzers and ec2_instances then read every enabled region,
-//     each with at most regionWorkers regions at a time, one client per
-//     region. A region that fails records its own error in its entry; the
+//     access_analyzers, ec2_instances and lambda_functions then read every
+//     enabled region, each with at most regionWorkers regions at a time,
+//     one client per region. A region that fails records its own error in its entry; the
 //     source is then an error (partial when other regions were read), and
 //     a regional source whose regions are unknown is an error
 //     (RegionsUnknown) naming the regions source's failure. Region names

@@ -16,6 +16,7 @@ const (
 	ServiceAccount        = "account"
 	ServiceAccessAnalyzer = "access-analyzer"
 	ServiceEC2            = "ec2"
+	ServiceLambda         = "lambda"
 )
 
 // ReadOnlyError is returned, before anything is sent, for an operation the
@@ -38,7 +39,10 @@ func (e *ReadOnlyError) Error() string {
 // Delete*, Create*, Update*, Enable*, Disable*, Start*, Accept*, Apply*,
 // Tag*...). EC2: Describe* only; its Get* calls include
 // GetPasswordData (a Windows instance's administrator password) and
-// GetConsoleOutput, which lockdown has no business reading.
+// GetConsoleOutput, which lockdown has no business reading. Lambda: List*
+// only; GetFunction answers with a presigned URL to the function's code,
+// and its other reads (GetFunctionConfiguration...) carry environment
+// variables, which lockdown never reads.
 func AllowedOperation(service, op string) bool {
 	hasPrefix := func(prefixes ...string) bool {
 		for _, p := range prefixes {
@@ -57,6 +61,8 @@ func AllowedOperation(service, op string) bool {
 		return hasPrefix("Get", "List")
 	case ServiceEC2:
 		return hasPrefix("Describe")
+	case ServiceLambda:
+		return hasPrefix("List")
 	}
 	return false
 }

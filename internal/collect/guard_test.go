@@ -146,6 +146,18 @@ func TestAllowedOperation(t *testing.T) {
 		{ServiceEC2, "Describe", false},
 		{ServiceEC2, "ListImagesInRecycleBin", false},
 		{ServiceIAM, "Getaway", false},
+		{ServiceLambda, "ListFunctions", true},
+		{ServiceLambda, "Invoke", false},
+		{ServiceLambda, "InvokeAsync", false},
+		{ServiceLambda, "InvokeWithResponseStream", false},
+		{ServiceLambda, "UpdateFunctionCode", false},
+		{ServiceLambda, "UpdateFunctionConfiguration", false},
+		{ServiceLambda, "CreateFunction", false},
+		{ServiceLambda, "AddPermission", false},
+		{ServiceLambda, "GetFunction", false},
+		{ServiceLambda, "GetFunctionConfiguration", false},
+		{ServiceLambda, "List", false},
+		{ServiceLambda, "Listen", false},
 	} {
 		if got := AllowedOperation(tc.service, tc.op); got != tc.want {
 			t.Errorf("AllowedOperation(%q, %q) = %v, want %v", tc.service, tc.op, got, tc.want)

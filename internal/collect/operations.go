@@ -4,7 +4,7 @@ import "github.com/lockdown-dev/lockdown/internal/snapshot"
 
 // Operation is one API operation the collectors call.
 type Operation struct {
-	Service string // ServiceIAM, ServiceSTS, ServiceAccount, ServiceAccessAnalyzer or ServiceEC2
+	Service string // ServiceIAM, ServiceSTS, ServiceAccount, ServiceAccessAnalyzer, ServiceEC2 or ServiceLambda
 	Name    string // API operation name, e.g. "GetAccountSummary"
 	Source  string // snapshot source that calls it
 	// Regional operations are called in every enabled region.
@@ -44,4 +44,5 @@ var Operations = []Operation{
 	{Service: ServiceEC2, Name: "DescribeRegions", Source: snapshot.SourceRegions, Fallback: true},
 	{Service: ServiceAccessAnalyzer, Name: "ListAnalyzers", Source: snapshot.SourceAccessAnalyzers, Regional: true},
 	{Service: ServiceEC2, Name: "DescribeInstances", Source: snapshot.SourceEC2Instances, Regional: true},
+	{Service: ServiceLambda, Name: "ListFunctions", Source: snapshot.SourceLambdaFunctions, Regional: true},
 }

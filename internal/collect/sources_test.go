@@ -26,6 +26,7 @@ func newSources() []string {
 	return []string{
 		snapshot.SourceServerCertificates, snapshot.SourceRegions, snapshot.SourceAccessAnalyzers,
 		snapshot.SourceSecurityContact, snapshot.SourceEC2Instances, snapshot.SourceOrganizationsFeatures,
+		snapshot.SourceLambdaFunctions,
 	}
 }
 
@@ -183,8 +184,9 @@ func TestNewSourceAccessDenied(t *testing.T) {
 		{[]string{"GetAlternateContact"}, snapshot.SourceSecurityContact, "AccessDeniedException", "account:GetAlternateContact", nil, ""},
 		{[]string{"ListAnalyzers"}, snapshot.SourceAccessAnalyzers, "AccessDeniedException", "access-analyzer:ListAnalyzers", nil, ""},
 		{[]string{"DescribeInstances"}, snapshot.SourceEC2Instances, "UnauthorizedOperation", "ec2:DescribeInstances", nil, ""},
+		{[]string{"ListFunctions"}, snapshot.SourceLambdaFunctions, "AccessDeniedException", "lambda:ListFunctions", nil, ""},
 		{[]string{"ListRegions", "DescribeRegions"}, snapshot.SourceRegions, "AccessDeniedException", "account:ListRegions",
-			[]string{snapshot.SourceAccessAnalyzers, snapshot.SourceEC2Instances}, "RegionsUnknown"},
+			[]string{snapshot.SourceAccessAnalyzers, snapshot.SourceEC2Instances, snapshot.SourceLambdaFunctions}, "RegionsUnknown"},
 	} {
 		t.Run(tc.source, func(t *testing.T) {
 			acct := iamtest.GenerateAccount(testAccountID, 5)
@@ -207,16 +209,16 @@ func TestNewSourceAccessDenied(t *testing.T) {
 				if !strings.Contains(st.Note, "ec2:DescribeRegions failed too") {
 					t.Errorf("note = %q", st.Note)
 				}
-				if srv.Count("ListAnalyzers")+srv.Count("DescribeInstances") != 0 {
+				if srv.Count("ListAnalyzers")+srv.Count("DescribeInstances")+srv.Count("ListFunctions") != 0 {
 					t.Errorf("regional requests were sent without regions: %v", srv.Counts())
 				}
-				if len(snap.Regions) != 0 || len(snap.AccessAnalyzers) != 0 || len(snap.EC2Instances) != 0 {
+				if len(snap.Regions) != 0 || len(snap.AccessAnalyzers) != 0 || len(snap.EC2Instances) != 0 || len(snap.LambdaFunctions) != 0 {
 					t.Errorf("data without regions: %v %v %v", snap.Regions, snap.AccessAnalyzers, snap.EC2Instances)
 				}
 			}
 			requireOthersOK(t, snap, append([]string{tc.source}, tc.also...)...)
 			switch tc.source {
-			case snapshot.SourceAccessAnalyzers, snapshot.SourceEC2Instances:
+			case snapshot.SourceAccessAnalyzers, snapshot.SourceEC2Instances, snapshot.SourceLambdaFunctions:
 				// Every region tried once and recorded its own error;
 				// access denied is not retried.
 				for _, rg := range snapshottest.EnabledByDefaultRegions {
@@ -406,11 +408,12 @@ func TestRequestsFor1000UsersIn17Regions(t *testing.T) {
 		for c, n := range srv.Calls() {
 			perRegion[c.Region] += n
 		}
-		// ListAnalyzers + DescribeInstances pages in each region (us-east-1
-		// also signs the global IAM, STS and Account requests).
-		want := 1 + max(1, (instancesPerRegion+999)/1000)
+		// ListAnalyzers + DescribeInstances + ListFunctions pages in each
+		// region (us-east-1 also signs the global IAM, STS and Account
+		// requests).
+		want := 2 + max(1, (instancesPerRegion+999)/1000)
 		for i, rg := range snapshottest.EnabledByDefaultRegions {
-			if got := snap.AccessAnalyzers[i].Requests + snap.EC2Instances[i].Requests; got != want {
+			if got := snap.AccessAnalyzers[i].Requests + snap.EC2Instances[i].Requests + snap.LambdaFunctions[i].Requests; got != want {
 				t.Errorf("%s: %d requests recorded, want %d", rg, got, want)
 			}
 			if n := perRegion[rg]; rg != "us-east-1" && (n < want || n > want+1) {
@@ -424,9 +427,9 @@ func TestRequestsFor1000UsersIn17Regions(t *testing.T) {
 	total, counts := count(0)
 	// 13 IAM and STS requests (1000 users: one page of each IAM listing),
 	// 4 for certificates, Organizations features, the contact and the
-	// regions, and 2 in each of the 17 regions.
-	if total != 51 || counts["ListAnalyzers"] != 17 || counts["DescribeInstances"] != 17 {
-		t.Errorf("1000 users in 17 regions: %d requests %v, want 51", total, counts)
+	// regions, and 3 in each of the 17 regions.
+	if total != 68 || counts["ListAnalyzers"] != 17 || counts["DescribeInstances"] != 17 || counts["ListFunctions"] != 17 {
+		t.Errorf("1000 users in 17 regions: %d requests %v, want 68", total, counts)
 	}
 	// 2,000 instances in every region: two pages each, 17 more requests.
 	if total2, _ := count(2000); total2 != total+17 {

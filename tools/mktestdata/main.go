@@ -71,6 +71,9 @@ func render() (map[string][]byte, error) {
 	if err := renderCIS(files); err != nil {
 		return nil, err
 	}
+	if err := renderPrivesc(files); err != nil {
+		return nil, err
+	}
 	return files, nil
 }
 
@@ -177,6 +180,8 @@ is the management account of an organization that enables both centralised root 
 - ` + "`incomplete/`" + `: guide-compliant with one item missing or unusable; exactly the checks that depend on it are NOT_ASSESSED.
 - ` + "`cis/`" + `: the CIS-clean account and one variant per automated control of every framework, with their own
   expected.json: check verdicts, and control statuses keyed by framework and control (see cis/README.md).
+- ` + "`privesc/`" + `: the privilege-escalation corpus of LD-PE-01, one catalogue method's attackers and their harmless
+  twins per file, with its own expected.json: each principal's status and shortest path (see privesc/README.md).
 - ` + "`expected.json`" + `: for every file, the check IDs expected to FAIL, to be NOT_ASSESSED and to be NOT_APPLICABLE.
   Every other check in its "checks" list must PASS or have nothing to examine. Check tests can iterate over it.
 `

@@ -1,7 +1,7 @@
 // Package iamtest is an in-process AWS API server for tests: IAM
 // (2010-05-08) and STS (2011-06-15) over the Query protocol, and, for the
-// sources beyond IAM, EC2 (its Query dialect), the Account Management API
-// and IAM Access Analyzer (REST-JSON). It answers with AWS-shaped
+// sources beyond IAM, EC2 (its Query dialect), the Account Management API,
+// IAM Access Analyzer and Lambda (REST-JSON). It answers with AWS-shaped
 // responses from a small account model, counts requests per action and
 // region and can inject faults.
 package iamtest
@@ -49,6 +49,7 @@ type Account struct {
 	Regions         []snapshot.Region
 	AccessAnalyzers map[string][]snapshot.AccessAnalyzer // by region
 	EC2Instances    map[string][]snapshot.EC2Instance    // by region
+	LambdaFunctions map[string][]snapshot.LambdaFunction // by region
 	// SecurityContact nil: GetAlternateContact answers ResourceNotFoundException.
 	SecurityContact *snapshot.AlternateContact
 	// OrganizationsFeatures nil and OrganizationsError "": the account is
@@ -77,6 +78,7 @@ func NewAccount(id string) *Account {
 		Regions:         DefaultRegions(),
 		AccessAnalyzers: map[string][]snapshot.AccessAnalyzer{},
 		EC2Instances:    map[string][]snapshot.EC2Instance{},
+		LambdaFunctions: map[string][]snapshot.LambdaFunction{},
 	}
 }
 
@@ -161,6 +163,12 @@ func fromSnapshotSources(a *Account, s *snapshot.Snapshot) {
 		a.EC2Instances[r.Region] = append([]snapshot.EC2Instance(nil), r.Instances...)
 		if r.Error != nil {
 			a.RegionErrors = append(a.RegionErrors, RegionError{Action: "DescribeInstances", Region: r.Region, Code: r.Error.Code, Message: unprefixed(r.Error.Message, "DescribeInstances")})
+		}
+	}
+	for _, r := range s.LambdaFunctions {
+		a.LambdaFunctions[r.Region] = append([]snapshot.LambdaFunction(nil), r.Functions...)
+		if r.Error != nil {
+			a.RegionErrors = append(a.RegionErrors, RegionError{Action: "ListFunctions", Region: r.Region, Code: r.Error.Code, Message: unprefixed(r.Error.Message, "ListFunctions")})
 		}
 	}
 	if c := s.SecurityContact; c != nil {

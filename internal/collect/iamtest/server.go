@@ -141,6 +141,7 @@ func (s *Server) SetEnv(t *testing.T) {
 		"AWS_ENDPOINT_URL_EC2":                "",
 		"AWS_ENDPOINT_URL_ACCOUNT":            "",
 		"AWS_ENDPOINT_URL_ACCESSANALYZER":     "",
+		"AWS_ENDPOINT_URL_LAMBDA":             "",
 		"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "",
 		"AWS_MAX_ATTEMPTS":                    "",
 		"AWS_RETRY_MODE":                      "",

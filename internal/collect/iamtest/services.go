@@ -25,7 +25,9 @@ import (
 //     wrapper, lists as <item>, errors as <Response><Errors>;
 //   - Account Management: REST-JSON, POST /listRegions and
 //     /getAlternateContact, errors in the X-Amzn-Errortype header;
-//   - IAM Access Analyzer: REST-JSON, GET /analyzer.
+//   - IAM Access Analyzer: REST-JSON, GET /analyzer;
+//   - Lambda (2015-03-31): REST-JSON, GET /2015-03-31/functions/ with
+//     Marker and NextMarker paging, errors in the X-Amzn-Errortype header.
 //
 // Every request is counted by operation and by the region and service of
 // its SigV4 credential scope (Calls). The regional services answer only in
@@ -44,7 +46,7 @@ const (
 
 // Call is one operation in one region, as the server counts requests.
 type Call struct {
-	Service string // the signing name: iam, sts, ec2, account, access-analyzer
+	Service string // the signing name: iam, sts, ec2, account, access-analyzer, lambda
 	Action  string
 	Region  string
 }
@@ -85,6 +87,16 @@ func parseRequest(r *http.Request) (*request, error) {
 		}
 		if req.service == "" {
 			req.service = "access-analyzer"
+		}
+		req.form = r.URL.Query()
+		return req, nil
+	case r.URL.Path == "/2015-03-31/functions/" || r.URL.Path == "/2015-03-31/functions":
+		req.proto, req.ns = protoJSON, ""
+		if r.Method == http.MethodGet {
+			req.action = "ListFunctions"
+		}
+		if req.service == "" {
+			req.service = "lambda"
 		}
 		req.form = r.URL.Query()
 		return req, nil
@@ -148,6 +160,8 @@ func ServiceOf(action string) string {
 		return "access-analyzer"
 	case "DescribeInstances", "DescribeRegions":
 		return "ec2"
+	case "ListFunctions":
+		return "lambda"
 	}
 	return "iam"
 }
@@ -158,6 +172,8 @@ func (s *Server) denial(action string) (code, msg string) {
 	switch svc {
 	case "account", "access-analyzer":
 		return "AccessDeniedException", fmt.Sprintf("User: arn:aws:iam::%s:user/auditor is not authorized to perform: %s:%s on resource: *", s.acct.ID, svc, action)
+	case "lambda":
+		return "AccessDeniedException", fmt.Sprintf("User: arn:aws:iam::%s:user/auditor is not authorized to perform: lambda:%s on resource: arn:aws:lambda:*:%s:function:* because no identity-based policy allows the lambda:%s action", s.acct.ID, action, s.acct.ID, action)
 	case "ec2":
 		return "UnauthorizedOperation", fmt.Sprintf("You are not authorized to perform this operation. User: arn:aws:iam::%s:user/auditor is not authorized to perform: ec2:%s because no identity-based policy allows the ec2:%s action", s.acct.ID, action, action)
 	}
@@ -167,7 +183,7 @@ func (s *Server) denial(action string) (code, msg string) {
 // throttleCode is the throttling error code of action's service.
 func throttleCode(action string) string {
 	switch ServiceOf(action) {
-	case "account":
+	case "account", "lambda":
 		return "TooManyRequestsException"
 	case "access-analyzer":
 		return "ThrottlingException"
@@ -575,6 +591,8 @@ func (s *Server) serveJSON(w http.ResponseWriter, req *request) {
 			out["nextToken"] = next
 		}
 		s.writeJSON(w, out)
+	case "ListFunctions":
+		s.listFunctions(w, req)
 	default:
 		s.writeErr(w, req, "UnknownOperationException", "The operation is not supported by this server")
 	}
@@ -616,4 +634,47 @@ func withOptIns(enabled []snapshot.Region) []snapshot.Region {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// LambdaSecret is the value of an environment variable every function the
+// server lists carries, as ListFunctions returns a function's environment
+// with its configuration: a test checks the collector never records it.
+const LambdaSecret = "iamtest-lambda-environment-secret-do-not-record"
+
+// listFunctions is Lambda's ListFunctions: at most 50 functions a page
+// whatever MaxItems asks (1 to 10000), the next page's Marker in
+// NextMarker, each function with a configuration as AWS returns it
+// (runtime, environment variables, layers...).
+func (s *Server) listFunctions(w http.ResponseWriter, req *request) {
+	if !s.regionEnabled(req.region) {
+		s.writeErr(w, req, "UnrecognizedClientException", "The security token included in the request is invalid.")
+		return
+	}
+	n, ok := maxResults(req.form, "MaxItems", 50, 1, 10000)
+	if !ok {
+		s.writeErr(w, req, "InvalidParameterValueException", "1 validation error detected: Value '"+req.form.Get("MaxItems")+"' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000")
+		return
+	}
+	fns := s.acct.LambdaFunctions[req.region]
+	start, end, next, ok := s.tokenPage(req.action, req.form.Get("Marker"), min(n, 50), len(fns))
+	if !ok {
+		s.writeErr(w, req, "InvalidParameterValueException", "Invalid marker: "+req.form.Get("Marker"))
+		return
+	}
+	items := []map[string]any{}
+	for _, fn := range fns[start:end] {
+		items = append(items, map[string]any{
+			"FunctionName": fn.Name, "FunctionArn": fn.ARN, "Role": fn.Role,
+			"Runtime": "python3.12", "Handler": "app.handler", "CodeSize": 1024, "MemorySize": 128, "Timeout": 3,
+			"Description": "", "LastModified": "2026-11-02T06:00:00.000+0000", "CodeSha256": "c2hhMjU2LW9mLXRoZS1jb2Rl",
+			"Version": "$LATEST", "PackageType": "Zip", "Architectures": []string{"x86_64"},
+			"Environment":   map[string]any{"Variables": map[string]string{"DB_PASSWORD": LambdaSecret}},
+			"TracingConfig": map[string]string{"Mode": "PassThrough"},
+		})
+	}
+	out := map[string]any{"Functions": items}
+	if next != "" {
+		out["NextMarker"] = next
+	}
+	s.writeJSON(w, out)
 }

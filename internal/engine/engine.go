@@ -12,8 +12,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path"
 	"reflect"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -133,15 +135,18 @@ func New(opts Options) (*Engine, error) {
 		queries:     map[string]*preparedQuery{},
 	}
 	for _, d := range defs {
+		d.title = e.title(d)
 		e.byID[d.meta.ID] = d
 		for _, f := range d.files {
 			e.byFile[f] = d
 		}
 	}
-	// Prepare the all-checks query now so that a broken rule set fails
-	// here rather than on first use.
-	if _, err := e.prepared(context.Background(), defs); err != nil {
-		return nil, err
+	// Prepare the queries of all checks now so that a broken rule set
+	// fails here rather than on first use.
+	for _, g := range groupByDir(defs) {
+		if _, err := e.prepared(context.Background(), g); err != nil {
+			return nil, err
+		}
 	}
 	return e, nil
 }
@@ -216,22 +221,31 @@ func (e *Engine) Evaluate(ctx context.Context, f *facts.Facts, checkIDs []string
 	if err != nil {
 		return nil, err
 	}
+	// The causes need only the sources and problems: the rest of the
+	// facts is garbage once evaluate has converted them for Rego, which
+	// lowers the audit's peak memory by their size.
+	kept := &facts.Facts{Sources: f.Sources, Problems: f.Problems}
 	results, err := e.evaluate(ctx, f, selected)
 	if err != nil {
 		return nil, err
 	}
-	return &Outcome{Results: results, Causes: e.causes(f, selected, results)}, nil
+	return &Outcome{Results: results, Causes: e.causes(kept, selected, results)}, nil
 }
 
 // evaluate runs the selected checks on the facts.
+//
+// Nothing of f but its access model (for lockdown.iam.decide) is used once
+// the input is built, so that the facts can be collected while the checks
+// run.
 func (e *Engine) evaluate(ctx context.Context, f *facts.Facts, selected []*checkDef) ([]findings.Result, error) {
 	ctx = withEvaluation(ctx, f.Access, factsTime(f))
-	account := findings.Resource{ARN: f.Account.ARN, Type: "AWS::Account", Name: f.Account.ID}
+	accountID := f.Account.ID
+	account := findings.Resource{ARN: f.Account.ARN, Type: "AWS::Account", Name: accountID}
 	var results []findings.Result
 	var runnable []*checkDef
 	for _, d := range selected {
 		if msg := unmetRequirements(f, d.meta.Requires); msg != "" {
-			results = append(results, e.result(d, f.Account.ID, findings.NotAssessed, account, msg, "", nil))
+			results = append(results, e.result(d, accountID, findings.NotAssessed, account, msg, "", nil))
 			continue
 		}
 		runnable = append(runnable, d)
@@ -241,17 +255,12 @@ func (e *Engine) evaluate(ctx context.Context, f *facts.Facts, selected []*check
 		if err != nil {
 			return nil, err
 		}
-		out, err := e.eval(ctx, runnable, input)
+		f = nil // not read again (see above)
+		rs, err := e.evalChecks(ctx, runnable, input, accountID)
 		if err != nil {
 			return nil, err
 		}
-		for i, d := range runnable {
-			rs, err := e.decode(d, f.Account.ID, out[i])
-			if err != nil {
-				return nil, err
-			}
-			results = append(results, rs...)
-		}
+		results = append(results, rs...)
 	}
 	sortResults(results)
 	return results, nil
@@ -424,9 +433,73 @@ func (e *Engine) input(f *facts.Facts) (ast.Value, error) {
 	return obj, nil
 }
 
-// eval runs one query for all runnable checks and returns each check's raw
-// results in order. When the query fails, it finds the check(s) at fault.
-func (e *Engine) eval(ctx context.Context, defs []*checkDef, input ast.Value) ([]any, error) {
+// evalChecks runs the checks' queries on the input and decodes their
+// results, as many queries at once as there are processors. The checks of
+// one directory (keys, users, policies, ...) share a query: they call the
+// same functions with the same arguments, which one query evaluates once.
+// Each query's Rego results are decoded and dropped as soon as it is done.
+// The results come in the order of defs; when checks fail, each failing
+// query's checks are named, in that order.
+func (e *Engine) evalChecks(ctx context.Context, defs []*checkDef, input ast.Value, accountID string) ([]findings.Result, error) {
+	groups := groupByDir(defs)
+	per := make([][]findings.Result, len(groups))
+	errs := make([]error, len(groups))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(groups)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				per[i], errs[i] = e.evalGroup(ctx, groups[i], input, accountID)
+			}
+		}()
+	}
+	for i := range groups {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, rs := range per {
+		n += len(rs)
+	}
+	out := make([]findings.Result, 0, n)
+	for i := range per {
+		out = append(out, per[i]...)
+		per[i] = nil
+	}
+	return out, nil
+}
+
+// groupByDir splits defs (in their order) into the checks of each
+// directory, the largest group first.
+func groupByDir(defs []*checkDef) [][]*checkDef {
+	var groups [][]*checkDef
+	index := map[string]int{}
+	for _, d := range defs {
+		dir := path.Dir(d.files[0])
+		i, ok := index[dir]
+		if !ok {
+			i = len(groups)
+			index[dir] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], d)
+	}
+	slices.SortStableFunc(groups, func(a, b []*checkDef) int { return len(b) - len(a) })
+	return groups
+}
+
+// evalGroup runs one query for defs and decodes each check's results. When
+// the query fails, it finds the check(s) at fault.
+func (e *Engine) evalGroup(ctx context.Context, defs []*checkDef, input ast.Value, accountID string) ([]findings.Result, error) {
 	q, err := e.prepared(ctx, defs)
 	if err != nil {
 		return nil, err
@@ -441,13 +514,17 @@ func (e *Engine) eval(ctx context.Context, defs []*checkDef, input ast.Value) ([
 	if len(rs) != 1 {
 		return nil, fmt.Errorf("evaluating checks: expected one result set, got %d", len(rs))
 	}
-	out := make([]any, len(defs))
-	for i := range defs {
+	var out []findings.Result
+	for i, d := range defs {
 		v, ok := rs[0].Bindings[fmt.Sprintf("r%d", i)]
 		if !ok {
-			return nil, fmt.Errorf("check %s: no results value", defs[i].meta.ID)
+			return nil, fmt.Errorf("check %s: no results value", d.meta.ID)
 		}
-		out[i] = v
+		res, err := e.decode(d, accountID, v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res...)
 	}
 	return out, nil
 }
@@ -484,13 +561,40 @@ func (e *Engine) blame(ctx context.Context, defs []*checkDef, input ast.Value, e
 
 // decode turns one check's `results` set into findings. Each element must be
 // an object {status, resource: {arn, type, name}, message, detail?}.
+//
+// A set's elements are read in the order the evaluation produced them (the
+// results are sorted afterwards anyway); only when one is invalid are they
+// read again in the set's sorted order, so that the error names the same
+// result whatever that order was.
 func (e *Engine) decode(d *checkDef, accountID string, v any) ([]findings.Result, error) {
+	out, err := e.decodeItems(d, accountID, v, false)
+	if err != nil {
+		if _, isSet := termValue(v).(ast.Set); isSet {
+			_, err = e.decodeItems(d, accountID, v, true)
+		}
+	}
+	return out, err
+}
+
+func termValue(v any) ast.Value {
+	if t, _ := v.(*ast.Term); t != nil {
+		return t.Value
+	}
+	return nil
+}
+
+func (e *Engine) decodeItems(d *checkDef, accountID string, v any, sorted bool) ([]findings.Result, error) {
 	var items []*ast.Term
 	t, _ := v.(*ast.Term)
 	if t != nil {
 		switch x := t.Value.(type) {
 		case ast.Set:
-			items = x.Slice()
+			if sorted {
+				items = x.Slice()
+			} else {
+				items = make([]*ast.Term, 0, x.Len())
+				x.Foreach(func(it *ast.Term) { items = append(items, it) })
+			}
 		case *ast.Array:
 			items = make([]*ast.Term, x.Len())
 			for i := range items {
@@ -693,7 +797,7 @@ func paramMap(v ast.Value) (map[string]any, error) {
 func (e *Engine) result(d *checkDef, accountID string, status findings.Status, res findings.Resource, msg, detail string, ev *findings.Evidence) findings.Result {
 	return findings.Result{
 		CheckID:     d.meta.ID,
-		Title:       e.title(d),
+		Title:       d.title, // filled in once, by New
 		Severity:    d.meta.Severity,
 		Status:      status,
 		Resource:    res,
@@ -704,17 +808,43 @@ func (e *Engine) result(d *checkDef, accountID string, status findings.Status, r
 	}
 }
 
+// sortResults orders results by check, resource ARN and detail (unique
+// together). The results are large: an order of indices is sorted, then
+// applied by moving each result once.
 func sortResults(rs []findings.Result) {
-	sort.Slice(rs, func(i, j int) bool {
-		a, b := rs[i], rs[j]
-		if a.CheckID != b.CheckID {
-			return a.CheckID < b.CheckID
+	order := make([]int32, len(rs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int {
+		a, b := &rs[i], &rs[j]
+		if c := strings.Compare(a.CheckID, b.CheckID); c != 0 {
+			return c
 		}
-		if a.Resource.ARN != b.Resource.ARN {
-			return a.Resource.ARN < b.Resource.ARN
+		if c := strings.Compare(a.Resource.ARN, b.Resource.ARN); c != 0 {
+			return c
 		}
-		return a.Detail < b.Detail
+		return strings.Compare(a.Detail, b.Detail)
 	})
+	// rs[k] is to receive rs[order[k]]: follow each cycle of the
+	// permutation once.
+	for start := range order {
+		if order[start] < 0 || int(order[start]) == start {
+			continue
+		}
+		held := rs[start]
+		k := start
+		for {
+			src := int(order[k])
+			order[k] = -1
+			if src == start {
+				rs[k] = held
+				break
+			}
+			rs[k] = rs[src]
+			k = src
+		}
+	}
 }
 
 // InputJSON returns the Rego input document the checks query for these

@@ -240,6 +240,7 @@ type checkDef struct {
 	pkg    ast.Ref  // data.lockdown.checks.<name>
 	files  []string // module files of the package
 	params map[string]any
+	title  string // meta.Title with the parameters in force (set by New)
 }
 
 var idPattern = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)

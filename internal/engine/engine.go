@@ -255,7 +255,6 @@ func (e *Engine) evaluate(ctx context.Context, f *facts.Facts, selected []*check
 		if err != nil {
 			return nil, err
 		}
-		f = nil // not read again (see above)
 		rs, err := e.evalChecks(ctx, runnable, input, accountID)
 		if err != nil {
 			return nil, err

@@ -560,40 +560,13 @@ func (e *Engine) blame(ctx context.Context, defs []*checkDef, input ast.Value, e
 
 // decode turns one check's `results` set into findings. Each element must be
 // an object {status, resource: {arn, type, name}, message, detail?}.
-//
-// A set's elements are read in the order the evaluation produced them (the
-// results are sorted afterwards anyway); only when one is invalid are they
-// read again in the set's sorted order, so that the error names the same
-// result whatever that order was.
 func (e *Engine) decode(d *checkDef, accountID string, v any) ([]findings.Result, error) {
-	out, err := e.decodeItems(d, accountID, v, false)
-	if err != nil {
-		if _, isSet := termValue(v).(ast.Set); isSet {
-			_, err = e.decodeItems(d, accountID, v, true)
-		}
-	}
-	return out, err
-}
-
-func termValue(v any) ast.Value {
-	if t, _ := v.(*ast.Term); t != nil {
-		return t.Value
-	}
-	return nil
-}
-
-func (e *Engine) decodeItems(d *checkDef, accountID string, v any, sorted bool) ([]findings.Result, error) {
 	var items []*ast.Term
 	t, _ := v.(*ast.Term)
 	if t != nil {
 		switch x := t.Value.(type) {
 		case ast.Set:
-			if sorted {
-				items = x.Slice()
-			} else {
-				items = make([]*ast.Term, 0, x.Len())
-				x.Foreach(func(it *ast.Term) { items = append(items, it) })
-			}
+			items = x.Slice()
 		case *ast.Array:
 			items = make([]*ast.Term, x.Len())
 			for i := range items {

@@ -108,6 +108,9 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, d := range defs {
+		d.libs = importedLibs(d, mods)
+	}
 	compiler, err := Compile(mods)
 	if err != nil {
 		return nil, err
@@ -143,7 +146,7 @@ func New(opts Options) (*Engine, error) {
 	}
 	// Prepare the queries of all checks now so that a broken rule set
 	// fails here rather than on first use.
-	for _, g := range groupByDir(defs) {
+	for _, g := range e.groupChecks(defs) {
 		if _, err := e.prepared(context.Background(), g); err != nil {
 			return nil, err
 		}
@@ -433,14 +436,14 @@ func (e *Engine) input(f *facts.Facts) (ast.Value, error) {
 }
 
 // evalChecks runs the checks' queries on the input and decodes their
-// results, as many queries at once as there are processors. The checks of
-// one directory (keys, users, policies, ...) share a query: they call the
-// same functions with the same arguments, which one query evaluates once.
+// results, as many queries at once as there are processors. Checks that
+// call the same functions with the same arguments share a query, which
+// evaluates each such call once (see groupChecks).
 // Each query's Rego results are decoded and dropped as soon as it is done.
 // The results come in the order of defs; when checks fail, each failing
 // query's checks are named, in that order.
 func (e *Engine) evalChecks(ctx context.Context, defs []*checkDef, input ast.Value, accountID string) ([]findings.Result, error) {
-	groups := groupByDir(defs)
+	groups := e.groupChecks(defs)
 	per := make([][]findings.Result, len(groups))
 	errs := make([]error, len(groups))
 	next := make(chan int)
@@ -477,23 +480,76 @@ func (e *Engine) evalChecks(ctx context.Context, defs []*checkDef, input ast.Val
 	return out, nil
 }
 
-// groupByDir splits defs (in their order) into the checks of each
-// directory, the largest group first.
-func groupByDir(defs []*checkDef) [][]*checkDef {
+// groupChecks splits defs (in their order) into the checks that share a
+// query: those of one directory, and those that import the same library
+// (beyond the result, time and unknown helpers every check uses), since
+// they call its functions with the same arguments. The largest group
+// comes first.
+func (e *Engine) groupChecks(defs []*checkDef) [][]*checkDef {
+	parent := make([]int, len(defs))
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	first := map[string]int{} // affinity key -> first def with it
+	for i, d := range defs {
+		for _, k := range e.affinity(d) {
+			if j, ok := first[k]; ok {
+				parent[find(i)] = find(j)
+			} else {
+				first[k] = i
+			}
+		}
+	}
 	var groups [][]*checkDef
-	index := map[string]int{}
-	for _, d := range defs {
-		dir := path.Dir(d.files[0])
-		i, ok := index[dir]
+	index := map[int]int{}
+	for i, d := range defs {
+		r := find(i)
+		g, ok := index[r]
 		if !ok {
-			i = len(groups)
-			index[dir] = i
+			g = len(groups)
+			index[r] = g
 			groups = append(groups, nil)
 		}
-		groups[i] = append(groups[i], d)
+		groups[g] = append(groups[g], d)
 	}
 	slices.SortStableFunc(groups, func(a, b []*checkDef) int { return len(b) - len(a) })
 	return groups
+}
+
+// commonLibs are the libraries every check imports: sharing them says
+// nothing about sharing work.
+var commonLibs = map[string]bool{"data.lockdown.lib.result": true, "data.lockdown.lib.time": true, "data.lockdown.lib.unknown": true}
+
+// affinity is what ties a check to others in a query: its directory and
+// the libraries it imports (read by New before compiling, which resolves
+// the imports away).
+func (e *Engine) affinity(d *checkDef) []string {
+	keys := []string{"dir " + path.Dir(d.files[0])}
+	for _, lib := range d.libs {
+		keys = append(keys, "lib "+lib)
+	}
+	return keys
+}
+
+// importedLibs lists the libraries the modules of d import, the common
+// ones aside.
+func importedLibs(d *checkDef, mods map[string]*ast.Module) []string {
+	var libs []string
+	for _, f := range d.files {
+		for _, imp := range mods[f].Imports {
+			if name := imp.Path.String(); strings.HasPrefix(name, "data.lockdown.lib.") && !commonLibs[name] && !slices.Contains(libs, name) {
+				libs = append(libs, name)
+			}
+		}
+	}
+	return libs
 }
 
 // evalGroup runs one query for defs and decodes each check's results. When

@@ -28,30 +28,33 @@ import data.lockdown.lib.unknown
 
 max_age := input.params.access_key_max_age_days
 
-# active_keys holds [user ARN, key number] pairs.
-active_keys contains [arn, k.n] if {
-	some arn, row in input.credential_report.users
+# Each active key is judged where it is found: one pass over the report.
+results contains verdict(row, k) if {
+	some row in input.credential_report.users
 	some k in row.access_keys
 	k.active
 }
 
-results contains verdict(row, k) if {
-	some [arn, n] in active_keys
-	row := input.credential_report.users[arn]
+any_active_key if {
+	some row in input.credential_report.users
 	some k in row.access_keys
-	k.n == n
+	k.active
 }
 
-detail(k) := sprintf("access_key_%d", [k.n])
+# verdict's result object is built in one piece (not through
+# result.*_detail, which builds it twice): it runs for every active key.
+verdict(row, k) := {"status": status, "resource": result.user(row.arn, row.user), "message": msg, "detail": sprintf("access_key_%d", [k.n])} if {
+	[status, msg] := judgement(row, k)
+}
 
-verdict(row, k) := result.not_assessed_detail(result.user(row.arn, row.user), detail(k), msg) if {
+judgement(row, k) := ["NOT_ASSESSED", msg] if {
 	k.last_rotated == null
 	msg := sprintf("Access key %d of %s is active but the credential report gives no rotation date.", [k.n, row.user])
-} else := result.fail_detail(result.user(row.arn, row.user), detail(k), msg) if {
+} else := ["FAIL", msg] if {
 	age := ltime.age_days(k.last_rotated)
 	age > max_age
 	msg := sprintf("Access key %d of %s was last rotated on %s, %d days ago; rotate active keys at least every %d days.", [k.n, row.user, ltime.date(k.last_rotated), age, max_age])
-} else := result.pass_detail(result.user(row.arn, row.user), detail(k), msg) if {
+} else := ["PASS", msg] if {
 	msg := sprintf("Access key %d of %s was rotated on %s, within %d days.", [k.n, row.user, ltime.date(k.last_rotated), max_age])
 }
 
@@ -59,6 +62,6 @@ results contains r if some r in unknown.credential("Access key rotation")
 
 results contains result.pass(result.account, "No IAM user has an active access key.") if {
 	input.credential_report != null
-	count(active_keys) == 0
+	not any_active_key
 	not unknown.any_credential
 }

@@ -50,21 +50,28 @@ coalesce(a, _) := a if a != null
 
 coalesce(null, b) := b
 
-verdict(arn, user, detail, what, used, since) := result.fail_detail(result.user(arn, user), detail, msg) if {
+# verdict judges one credential. Its result object is built in one piece
+# (not through result.*_detail, which builds it twice), and the age is
+# computed once: this runs for every password and key of every user.
+verdict(arn, user, detail, what, used, since) := {"status": status, "resource": result.user(arn, user), "message": msg, "detail": detail} if {
+	[status, msg] := judgement(user, what, used, since)
+}
+
+judgement(user, what, used, since) := ["FAIL", msg] if {
 	used != null
 	age := ltime.age_days(used)
 	age >= days
 	msg := sprintf("%s's %s was last used on %s, %d days ago. Disable credentials unused for %d days.", [user, what, ltime.date(used), age, days])
-} else := result.pass_detail(result.user(arn, user), detail, msg) if {
+} else := ["PASS", msg] if {
 	used != null
 	msg := sprintf("%s's %s was used on %s.", [user, what, ltime.date(used)])
-} else := result.not_assessed_detail(result.user(arn, user), detail, msg) if {
+} else := ["NOT_ASSESSED", msg] if {
 	since == null
 	msg := sprintf("%s's %s has no recorded use and the report gives no creation date.", [user, what])
-} else := result.fail_detail(result.user(arn, user), detail, msg) if {
+} else := ["FAIL", msg] if {
 	ltime.age_days(since) >= days
 	msg := sprintf("%s's %s has never been used and has existed since %s. Disable credentials unused for %d days.", [user, what, ltime.date(since), days])
-} else := result.pass_detail(result.user(arn, user), detail, msg) if {
+} else := ["PASS", msg] if {
 	msg := sprintf("%s's %s has not been used yet but was created on %s, less than %d days ago.", [user, what, ltime.date(since), days])
 }
 

@@ -31,7 +31,8 @@ own_policies(u) := array.concat(
 
 results contains verdict(u) if some u in input.users
 
-verdict(u) := result.with_evidence(result.fail(result.user(u.arn, u.name), msg), {"items": own_policies(u)}) if {
+# The list is built once, for the message and the evidence alike.
+verdict(u) := {"status": "FAIL", "resource": result.user(u.arn, u.name), "message": msg, "evidence": {"items": own}} if {
 	own := own_policies(u)
 	count(own) > 0
 	msg := sprintf("%s has policies of its own: %s. The guide grants permissions through groups only.", [u.name, concat(", ", own)])

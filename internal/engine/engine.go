@@ -12,8 +12,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path"
 	"reflect"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -106,6 +108,9 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, d := range defs {
+		d.libs = importedLibs(d, mods)
+	}
 	compiler, err := Compile(mods)
 	if err != nil {
 		return nil, err
@@ -133,15 +138,18 @@ func New(opts Options) (*Engine, error) {
 		queries:     map[string]*preparedQuery{},
 	}
 	for _, d := range defs {
+		d.title = e.title(d)
 		e.byID[d.meta.ID] = d
 		for _, f := range d.files {
 			e.byFile[f] = d
 		}
 	}
-	// Prepare the all-checks query now so that a broken rule set fails
-	// here rather than on first use.
-	if _, err := e.prepared(context.Background(), defs); err != nil {
-		return nil, err
+	// Prepare the queries of all checks now so that a broken rule set
+	// fails here rather than on first use.
+	for _, g := range e.groupChecks(defs) {
+		if _, err := e.prepared(context.Background(), g); err != nil {
+			return nil, err
+		}
 	}
 	return e, nil
 }
@@ -216,22 +224,31 @@ func (e *Engine) Evaluate(ctx context.Context, f *facts.Facts, checkIDs []string
 	if err != nil {
 		return nil, err
 	}
+	// The causes need only the sources and problems: the rest of the
+	// facts is garbage once evaluate has converted them for Rego, which
+	// lowers the audit's peak memory by their size.
+	kept := &facts.Facts{Sources: f.Sources, Problems: f.Problems}
 	results, err := e.evaluate(ctx, f, selected)
 	if err != nil {
 		return nil, err
 	}
-	return &Outcome{Results: results, Causes: e.causes(f, selected, results)}, nil
+	return &Outcome{Results: results, Causes: e.causes(kept, selected, results)}, nil
 }
 
 // evaluate runs the selected checks on the facts.
+//
+// Nothing of f but its access model (for lockdown.iam.decide) is used once
+// the input is built, so that the facts can be collected while the checks
+// run.
 func (e *Engine) evaluate(ctx context.Context, f *facts.Facts, selected []*checkDef) ([]findings.Result, error) {
 	ctx = withEvaluation(ctx, f.Access, factsTime(f))
-	account := findings.Resource{ARN: f.Account.ARN, Type: "AWS::Account", Name: f.Account.ID}
+	accountID := f.Account.ID
+	account := findings.Resource{ARN: f.Account.ARN, Type: "AWS::Account", Name: accountID}
 	var results []findings.Result
 	var runnable []*checkDef
 	for _, d := range selected {
 		if msg := unmetRequirements(f, d.meta.Requires); msg != "" {
-			results = append(results, e.result(d, f.Account.ID, findings.NotAssessed, account, msg, "", nil))
+			results = append(results, e.result(d, accountID, findings.NotAssessed, account, msg, "", nil))
 			continue
 		}
 		runnable = append(runnable, d)
@@ -241,17 +258,11 @@ func (e *Engine) evaluate(ctx context.Context, f *facts.Facts, selected []*check
 		if err != nil {
 			return nil, err
 		}
-		out, err := e.eval(ctx, runnable, input)
+		rs, err := e.evalChecks(ctx, runnable, input, accountID)
 		if err != nil {
 			return nil, err
 		}
-		for i, d := range runnable {
-			rs, err := e.decode(d, f.Account.ID, out[i])
-			if err != nil {
-				return nil, err
-			}
-			results = append(results, rs...)
-		}
+		results = append(results, rs...)
 	}
 	sortResults(results)
 	return results, nil
@@ -424,9 +435,126 @@ func (e *Engine) input(f *facts.Facts) (ast.Value, error) {
 	return obj, nil
 }
 
-// eval runs one query for all runnable checks and returns each check's raw
-// results in order. When the query fails, it finds the check(s) at fault.
-func (e *Engine) eval(ctx context.Context, defs []*checkDef, input ast.Value) ([]any, error) {
+// evalChecks runs the checks' queries on the input and decodes their
+// results, as many queries at once as there are processors. Checks that
+// call the same functions with the same arguments share a query, which
+// evaluates each such call once (see groupChecks).
+// Each query's Rego results are decoded and dropped as soon as it is done.
+// The results come in the order of defs; when checks fail, each failing
+// query's checks are named, in that order.
+func (e *Engine) evalChecks(ctx context.Context, defs []*checkDef, input ast.Value, accountID string) ([]findings.Result, error) {
+	groups := e.groupChecks(defs)
+	per := make([][]findings.Result, len(groups))
+	errs := make([]error, len(groups))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(groups)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				per[i], errs[i] = e.evalGroup(ctx, groups[i], input, accountID)
+			}
+		}()
+	}
+	for i := range groups {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, rs := range per {
+		n += len(rs)
+	}
+	out := make([]findings.Result, 0, n)
+	for i := range per {
+		out = append(out, per[i]...)
+		per[i] = nil
+	}
+	return out, nil
+}
+
+// groupChecks splits defs (in their order) into the checks that share a
+// query: those of one directory, and those that import the same library
+// (beyond the result, time and unknown helpers every check uses), since
+// they call its functions with the same arguments. The largest group
+// comes first.
+func (e *Engine) groupChecks(defs []*checkDef) [][]*checkDef {
+	parent := make([]int, len(defs))
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	first := map[string]int{} // affinity key -> first def with it
+	for i, d := range defs {
+		for _, k := range e.affinity(d) {
+			if j, ok := first[k]; ok {
+				parent[find(i)] = find(j)
+			} else {
+				first[k] = i
+			}
+		}
+	}
+	var groups [][]*checkDef
+	index := map[int]int{}
+	for i, d := range defs {
+		r := find(i)
+		g, ok := index[r]
+		if !ok {
+			g = len(groups)
+			index[r] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], d)
+	}
+	slices.SortStableFunc(groups, func(a, b []*checkDef) int { return len(b) - len(a) })
+	return groups
+}
+
+// commonLibs are the libraries every check imports: sharing them says
+// nothing about sharing work.
+var commonLibs = map[string]bool{"data.lockdown.lib.result": true, "data.lockdown.lib.time": true, "data.lockdown.lib.unknown": true}
+
+// affinity is what ties a check to others in a query: its directory and
+// the libraries it imports (read by New before compiling, which resolves
+// the imports away).
+func (e *Engine) affinity(d *checkDef) []string {
+	keys := []string{"dir " + path.Dir(d.files[0])}
+	for _, lib := range d.libs {
+		keys = append(keys, "lib "+lib)
+	}
+	return keys
+}
+
+// importedLibs lists the libraries the modules of d import, the common
+// ones aside.
+func importedLibs(d *checkDef, mods map[string]*ast.Module) []string {
+	var libs []string
+	for _, f := range d.files {
+		for _, imp := range mods[f].Imports {
+			if name := imp.Path.String(); strings.HasPrefix(name, "data.lockdown.lib.") && !commonLibs[name] && !slices.Contains(libs, name) {
+				libs = append(libs, name)
+			}
+		}
+	}
+	return libs
+}
+
+// evalGroup runs one query for defs and decodes each check's results. When
+// the query fails, it finds the check(s) at fault.
+func (e *Engine) evalGroup(ctx context.Context, defs []*checkDef, input ast.Value, accountID string) ([]findings.Result, error) {
 	q, err := e.prepared(ctx, defs)
 	if err != nil {
 		return nil, err
@@ -441,13 +569,17 @@ func (e *Engine) eval(ctx context.Context, defs []*checkDef, input ast.Value) ([
 	if len(rs) != 1 {
 		return nil, fmt.Errorf("evaluating checks: expected one result set, got %d", len(rs))
 	}
-	out := make([]any, len(defs))
-	for i := range defs {
+	var out []findings.Result
+	for i, d := range defs {
 		v, ok := rs[0].Bindings[fmt.Sprintf("r%d", i)]
 		if !ok {
-			return nil, fmt.Errorf("check %s: no results value", defs[i].meta.ID)
+			return nil, fmt.Errorf("check %s: no results value", d.meta.ID)
 		}
-		out[i] = v
+		res, err := e.decode(d, accountID, v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res...)
 	}
 	return out, nil
 }
@@ -718,7 +850,7 @@ func paramMap(v ast.Value) (map[string]any, error) {
 func (e *Engine) result(d *checkDef, accountID string, status findings.Status, res findings.Resource, msg, detail string, ev *findings.Evidence) findings.Result {
 	return findings.Result{
 		CheckID:     d.meta.ID,
-		Title:       e.title(d),
+		Title:       d.title, // filled in once, by New
 		Severity:    d.meta.Severity,
 		Status:      status,
 		Resource:    res,
@@ -729,17 +861,43 @@ func (e *Engine) result(d *checkDef, accountID string, status findings.Status, r
 	}
 }
 
+// sortResults orders results by check, resource ARN and detail (unique
+// together). The results are large: an order of indices is sorted, then
+// applied by moving each result once.
 func sortResults(rs []findings.Result) {
-	sort.Slice(rs, func(i, j int) bool {
-		a, b := rs[i], rs[j]
-		if a.CheckID != b.CheckID {
-			return a.CheckID < b.CheckID
+	order := make([]int32, len(rs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int {
+		a, b := &rs[i], &rs[j]
+		if c := strings.Compare(a.CheckID, b.CheckID); c != 0 {
+			return c
 		}
-		if a.Resource.ARN != b.Resource.ARN {
-			return a.Resource.ARN < b.Resource.ARN
+		if c := strings.Compare(a.Resource.ARN, b.Resource.ARN); c != 0 {
+			return c
 		}
-		return a.Detail < b.Detail
+		return strings.Compare(a.Detail, b.Detail)
 	})
+	// rs[k] is to receive rs[order[k]]: follow each cycle of the
+	// permutation once.
+	for start := range order {
+		if order[start] < 0 || int(order[start]) == start {
+			continue
+		}
+		held := rs[start]
+		k := start
+		for {
+			src := int(order[k])
+			order[k] = -1
+			if src == start {
+				rs[k] = held
+				break
+			}
+			rs[k] = rs[src]
+			k = src
+		}
+	}
 }
 
 // InputJSON returns the Rego input document the checks query for these

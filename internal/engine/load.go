@@ -240,6 +240,8 @@ type checkDef struct {
 	pkg    ast.Ref  // data.lockdown.checks.<name>
 	files  []string // module files of the package
 	params map[string]any
+	title  string   // meta.Title with the parameters in force (set by New)
+	libs   []string // the libraries it imports, result, time and unknown aside (set by New)
 }
 
 var idPattern = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)

@@ -55,6 +55,8 @@ type measurement struct {
 	Live      map[string]float64 `json:"live"`      // MB of live heap (as of the last GC) at the end of each phase, first run
 	CPU       map[string]float64 `json:"cpu"`       // CPU seconds of each phase (user+system, all threads), median of runs
 	HWM       map[string]float64 `json:"hwm"`       // MB of peak resident memory so far at the end of each phase, first run
+	Alloc     map[string]float64 `json:"alloc"`     // MB allocated during each phase, first run (does not vary with the machine's load)
+	Objects   map[string]float64 `json:"objects"`   // millions of objects allocated during each phase, first run
 	Decode    float64            `json:"decode"`    // seconds, median: encoding/json into maps
 	Audit     float64            `json:"audit"`     // seconds, median: load through render
 	AuditCPU  float64            `json:"audit_cpu"` // CPU seconds (user+system, all threads), median: less sensitive to other load than wall time
@@ -158,10 +160,15 @@ func print(m measurement, runs int) {
 	fmt.Printf("snapshot: %s (%d users, %d groups, %d roles, %d policies, %.1f MB; median of %d runs)\n", m.Path,
 		m.Users, m.Groups, m.Roles, m.Policies, float64(m.FileBytes)/1e6, runs)
 	for _, p := range phaseOrder {
-		fmt.Printf("  %-16s %8.2f s   CPU %6.2f s   live heap %6.0f MB   peak RSS so far %6.0f MB\n", p, m.Phases[p], m.CPU[p], m.Live[p], m.HWM[p])
+		fmt.Printf("  %-16s %8.2f s   CPU %6.2f s   alloc %6.0f MB %6.2f M objects   live heap %6.0f MB   peak RSS so far %6.0f MB\n", p, m.Phases[p], m.CPU[p], m.Alloc[p], m.Objects[p], m.Live[p], m.HWM[p])
+	}
+	var alloc, objects float64
+	for _, p := range phaseOrder {
+		alloc, objects = alloc+m.Alloc[p], objects+m.Objects[p]
 	}
 	fmt.Printf("  %-16s %8.2f s  (runs %.2f-%.2f; %d results, JSON report %.1f MB)\n", "audit (total)", m.Audit, m.AuditRange[0], m.AuditRange[1], m.Results, float64(m.JSONBytes)/1e6)
 	fmt.Printf("  %-16s %8.2f s  (runs %.2f-%.2f; user+system; wall time suffers more from other work on the machine)\n", "audit CPU", m.AuditCPU, m.CPURange[0], m.CPURange[1])
+	fmt.Printf("  %-16s %8.0f MB  (%.2f M objects; the same on a busy machine)\n", "allocated", alloc, objects)
 	fmt.Printf("  %-16s %8.2f s  (runs %.2f-%.2f; encoding/json into maps)\n", "decode floor", m.Decode, m.DecodeRange[0], m.DecodeRange[1])
 	if m.Decode > 0 {
 		fmt.Printf("  audit / decode   %8.1f x   (target <= 5; CPU / decode %.1f x)\n", m.Audit/m.Decode, m.AuditCPU/m.Decode)
@@ -210,7 +217,8 @@ func median(xs []float64) float64 {
 }
 
 func measure(path string, runs int, cpu, mem, reportOut string) (measurement, error) {
-	m := measurement{Path: path, Phases: map[string]float64{}, Live: map[string]float64{}, CPU: map[string]float64{}, HWM: map[string]float64{}}
+	m := measurement{Path: path, Phases: map[string]float64{}, Live: map[string]float64{}, CPU: map[string]float64{}, HWM: map[string]float64{},
+		Alloc: map[string]float64{}, Objects: map[string]float64{}}
 	phases, cpuPhases := map[string][]float64{}, map[string][]float64{}
 	var audits, decodes, cpus []float64
 	for i := 0; i < runs; i++ {
@@ -280,6 +288,16 @@ func measure(path string, runs int, cpu, mem, reportOut string) (measurement, er
 	return m, nil
 }
 
+// allocated is the bytes and objects the process has allocated so far.
+func allocated() (bytes, objects uint64) {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}, {Name: "/gc/heap/allocs:objects"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() == metrics.KindUint64 && s[1].Value.Kind() == metrics.KindUint64 {
+		return s[0].Value.Uint64(), s[1].Value.Uint64()
+	}
+	return 0, 0
+}
+
 // liveHeapMB is the heap the last garbage collection found live, in MB.
 func liveHeapMB() float64 {
 	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
@@ -325,17 +343,22 @@ func auditOnce(path string, m *measurement, phases, cpuPhases map[string][]float
 	var total time.Duration
 	var totalCPU float64
 	lap, lapCPU := time.Now(), cpuSeconds()
+	lapBytes, lapObjects := allocated()
 	mark := func(name string) {
 		d, c := time.Since(lap), cpuSeconds()-lapCPU
+		b, o := allocated()
 		phases[name] = append(phases[name], d.Seconds())
 		cpuPhases[name] = append(cpuPhases[name], c)
 		if _, ok := m.Live[name]; !ok {
 			m.Live[name] = liveHeapMB()
 			m.HWM[name] = peakRSSMB()
+			m.Alloc[name] = float64(b-lapBytes) / 1e6
+			m.Objects[name] = float64(o-lapObjects) / 1e6
 		}
 		total += d
 		totalCPU += c
 		lap, lapCPU = time.Now(), cpuSeconds()
+		lapBytes, lapObjects = allocated()
 	}
 	snap, data, err := snapshot.Load(path)
 	if err != nil {

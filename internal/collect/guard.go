@@ -16,6 +16,7 @@ const (
 	ServiceAccount        = "account"
 	ServiceAccessAnalyzer = "access-analyzer"
 	ServiceEC2            = "ec2"
+	ServiceOrganizations  = "organizations"
 )
 
 // ReadOnlyError is returned, before anything is sent, for an operation the
@@ -39,6 +40,12 @@ func (e *ReadOnlyError) Error() string {
 // Tag*...). EC2: Describe* only; its Get* calls include
 // GetPasswordData (a Windows instance's administrator password) and
 // GetConsoleOutput, which lockdown has no business reading.
+// Organizations: Describe* and List* (its writes are Create*, Delete*,
+// Attach*, Detach*, Move*, Invite*, Enable*, Update*...).
+//
+// sts:AssumeRole is not a read: it mints credentials. Only the
+// organisation runner's own STS client, guarded by AssumeRoleGuard, may
+// call it, to reach the audit role in each member account.
 func AllowedOperation(service, op string) bool {
 	hasPrefix := func(prefixes ...string) bool {
 		for _, p := range prefixes {
@@ -57,8 +64,17 @@ func AllowedOperation(service, op string) bool {
 		return hasPrefix("Get", "List")
 	case ServiceEC2:
 		return hasPrefix("Describe")
+	case ServiceOrganizations:
+		return hasPrefix("Describe", "List")
 	}
 	return false
+}
+
+// AssumeRoleGuard is the guard of the one client that may call
+// sts:AssumeRole: the organisation runner's, which assumes the audit role
+// in each member account. It allows sts:AssumeRole and nothing else.
+func AssumeRoleGuard() func(*middleware.Stack) error {
+	return guardWith(ServiceSTS, func(op string) bool { return op == "AssumeRole" })
 }
 
 const guardID = "lockdown.ReadOnlyGuard"
@@ -67,6 +83,10 @@ const guardID = "lockdown.ReadOnlyGuard"
 // refuses every operation AllowedOperation does not allow. It runs at the
 // Initialize step, so a refused request is never serialised, signed or sent.
 func ReadOnlyGuard(service string) func(*middleware.Stack) error {
+	return guardWith(service, func(op string) bool { return AllowedOperation(service, op) })
+}
+
+func guardWith(service string, allowed func(op string) bool) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		// The stack ID is the operation name the client set; the context
 		// value is checked too in case a later SDK changes either.
@@ -77,7 +97,7 @@ func ReadOnlyGuard(service string) func(*middleware.Stack) error {
 				if op == "" {
 					op = stackOp
 				}
-				if !AllowedOperation(service, op) || !AllowedOperation(service, stackOp) {
+				if !allowed(op) || !allowed(stackOp) {
 					if op == "" {
 						op = "(unnamed operation)"
 					}

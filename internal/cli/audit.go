@@ -42,6 +42,7 @@ type auditOptions struct {
 	Frameworks      []string
 	WaiversPath     string
 	WaiverMaxDays   int
+	org             orgFlags
 }
 
 func newAuditCmd(streams *term.IO) *cobra.Command {
@@ -73,6 +74,20 @@ checks (its thresholds, tags, Access Analyzer, certificates...) run when that
 framework is asked for, and then count for the exit code like any other.
 Every result names the controls it decides, with or without --framework.
 
+--org audits every active account of the AWS Organization from its
+management account or a delegated administrator: the organization's tree
+and its SCPs and RCPs are read once, the read-only role --role-name is
+assumed in each member account with the caller's credentials (the
+management account itself is audited with them directly), and each
+account is audited as above into --out DIR/<account-id>/ (snapshot.json,
+report.json and each -o FORMAT[=NAME]); DIR/organization.json
+(lockdown.org-report/v1) and DIR/organization.md summarise the accounts x
+checks and x framework controls, and the summary goes to stdout (--format
+table|markdown|json). One account's failure is that account's status; the
+exit code is 1 if any account fails at --fail-on, else 4 if any account is
+incomplete or failed. --shard K/N audits the accounts whose FNV-1a hash of
+the account ID modulo N is K-1; lockdown merge combines the shards.
+
 --format input prints, instead of a report, the Rego input document of the
 snapshot (the facts plus the parameters in force, as sorted, indented JSON):
 what a check's rules query. No check runs; the exit code is 0.
@@ -80,6 +95,12 @@ what a check's rules query. No check runs; the exit code is 0.
 ` + exitTable,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.org.Org {
+				return runOrgAudit(cmd.Context(), o, streams, cmd.Flags().Changed("format"))
+			}
+			if name := changedOrgFlag(cmd.Flags()); name != "" {
+				return inputErr("--%s applies to an organisation audit: add --org", name)
+			}
 			return runAudit(cmd.Context(), o, streams, cmd.Flags().Changed("format"))
 		},
 	}
@@ -102,6 +123,7 @@ what a check's rules query. No check runs; the exit code is 0.
 	fs.StringArrayVar(&o.Frameworks, "framework", nil, "add a compliance section for framework `NAME` (repeatable, comma-separated; lockdown frameworks lists them)")
 	fs.BoolVar(&o.AllowIncomplete, "allow-incomplete", false, "exit 0 instead of 4 when some check could not be assessed (the causes are still printed)")
 	o.aws.register(fs)
+	o.org.register(fs)
 	return cmd
 }
 

@@ -113,6 +113,7 @@ warnings and errors go to stderr.
 		newDiffCmd(streams),
 		newChecksCmd(streams),
 		newFrameworksCmd(streams),
+		newMergeCmd(streams),
 		newSimulateCmd(streams),
 		newTestCmd(streams),
 		newVersionCmd(streams),

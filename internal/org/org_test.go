@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lockdown-dev/lockdown/internal/collect"
 	"github.com/lockdown-dev/lockdown/internal/findings"
 )
 
@@ -62,21 +61,13 @@ func TestShardsPartitionAndStayStable(t *testing.T) {
 	}
 }
 
-func sampleTree() *collect.OrgTree {
-	return &collect.OrgTree{
-		ID: "o-abcdefghij", ManagementAccountID: "100000000000", RootID: "r-ab12",
-		Units: map[string]collect.OrgUnit{
-			"ou-ab12-aaaaaaaa": {ID: "ou-ab12-aaaaaaaa", Name: "Workloads", Parent: "r-ab12"},
-			"ou-ab12-bbbbbbbb": {ID: "ou-ab12-bbbbbbbb", Name: "Prod", Parent: "ou-ab12-aaaaaaaa"},
-			"ou-ab12-cccccccc": {ID: "ou-ab12-cccccccc", Name: "Sandbox", Parent: "r-ab12"},
-		},
-		Accounts: []collect.OrgAccount{
-			{ID: "100000000000", Name: "mgmt", State: "ACTIVE", Parent: "r-ab12"},
-			{ID: "100000000001", Name: "w", State: "ACTIVE", Parent: "ou-ab12-aaaaaaaa"},
-			{ID: "100000000002", Name: "p", State: "ACTIVE", Parent: "ou-ab12-bbbbbbbb"},
-			{ID: "100000000003", Name: "s", State: "ACTIVE", Parent: "ou-ab12-cccccccc"},
-			{ID: "100000000004", Name: "gone", State: "SUSPENDED", Parent: "ou-ab12-bbbbbbbb"},
-		},
+func sampleMembers() []Member {
+	return []Member{
+		{ID: "100000000000", Name: "mgmt", State: "ACTIVE", Parent: "r-ab12"},
+		{ID: "100000000001", Name: "w", State: "ACTIVE", Parent: "ou-ab12-aaaaaaaa"},
+		{ID: "100000000002", Name: "p", State: "ACTIVE", Parent: "ou-ab12-bbbbbbbb"},
+		{ID: "100000000003", Name: "s", State: "ACTIVE", Parent: "ou-ab12-cccccccc"},
+		{ID: "100000000004", Name: "gone", State: "SUSPENDED", Parent: "ou-ab12-bbbbbbbb"},
 	}
 }
 
@@ -89,7 +80,7 @@ func ids(ts []Target) string {
 }
 
 func TestSelect(t *testing.T) {
-	tree := sampleTree()
+	workloads := map[string]bool{"ou-ab12-aaaaaaaa": true, "ou-ab12-bbbbbbbb": true}
 	for _, tc := range []struct {
 		f        Filter
 		want     string
@@ -97,14 +88,13 @@ func TestSelect(t *testing.T) {
 		err      string
 	}{
 		{Filter{}, "100000000000 100000000001 100000000002 100000000003", 1, ""},
-		{Filter{OU: "ou-ab12-aaaaaaaa"}, "100000000001 100000000002", 1, ""},
-		{Filter{OU: "ou-ab12-bbbbbbbb", Exclude: []string{"100000000002"}}, "", 1, ""},
+		{Filter{OU: "ou-ab12-aaaaaaaa", Units: workloads}, "100000000001 100000000002", 1, ""},
+		{Filter{OU: "ou-ab12-bbbbbbbb", Units: map[string]bool{"ou-ab12-bbbbbbbb": true}, Exclude: []string{"100000000002"}}, "", 1, ""},
 		{Filter{Include: []string{"100000000003", "100000000000"}}, "100000000000 100000000003", 0, ""},
 		{Filter{Exclude: []string{"100000000000"}}, "100000000001 100000000002 100000000003", 1, ""},
-		{Filter{OU: "ou-ab12-zzzzzzzz"}, "", 0, "no such OU"},
-		{Filter{OU: "ou-ab12-cccccccc", Include: []string{"100000000001"}}, "", 0, "100000000001 not in OU ou-ab12-cccccccc"},
+		{Filter{OU: "ou-ab12-cccccccc", Units: map[string]bool{"ou-ab12-cccccccc": true}, Include: []string{"100000000001"}}, "", 0, "100000000001 not in OU ou-ab12-cccccccc"},
 	} {
-		got, inactive, err := Select(tree, tc.f)
+		got, inactive, err := Select("o-abcdefghij", sampleMembers(), tc.f)
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("%+v: error %v, want %q", tc.f, err, tc.err)

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-
-	"github.com/lockdown-dev/lockdown/internal/collect"
 )
 
 // Target is one account to audit.
@@ -15,11 +13,19 @@ type Target struct {
 	Parent string // the root or OU it sits in directly
 }
 
+// Member is an account of the organization as its tree lists it.
+type Member struct {
+	ID, Name, Parent string
+	State            string // ACTIVE, SUSPENDED, PENDING_CLOSURE...
+}
+
 // Filter selects accounts: Include (--accounts) or Exclude
-// (--exclude-accounts), and OU (--ou: that OU and every OU nested in it).
+// (--exclude-accounts), and OU (--ou), whose units are Units: that OU and
+// every OU nested in it (nil without --ou).
 type Filter struct {
 	Include, Exclude []string
 	OU               string
+	Units            map[string]bool
 }
 
 // ParseAccountList reads a comma-separated list of 12-digit account IDs
@@ -50,19 +56,13 @@ func isAccountID(s string) bool {
 	return true
 }
 
-// Select returns the ACTIVE accounts of the tree the filter selects,
+// Select returns the ACTIVE accounts of the organization's the filter selects,
 // sorted by ID, and the IDs of the accounts left out because they are not
 // ACTIVE (suspended, closing...). An --accounts ID that is not in the
 // organization (or not under --ou) is an error: a typo must not shrink an
 // audit silently.
-func Select(tree *collect.OrgTree, f Filter) (targets []Target, inactive []string, err error) {
-	var under map[string]bool
-	if f.OU != "" {
-		var ok bool
-		if under, ok = tree.UnitsUnder(f.OU); !ok {
-			return nil, nil, fmt.Errorf("--ou %s: no such OU (or root) in organization %s", f.OU, tree.ID)
-		}
-	}
+func Select(orgID string, members []Member, f Filter) (targets []Target, inactive []string, err error) {
+	under := f.Units
 	include := map[string]bool{}
 	for _, id := range f.Include {
 		include[id] = true
@@ -72,7 +72,7 @@ func Select(tree *collect.OrgTree, f Filter) (targets []Target, inactive []strin
 		exclude[id] = true
 	}
 	found := map[string]bool{}
-	for _, a := range tree.Accounts {
+	for _, a := range members {
 		if under != nil && !under[a.Parent] {
 			continue
 		}
@@ -97,7 +97,7 @@ func Select(tree *collect.OrgTree, f Filter) (targets []Target, inactive []strin
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		where := "organization " + tree.ID
+		where := "organization " + orgID
 		if f.OU != "" {
 			where = "OU " + f.OU
 		}

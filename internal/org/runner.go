@@ -72,12 +72,10 @@ func Run(ctx context.Context, targets []Target, concurrency int, audit AuditFunc
 // limiter is a semaphore whose size adapts to throttling (additive
 // increase, multiplicative decrease).
 type limiter struct {
-	mu          sync.Mutex
-	cond        *sync.Cond
-	max, limit  int
-	active      int
-	peak        int
-	lowestLimit int
+	mu         sync.Mutex
+	cond       *sync.Cond
+	max, limit int
+	active     int
 }
 
 func newLimiter(n int) *limiter {
@@ -93,7 +91,6 @@ func (l *limiter) acquire() {
 		l.cond.Wait()
 	}
 	l.active++
-	l.peak = max(l.peak, l.active)
 }
 
 func (l *limiter) release(throttled bool) {
@@ -104,9 +101,6 @@ func (l *limiter) release(throttled bool) {
 		l.limit = max(1, l.limit/2)
 	} else if l.limit < l.max {
 		l.limit++
-	}
-	if l.lowestLimit == 0 || l.limit < l.lowestLimit {
-		l.lowestLimit = l.limit
 	}
 	l.cond.Broadcast()
 }

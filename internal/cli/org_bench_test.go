@@ -78,10 +78,20 @@ func BenchmarkOrgAudit(b *testing.B) {
 			sizes = append(sizes, n)
 		}
 	}
+	// LOCKDOWN_BENCH_ORG_LATENCY (e.g. 20ms) delays every answer, as a
+	// network to AWS does; at 0 the audit is bound by the machine's CPU.
+	var latency time.Duration
+	if v := os.Getenv("LOCKDOWN_BENCH_ORG_LATENCY"); v != "" {
+		var err error
+		if latency, err = time.ParseDuration(v); err != nil {
+			b.Fatal(err)
+		}
+	}
 	for _, n := range sizes {
 		for _, c := range []int{1, 8, 32} {
 			b.Run(fmt.Sprintf("accounts=%d/concurrency=%d", n, c), func(b *testing.B) {
 				srv := iamtest.NewOrgServer(b, iamtest.GenerateOrg(n, 5))
+				srv.SetLatency(latency)
 				benchEnv(b, srv)
 				runtime.GC()
 				var ms runtime.MemStats

@@ -87,8 +87,17 @@ func BenchmarkOrgAudit(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	concurrencies := []int{1, 8, 32}
+	if v := os.Getenv("LOCKDOWN_BENCH_ORG_CONCURRENCY"); v != "" {
+		concurrencies = nil
+		for _, s := range strings.Split(v, ",") {
+			var c int
+			fmt.Sscan(s, &c)
+			concurrencies = append(concurrencies, c)
+		}
+	}
 	for _, n := range sizes {
-		for _, c := range []int{1, 8, 32} {
+		for _, c := range concurrencies {
 			b.Run(fmt.Sprintf("accounts=%d/concurrency=%d", n, c), func(b *testing.B) {
 				srv := iamtest.NewOrgServer(b, iamtest.GenerateOrg(n, 5))
 				srv.SetLatency(latency)

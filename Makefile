@@ -63,8 +63,10 @@ lint:
 	$(GO) run $(ACTIONLINT) $(GITHUB_WORKFLOWS)
 	set -o pipefail; $(GO) run ./tools/action/aswf action.yml | $(GO) run $(ACTIONLINT) -stdin-filename 'action.yml (its steps as a workflow)' -
 
+## unit: every Go test; the tests that need a tool make deps installs (the IAM simulator, xmllint,
+## Chromium, ssh-keygen) fail instead of skipping when it is missing.
 unit:
-	LOCKDOWN_IAMSIM=1 LOCKDOWN_JUNIT_XSD=1 $(GO) test -count=1 ./...
+	LOCKDOWN_IAMSIM=1 LOCKDOWN_JUNIT_XSD=1 LOCKDOWN_BROWSER=1 LOCKDOWN_SSH_KEYGEN=1 $(GO) test -count=1 -timeout 30m ./...
 
 ## race: the packages that run work concurrently (collection, policy analysis, evaluation),
 ## under the race detector.

@@ -57,6 +57,47 @@ func escapeControls(s string) string {
 	return b.String()
 }
 
+// escapeAcross reports the visible escape that escapeControls writes ("\n",
+// "\r", "\t", "\xHH", "\uHHHH", "\UHHHHHHHH") of which byte offset cut
+// falls strictly inside, and its bounds: cutting text there would leave
+// "\u20" on one line and "2e" on the next, which read as other text.
+func escapeAcross(s string, cut int) (start, end int, ok bool) {
+	if cut <= 0 || cut >= len(s) {
+		return 0, 0, false
+	}
+	for i := max(0, cut-9); i < cut; i++ {
+		if s[i] != '\\' || i+1 >= len(s) {
+			continue
+		}
+		n := 0
+		switch s[i+1] {
+		case 'n', 'r', 't':
+			n = 2
+		case 'x':
+			n = 4
+		case 'u':
+			n = 6
+		case 'U':
+			n = 10
+		}
+		if n == 0 || i+n > len(s) || i+n <= cut {
+			continue
+		}
+		hex := true
+		for j := i + 2; j < i+n; j++ {
+			c := s[j]
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				hex = false
+				break
+			}
+		}
+		if hex {
+			return i, i + n, true
+		}
+	}
+	return 0, 0, false
+}
+
 func needsEscape(s string) bool {
 	for i := 0; i < len(s); {
 		c := s[i]

@@ -11,9 +11,10 @@ import (
 
 // JUnit XML, in the shape Jenkins, GitLab, Azure DevOps and the Surefire
 // schema accept: <testsuites> with one <testsuite> per guide section and one
-// <testcase> per check and resource, then one <testsuite> per framework of
-// the compliance section with one <testcase> per control
-// (compliance_junit.go). Nothing is timed, so every time is 0.
+// <testcase> per check and resource (named by the check's title and the
+// resource's name, see caseNames; the classname is the check ID), then one
+// <testsuite> per framework of the compliance section with one <testcase>
+// per control (compliance_junit.go). Nothing is timed, so every time is 0.
 
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
@@ -105,9 +106,9 @@ func renderJUnit(w io.Writer, rep *findings.Report, _ Options) error {
 		suite.ID = i
 		suite.Name = xmlText(sec.Name)
 		suite.Package = xmlText("lockdown." + orDash(rep.AccountID))
-		names := map[string]int{}
-		for _, r := range sec.Results {
-			tc := junitCase{Name: xmlText(caseName(r, names)), Classname: xmlText(r.CheckID), Time: "0"}
+		names := caseNames(sec.Results, checks)
+		for ri, r := range sec.Results {
+			tc := junitCase{Name: names[ri], Classname: xmlText(r.CheckID), Time: "0"}
 			switch r.Status {
 			case findings.Fail:
 				msg := r.Message
@@ -175,16 +176,75 @@ func renderJUnit(w io.Writer, rep *findings.Report, _ Options) error {
 	return err
 }
 
-// caseName is the resource ARN (or name), made unique within the suite for
-// checks that report several results on one resource.
-func caseName(r findings.Result, seen map[string]int) string {
-	name := resourceWithDetail(r)
-	key := r.CheckID + "\x00" + name
-	seen[key]++
-	if n := seen[key]; n > 1 {
-		name = fmt.Sprintf("%s #%d", name, n)
+// caseNames names the testcases of one suite, in the order of results:
+// the check's title and the resource's name ("Users must have MFA enabled:
+// alice"), with the result's detail when the check reports several results
+// on one resource ("...: AdminRole (statement 0)"). Names are unique within
+// the suite and depend only on the results: where two results would share
+// a name, both are named by the full ARN instead of the short name, and
+// any that still share one are numbered in report order ("#2", "#3").
+// Names are escaped for XML.
+func caseNames(results []findings.Result, checks map[string]findings.Check) []string {
+	title := func(r findings.Result) string {
+		if c, ok := checks[r.CheckID]; ok && strings.TrimSpace(c.Title) != "" {
+			return c.Title
+		}
+		if strings.TrimSpace(r.Title) != "" {
+			return r.Title
+		}
+		return orDash(r.CheckID)
 	}
-	return name
+	withDetail := func(name string, r findings.Result) string {
+		if r.Detail != "" {
+			name += " (" + r.Detail + ")"
+		}
+		return name
+	}
+	short := make([]string, len(results))
+	count := map[string]int{}
+	for i, r := range results {
+		name := r.Resource.Name
+		if strings.TrimSpace(name) == "" {
+			name = shortResource(r.Resource)
+		}
+		short[i] = oneLine(xmlText(title(r) + ": " + withDetail(orDash(name), r)))
+		count[short[i]]++
+	}
+	names := make([]string, len(results))
+	seen := map[string]int{}
+	for i, r := range results {
+		name := short[i]
+		if count[name] > 1 {
+			name = oneLine(xmlText(title(r) + ": " + resourceWithDetail(r)))
+		}
+		names[i] = name
+		seen[name]++
+	}
+	// Numbering: the first of a shared name keeps it; the others get the
+	// first free "#n", which no other name of the suite holds.
+	taken := map[string]bool{}
+	for _, n := range names {
+		taken[n] = true
+	}
+	next := map[string]int{}
+	used := map[string]bool{}
+	for i, n := range names {
+		if seen[n] == 1 || !used[n] {
+			used[n] = true
+			continue
+		}
+		k := next[n]
+		if k == 0 {
+			k = 2
+		}
+		for taken[fmt.Sprintf("%s #%d", n, k)] {
+			k++
+		}
+		names[i] = fmt.Sprintf("%s #%d", n, k)
+		taken[names[i]] = true
+		next[n] = k + 1
+	}
+	return names
 }
 
 // failureBody is the failure's text. Every line starts with a label of

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -238,7 +239,7 @@ func TestJUnitContent(t *testing.T) {
 	}
 	// The failure carries the severity as its type and the message.
 	first := root.Children[0].Children[1] // after <properties>
-	if first.Attrs["classname"] != "root-mfa-enabled" || first.Attrs["name"] != "arn:aws:iam::123456789012:root" {
+	if first.Attrs["classname"] != "root-mfa-enabled" || first.Attrs["name"] != "Root user has MFA enabled: <root_account>" {
 		t.Errorf("first case = %v", first.Attrs)
 	}
 	if f := first.Children[0]; f.Name != "failure" || f.Attrs["type"] != "critical" || !strings.Contains(f.Text, "aws iam get-account-summary") {
@@ -266,5 +267,81 @@ func TestJUnitContent(t *testing.T) {
 	}
 	if _, err := parseXML(buf.Bytes()); err != nil {
 		t.Errorf("control characters made invalid XML: %v", err)
+	}
+}
+
+// Testcases are named by the check's title and the resource's name, unique
+// within their suite: two resources of one name are told apart by their
+// ARNs, and results that still share a name are numbered in order.
+func TestJUnitCaseNames(t *testing.T) {
+	checks := map[string]findings.Check{"mfa": {ID: "mfa", Title: "Users must have MFA enabled"}}
+	user := func(path, name string) findings.Resource {
+		return findings.Resource{ARN: "arn:aws:iam::123456789012:user/" + path + name, Name: name}
+	}
+	results := []findings.Result{
+		{CheckID: "mfa", Resource: user("", "alice")},
+		{CheckID: "mfa", Resource: user("eng/", "bob")},
+		{CheckID: "mfa", Resource: user("ops/", "bob")},
+		{CheckID: "keys", Title: "Keys are rotated", Resource: user("", "alice"), Detail: "key 1"},
+		{CheckID: "keys", Title: "Keys are rotated", Resource: user("", "alice"), Detail: "key 2"},
+		{CheckID: "dup", Resource: findings.Resource{Name: "x"}},
+		{CheckID: "dup", Resource: findings.Resource{Name: "x"}},
+		{CheckID: "dup", Resource: findings.Resource{Name: "x"}},
+		{CheckID: "dup", Resource: findings.Resource{Name: "x #2"}},
+		{CheckID: "ctl", Title: "Bad\x1b[2J\ntitle", Resource: findings.Resource{Name: "n\u202e"}},
+	}
+	want := []string{
+		"Users must have MFA enabled: alice",
+		"Users must have MFA enabled: arn:aws:iam::123456789012:user/eng/bob",
+		"Users must have MFA enabled: arn:aws:iam::123456789012:user/ops/bob",
+		"Keys are rotated: alice (key 1)",
+		"Keys are rotated: alice (key 2)",
+		"dup: x",
+		"dup: x #3",
+		"dup: x #4",
+		"dup: x #2",
+		`Bad\x1b[2J\ntitle: n\u202e`,
+	}
+	got := caseNames(results, checks)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("case %d: %q, want %q", i, got[i], want[i])
+		}
+	}
+	// The same results give the same names.
+	if again := caseNames(results, checks); strings.Join(again, "\n") != strings.Join(got, "\n") {
+		t.Error("names differ between two runs")
+	}
+}
+
+// In every golden JUnit file, testcase names are unique within a suite.
+func TestJUnitCaseNamesUniqueInGoldens(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "golden", "*.junit.xml"))
+	more, _ := filepath.Glob(filepath.Join("..", "internal", "cli", "testdata", "golden", "*.junit.xml"))
+	files = append(files, more...)
+	if len(files) < 10 {
+		t.Fatalf("only %d JUnit files", len(files))
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		root, err := parseXML(data)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, suite := range root.Children {
+			seen := map[string]bool{}
+			for _, c := range suite.Children {
+				if c.Name != "testcase" {
+					continue
+				}
+				if seen[c.Attrs["name"]] {
+					t.Errorf("%s: suite %q has two testcases named %q", f, suite.Attrs["name"], c.Attrs["name"])
+				}
+				seen[c.Attrs["name"]] = true
+			}
+		}
 	}
 }

@@ -146,7 +146,7 @@ func renderMarkdown(w io.Writer, rep *findings.Report, opts Options) error {
 		if nap := groupByCheck(rep, findings.NotApplicable); len(nap) > 0 {
 			writeReasonSection(d, "Not applicable", "These checks had nothing to judge here; they are neither passes nor failures.", "not-applicable rows", nap)
 		}
-		passed := groupByCheck(rep, findings.Pass)
+		passed := passingChecks(rep)
 		if len(passed) > 0 {
 			fmt.Fprintf(d, "<details><summary>Passing checks (%d)</summary>\n\n", len(passed))
 			d.WriteString("| Check | Title | Resources |\n|---|---|---:|\n")
@@ -251,11 +251,19 @@ func writeFailingCheck(d *mdDoc, g checkGroup) bool {
 
 // evidenceMarkdown is one result's evidence: its resource, then one line
 // per evidence kind in a fenced block (every line starts with its label).
+// An item that is a JSON document (a policy, say) is named on its line and
+// shown indented in a json block of its own after them.
 func evidenceMarkdown(r findings.Result) string {
 	var body strings.Builder
+	var docs []string
 	for _, f := range evidenceFields(r.Evidence) {
 		parts := make([]string, len(f.items))
 		for i, it := range f.items {
+			if doc, ok := policyJSON(it); ok {
+				docs = append(docs, doc)
+				parts[i] = fmt.Sprintf("(JSON document %d, below)", len(docs))
+				continue
+			}
 			parts[i] = oneLine(escapeControls(it))
 		}
 		fmt.Fprintf(&body, "%s: %s\n", f.label, strings.Join(parts, ", "))
@@ -265,7 +273,12 @@ func evidenceMarkdown(r findings.Result) string {
 		text = "(no evidence recorded)\n"
 	}
 	fence := codeFence(text)
-	return mdCode(resourceWithDetail(r)) + "\n\n" + fence + "text\n" + text + fence + "\n\n"
+	out := mdCode(resourceWithDetail(r)) + "\n\n" + fence + "text\n" + text + fence + "\n\n"
+	for _, doc := range docs {
+		fence := codeFence(doc)
+		out += fence + "json\n" + doc + "\n" + fence + "\n\n"
+	}
+	return out
 }
 
 // writeReasonSection lists NOT_ASSESSED (or NOT_APPLICABLE) results once
@@ -361,6 +374,26 @@ func groupByCheck(rep *findings.Report, status findings.Status) []checkGroup {
 			for j := i; j > 0 && out[j].check.Severity.Rank() > out[j-1].check.Severity.Rank(); j-- {
 				out[j], out[j-1] = out[j-1], out[j]
 			}
+		}
+	}
+	return out
+}
+
+// passingChecks are the checks every one of whose results passed: a check
+// that failed, could not be assessed, did not apply or has a result of an
+// unknown status on any resource is not a passing check, however many
+// resources it passed on.
+func passingChecks(rep *findings.Report) []checkGroup {
+	other := map[string]bool{}
+	for _, r := range rep.Results {
+		if r.Status != findings.Pass {
+			other[r.CheckID] = true
+		}
+	}
+	var out []checkGroup
+	for _, g := range groupByCheck(rep, findings.Pass) {
+		if !other[g.check.ID] {
+			out = append(out, g)
 		}
 	}
 	return out

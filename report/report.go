@@ -1,5 +1,5 @@
 // Package report renders a findings.Report as a terminal table, JSON, SARIF
-// 2.1.0, Markdown or JUnit XML. Every renderer is deterministic: the same
+// 2.1.0, Markdown, JUnit XML or a single-file HTML page. Every renderer is deterministic: the same
 // report gives byte-identical output (no clock, no map iteration order).
 package report
 
@@ -36,11 +36,12 @@ var renderers = map[string]renderFunc{
 	"sarif":    renderSARIF,
 	"markdown": renderMarkdown,
 	"junit":    renderJUnit,
+	"html":     renderHTML,
 }
 
 // Formats lists the output formats Render accepts, in a stable order.
 func Formats() []string {
-	return []string{"table", "json", "sarif", "markdown", "junit"}
+	return []string{"table", "json", "sarif", "markdown", "junit", "html"}
 }
 
 // Render writes rep to w in the named format.

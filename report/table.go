@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
@@ -85,10 +86,6 @@ func renderTable(w io.Writer, rep *findings.Report, opts Options) error {
 	}
 
 	// Columns are sized over all shown rows so the section tables line up.
-	type shownSection struct {
-		name string
-		rows []tableRow
-	}
 	var sections []shownSection
 	var cells [][5]string
 	shown := 0
@@ -108,6 +105,9 @@ func renderTable(w io.Writer, rep *findings.Report, opts Options) error {
 			shown += len(rows)
 		}
 	}
+	if opts.Quiet {
+		sections = bySeverity(sections)
+	}
 	widths := columnWidths(cells, width-tableOverhead)
 	for _, sec := range sections {
 		b.WriteString("\n" + paint(opts.Color, ansiBold, wrapText(termText(sec.name), width)) + "\n")
@@ -115,6 +115,7 @@ func renderTable(w io.Writer, rep *findings.Report, opts Options) error {
 			return err
 		}
 	}
+	writeRemediationLines(&b, rep, sections, width, opts.Color)
 	if shown == 0 {
 		switch {
 		case opts.Quiet && incomplete(rep):
@@ -146,11 +147,107 @@ func indent(s, prefix string) string {
 
 var tableHeader = [5]string{"STATUS", "CHECK", "SEVERITY", "RESOURCE", "MESSAGE"}
 
+// shownSection is one table of the output: a guide section, or under
+// --quiet a severity.
+type shownSection struct {
+	name string
+	rows []tableRow
+}
+
+// bySeverity regroups the rows --quiet shows by severity, most severe
+// first (critical, high, medium, low, info, then other severities in the
+// order they first appear); within a severity rows keep their order
+// (guide section, then the section's order).
+func bySeverity(sections []shownSection) []shownSection {
+	var rows []tableRow
+	for _, sec := range sections {
+		rows = append(rows, sec.rows...)
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].severity.Rank() > rows[j].severity.Rank() })
+	var out []shownSection
+	for _, r := range rows {
+		// Severities of equal rank (unknown ones) stay apart.
+		merged := false
+		for i := range out {
+			if out[i].rows[0].severity == r.severity {
+				out[i].rows = append(out[i].rows, r)
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			out = append(out, shownSection{rows: []tableRow{r}})
+		}
+	}
+	for i := range out {
+		out[i].name = fmt.Sprintf("%s (%d)", severityTitle(out[i].rows[0].severity), len(out[i].rows))
+	}
+	return out
+}
+
+// maxHintIDWidth caps the column of check IDs in the remediation lines.
+const maxHintIDWidth = 28
+
+// writeRemediationLines writes, after the tables, one line of remediation
+// per failing check shown (in the order the tables show them; checks whose
+// every failure is waived are left out): the first step of its
+// remediation (remediationStep) after the check ID when it fits the width
+// there, else on a line of its own below the ID when it fits there, else
+// the command that explains the check in full. Remediation text is check
+// metadata: it is escaped like account text and never cut.
+func writeRemediationLines(b *strings.Builder, rep *findings.Report, sections []shownSection, width int, color bool) {
+	checks := rep.CheckByID()
+	var ids []string
+	sev := map[string]findings.Severity{}
+	for _, sec := range sections {
+		for _, r := range sec.rows {
+			if r.status != findings.Fail || r.waived {
+				continue
+			}
+			if _, ok := sev[r.check]; !ok {
+				ids = append(ids, r.check)
+				sev[r.check] = r.severity
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	idWidth := 0
+	for _, id := range ids {
+		idWidth = max(idWidth, min(textWidth(termText(id)), maxHintIDWidth))
+	}
+	b.WriteString("\n" + paint(color, ansiBold, wrapText("Remediation (first step; `lockdown checks ID` explains each check in full)", width)) + "\n")
+	for _, id := range ids {
+		label := termText(id)
+		pad := strings.Repeat(" ", max(0, idWidth-textWidth(label)))
+		prefix := 2 + textWidth(label) + len(pad) + 2
+		step := termText(remediationStep(checks[id].Remediation))
+		hint := "lockdown checks " + label
+		painted := paint(color, severityColor[sev[id]], label)
+		switch {
+		case step != "" && prefix+textWidth(step) <= width:
+			b.WriteString("  " + painted + pad + "  " + step + "\n")
+		case step != "" && 4+textWidth(step) <= width && 2+textWidth(label) <= width:
+			b.WriteString("  " + painted + "\n    " + step + "\n")
+		case prefix+textWidth(hint) <= width:
+			b.WriteString("  " + painted + pad + "  " + hint + "\n")
+		default:
+			// An ID too long for the line: the ID broken to the width, and
+			// the hint below it pointing at it.
+			b.WriteString(indent(paint(color, severityColor[sev[id]], breakText(label, width-2)), "  ") + "\n")
+			b.WriteString("    " + wrapText("lockdown checks with the ID above", width-4) + "\n")
+		}
+	}
+}
+
 // tableRow is one row: one result, or the NOT_ASSESSED / NOT_APPLICABLE
 // results of one check that share a message.
 type tableRow struct {
 	status   findings.Status
 	severity findings.Severity
+	check    string    // the check ID, unescaped
+	waived   bool      // a FAIL under a waiver in force
 	cells    [5]string // escaped, unwrapped
 }
 
@@ -166,7 +263,7 @@ func tableRows(results []findings.Result) []tableRow {
 	counts := map[key]int{}
 	first := map[key]int{}
 	for _, r := range results {
-		row := tableRow{status: r.Status, severity: r.Severity, cells: tableCells(r)}
+		row := tableRow{status: r.Status, severity: r.Severity, check: r.CheckID, waived: r.Waived(), cells: tableCells(r)}
 		if r.Status == findings.NotAssessed || r.Status == findings.NotApplicable {
 			k := key{r.Status, r.CheckID, r.Message}
 			counts[k]++
@@ -344,6 +441,11 @@ func wrapLines(s string, width int, words bool, work *int) []string {
 		for ww > width {
 			flush()
 			head, headWidth := prefixWithin(word, width, work)
+			if st, _, ok := escapeAcross(word, len(head)); ok && st > 0 {
+				// Never split a visible escape ("\u202e") across lines.
+				headWidth -= sumWidth(head[st:])
+				head = head[:st]
+			}
 			if i := strings.LastIndexAny(head, "-_.:/"); i >= len(head)/3 && i > 0 && i < len(head)-1 {
 				count(len(head))
 				headWidth -= sumWidth(head[i+1:])
@@ -447,7 +549,11 @@ func fitTail(s string, width int) string {
 		used += rw
 		i--
 	}
-	return "…" + string(runes[i:])
+	tail := string(runes[i:])
+	if _, end, ok := escapeAcross(s, len(s)-len(tail)); ok {
+		tail = s[end:] // never start on half a visible escape
+	}
+	return "…" + tail
 }
 
 func paint(on bool, code, s string) string {

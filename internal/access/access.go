@@ -45,6 +45,8 @@ type Account struct {
 	// not completely known, and why; Problems names each item at fault.
 	unknown  map[string]string
 	Problems []Problem
+
+	org OrgPolicies // the organization's SCPs and RCPs over the account
 }
 
 func (a *Account) groupNames() []string {
@@ -272,6 +274,14 @@ func New(snap *snapshot.Snapshot) (*Account, error) {
 			a.maxSession[r.ARN] = &v
 		}
 		a.byName[r.Name] = append(a.byName[r.Name], s)
+	}
+	var orgProblems []Problem
+	a.org, orgProblems = readOrganization(snap, a.ID)
+	a.Problems = append(a.Problems, orgProblems...)
+	for _, m := range []map[string]*Subject{a.users, a.roles} {
+		for _, s := range m {
+			a.withOrg(s)
+		}
 	}
 	sort.SliceStable(a.Problems, func(i, j int) bool { return a.Problems[i].Item < a.Problems[j].Item })
 	return a, nil

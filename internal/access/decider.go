@@ -117,6 +117,12 @@ func (z *analyzer) requestKey(s *Subject, action string) setKey {
 			sig = append(sig, '|')
 			scan(KindBoundary, s.Set.Boundary.Policy)
 		}
+		if org := orgRefs(&s.Set); len(org) > 0 {
+			sig = append(sig, "|org"...)
+			for _, r := range org {
+				scan(PolicyKind(r.Kind), r.Policy)
+			}
+		}
 		v, _ = z.actionDep.LoadOrStore(dk, actionInfo{sig: string(sig), dep: dep})
 	}
 	info := v.(actionInfo)
@@ -172,6 +178,10 @@ func (z *analyzer) policyKey(s *Subject) int {
 	}
 	if s.Set.Boundary != nil {
 		fmt.Fprintf(&b, "|%p", s.Set.Boundary.Policy)
+	}
+	// Every subject that organization policies bind has the same levels.
+	if len(s.Set.SCPs)+len(s.Set.RCPs) > 0 {
+		b.WriteString("|org")
 	}
 	text := b.String()
 	z.mu.Lock()
@@ -250,6 +260,9 @@ func (z *analyzer) resourceClasses(s *Subject, action string) func(resource stri
 	}
 	if s.Set.Boundary != nil {
 		collect(s.Set.Boundary.Policy)
+	}
+	for _, r := range orgRefs(&s.Set) {
+		collect(r.Policy)
 	}
 	return func(resource string) string {
 		bits := make([]byte, len(stmts))

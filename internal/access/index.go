@@ -112,6 +112,11 @@ func (z *analyzer) indexPolicies() {
 	for _, name := range z.a.groupNames() {
 		add(z.a.groups[name])
 	}
+	for _, levels := range [][]iampolicy.OrgLevel{z.a.org.SCPs, z.a.org.RCPs} {
+		for _, lv := range levels {
+			add(lv.Policies)
+		}
+	}
 	for _, list := range [][]*Subject{z.a.Users(), z.a.Roles()} {
 		for _, s := range list {
 			add(s.Set.Identity)
@@ -137,6 +142,11 @@ func (z *analyzer) info(p *iampolicy.Policy) *policyInfo {
 // subject's.
 func (z *analyzer) setDependsOnPrincipal(s *Subject) bool {
 	for _, r := range s.Set.Identity {
+		if z.info(r.Policy).dep {
+			return true
+		}
+	}
+	for _, r := range orgRefs(&s.Set) {
 		if z.info(r.Policy).dep {
 			return true
 		}

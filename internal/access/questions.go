@@ -109,7 +109,9 @@ func (z *analyzer) role(r *Subject) *RoleAccess {
 
 func (z *analyzer) member(name string, refs []iampolicy.PolicyRef) *Subject {
 	p := z.probePrincipal("")
-	return &Subject{Kind: "user", Name: p.Name, ARN: p.ARN, Principal: p, Set: iampolicy.PolicySet{Identity: refs}, viaGroup: name}
+	s := &Subject{Kind: "user", Name: p.Name, ARN: p.ARN, Principal: p, Set: iampolicy.PolicySet{Identity: refs}, viaGroup: name}
+	z.a.withOrg(s)
+	return s
 }
 
 func (z *analyzer) group(name string, adminRoles []string) *GroupAccess {
@@ -144,12 +146,7 @@ func (z *analyzer) mfaEnforced(s *Subject, cs *requestContexts) (ok bool, eviden
 				return false, "", act + " " + contextPhrase[cn]
 			}
 			if evidence == "" {
-				for _, m := range d.Matched {
-					if Effect(m.Effect) == EffectDeny {
-						evidence = m.Policy + " statement " + m.Label()
-						break
-					}
-				}
+				evidence = denyEvidence(d.Matched)
 			}
 		}
 	}

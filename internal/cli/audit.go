@@ -10,10 +10,12 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/lockdown-dev/lockdown/frameworks"
 	"github.com/lockdown-dev/lockdown/internal/collect"
 	"github.com/lockdown-dev/lockdown/internal/engine"
+	"github.com/lockdown-dev/lockdown/internal/evidence"
 	"github.com/lockdown-dev/lockdown/internal/facts"
 	"github.com/lockdown-dev/lockdown/internal/fileout"
 	"github.com/lockdown-dev/lockdown/internal/findings"
@@ -42,7 +44,12 @@ type auditOptions struct {
 	Frameworks      []string
 	WaiversPath     string
 	WaiverMaxDays   int
-	org             orgFlags
+	// Evidence is --evidence DIR|FILE.tar.gz, SignKey --sign-key FILE;
+	// command is the command line the manifest records.
+	Evidence string
+	SignKey  string
+	command  []string
+	org      orgFlags
 }
 
 func newAuditCmd(streams *term.IO) *cobra.Command {
@@ -74,6 +81,14 @@ checks (its thresholds, tags, Access Analyzer, certificates...) run when that
 framework is asked for, and then count for the exit code like any other.
 Every result names the controls it decides, with or without --framework.
 
+--evidence DIR|FILE.tar.gz also writes an evidence bundle: the snapshot,
+the report in every format, a compliance summary per --framework, the
+waivers, baseline and rule files used, and manifest.json (every file's
+SHA-256 and size, the versions, parameters, caller, account and command
+line); --sign-key FILE signs manifest.json with an SSH key (namespace
+lockdown-evidence). ` + "`lockdown verify`" + ` checks a bundle, and
+` + "`lockdown evidence`" + ` builds one from a saved snapshot.
+
 --org audits every active account of the AWS Organization from its
 management account or a delegated administrator: the organization's tree
 and its SCPs and RCPs are read once, the read-only role --role-name is
@@ -94,7 +109,8 @@ what a check's rules query. No check runs; the exit code is 0.
 
 ` + exitTable,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.command = commandLine(cmd, args)
 			if o.org.Org {
 				return runOrgAudit(cmd.Context(), o, streams, cmd.Flags().Changed("format"))
 			}
@@ -109,22 +125,30 @@ what a check's rules query. No check runs; the exit code is 0.
 	fs.StringVar(&o.SaveSnapshot, "save-snapshot", "", "also write the collected snapshot to this file")
 	fs.StringVarP(&o.Format, "format", "f", "", "report format on stdout: "+strings.Join(report.Formats(), "|")+" (default: table on a terminal or with --output, json otherwise); input prints the Rego input document the checks query instead of a report")
 	fs.StringArrayVarP(&o.Outputs, "output", "o", nil, "write a report as FORMAT=PATH, PATH - for stdout (repeatable)")
+	fs.BoolVar(&o.NoColor, "no-color", false, "never colour the table (NO_COLOR is honoured too)")
+	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "table and markdown: show failing results only")
+	fs.StringVar(&o.SARIFRoot, "sarif-root", "", "make SARIF artifact URIs relative to this directory (a repository root)")
+	fs.StringVar(&o.Evidence, "evidence", "", "also write an evidence bundle (snapshot, every report, inputs, manifest.json) to this new or empty directory, or to FILE.tar.gz")
+	registerEvalFlags(fs, o)
+	o.aws.register(fs)
+	o.org.register(fs)
+	return cmd
+}
+
+// registerEvalFlags registers the flags that decide what an evaluation
+// produces (shared by audit and evidence).
+func registerEvalFlags(fs *pflag.FlagSet, o *auditOptions) {
 	fs.StringVar(&o.FailOn, "fail-on", "low", "exit 1 when a check fails at or above this severity: critical|high|medium|low|info|none")
 	fs.StringArrayVar(&o.Checks, "check", nil, "evaluate only these check IDs (repeatable, comma-separated, any case)")
 	fs.StringArrayVar(&o.SkipChecks, "skip-check", nil, "leave out these check IDs (repeatable, comma-separated, any case)")
 	fs.StringArrayVar(&o.Params, "param", nil, "set a check threshold as KEY=VALUE, e.g. root_recent_days=30 (repeatable; `lockdown checks` lists them)")
 	fs.StringArrayVar(&o.RulesDirs, "rules", nil, "directory of additional Rego checks (repeatable)")
-	fs.BoolVar(&o.NoColor, "no-color", false, "never colour the table (NO_COLOR is honoured too)")
-	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "table and markdown: show failing results only")
-	fs.StringVar(&o.SARIFRoot, "sarif-root", "", "make SARIF artifact URIs relative to this directory (a repository root)")
 	fs.StringVar(&o.BaselinePath, "baseline", "", "a previous JSON report of this account: each result is marked new or known, only new failures count for the exit code, the failures fixed since are listed, and SARIF keeps its failures that this run could not assess, so code scanning does not close them as fixed")
 	fs.StringVar(&o.WaiversPath, "waivers", "", "a waivers file (lockdown.waivers/v1, YAML): failing results it covers stay FAIL with their waiver and do not count for the exit code until it expires")
 	fs.IntVar(&o.WaiverMaxDays, "waiver-max-days", waivers.DefaultMaxDays, "refuse a waiver that expires more than this many days after the snapshot was collected")
 	fs.StringArrayVar(&o.Frameworks, "framework", nil, "add a compliance section for framework `NAME` (repeatable, comma-separated; lockdown frameworks lists them)")
 	fs.BoolVar(&o.AllowIncomplete, "allow-incomplete", false, "exit 0 instead of 4 when some check could not be assessed (the causes are still printed)")
-	o.aws.register(fs)
-	o.org.register(fs)
-	return cmd
+	fs.StringVar(&o.SignKey, "sign-key", "", "sign the evidence bundle's manifest.json with this SSH private key (ed25519, RSA or ECDSA; not encrypted), writing manifest.json.sig (namespace "+evidence.Namespace+")")
 }
 
 // runAudit is the pipeline: plan -> snapshot (load or collect) ->
@@ -141,27 +165,46 @@ func runAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatSet 
 	if err != nil {
 		return err
 	}
-	f, err := buildFacts(src.snap)
+	if p.outputs.stdoutFormat == inputFormat {
+		f, err := buildFacts(src.snap)
+		if err != nil {
+			return err
+		}
+		return printInput(streams.Out, p.eng, f)
+	}
+	rep, err := evaluate(ctx, p, src, func(msg string) { printErr(streams.Err, msg) })
 	if err != nil {
 		return err
 	}
-	if p.outputs.stdoutFormat == inputFormat {
-		return printInput(streams.Out, p.eng, f)
+	writeErrs := renderReports(o, p, src, rep, streams)
+	if p.evidence != nil {
+		if err := writeEvidence(o, p, src, rep, streams); err != nil {
+			writeErrs = append(writeErrs, err)
+		}
+	}
+	return auditExit(o, p, rep, writeErrs, streams)
+}
+
+// evaluate runs the selected checks on the snapshot and applies the
+// waivers and the baseline: the report every output is rendered from.
+func evaluate(ctx context.Context, p *auditPlan, src snapshotSource, warn func(string)) (*findings.Report, error) {
+	f, err := buildFacts(src.snap)
+	if err != nil {
+		return nil, err
 	}
 	outcome, err := p.eng.Evaluate(ctx, f, p.selected)
 	if err != nil {
-		return asRuntime(err)
+		return nil, asRuntime(err)
 	}
 	rep, err := p.report(src, outcome)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := applyWaivers(p, src.snap, rep, func(msg string) { printErr(streams.Err, msg) }); err != nil {
-		return err
+	if err := applyWaivers(p, src.snap, rep, warn); err != nil {
+		return nil, err
 	}
 	applyBaseline(rep, p.baseline)
-	writeErrs := renderReports(o, p, src, rep, streams)
-	return auditExit(o, p, rep, writeErrs, streams)
+	return rep, nil
 }
 
 // auditPlan is everything an audit needs before it reads a snapshot; each
@@ -183,6 +226,8 @@ type auditPlan struct {
 	// all of them); compliance are those --framework asked for, in order.
 	frameworks []*frameworks.Framework
 	compliance []*frameworks.Framework
+	// evidence is the bundle to write (--evidence), nil without.
+	evidence *evidencePlan
 }
 
 func planAudit(o *auditOptions, streams *term.IO, formatSet bool) (*auditPlan, error) {
@@ -200,18 +245,30 @@ func planAudit(o *auditOptions, streams *term.IO, formatSet bool) (*auditPlan, e
 	if err := validateOutputPaths(o, outputs); err != nil {
 		return nil, err
 	}
+	if err := planEvaluation(o, p); err != nil {
+		return nil, err
+	}
+	if p.evidence, err = planEvidence(o, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// planEvaluation prepares what decides the report: parameters, checks,
+// frameworks, baseline, waivers and the catalogue version.
+func planEvaluation(o *auditOptions, p *auditPlan) error {
 	params, err := parseParams(o.Params)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if p.eng, err = engine.New(engine.Options{ExtraRegoDirs: o.RulesDirs, Params: params}); err != nil {
-		return nil, engineErr(err, len(o.RulesDirs) > 0)
+		return engineErr(err, len(o.RulesDirs) > 0)
 	}
 	if p.frameworks, err = allFrameworks(); err != nil {
-		return nil, err
+		return err
 	}
 	if p.compliance, err = selectFrameworks(p.frameworks, o.Frameworks); err != nil {
-		return nil, err
+		return err
 	}
 	var frameworkChecks []string
 	for _, fw := range p.compliance {
@@ -220,25 +277,25 @@ func planAudit(o *auditOptions, streams *term.IO, formatSet bool) (*auditPlan, e
 		}
 	}
 	if p.selected, p.skipped, err = selectChecks(p.eng, o.Checks, o.SkipChecks, frameworkChecks); err != nil {
-		return nil, err
+		return err
 	}
 	if p.baseline, err = loadBaseline(o.BaselinePath); err != nil {
-		return nil, err
+		return err
 	}
 	p.baselinePath = o.BaselinePath
 	if p.waivers, err = loadWaivers(o.WaiversPath, o.WaiverMaxDays); err != nil {
-		return nil, err
+		return err
 	}
 	p.waiverMaxDays = o.WaiverMaxDays
 	p.catalog = engine.CatalogVersion()
 	rv, err := engine.RulesVersion(o.RulesDirs)
 	if err != nil {
-		return nil, asInput(err)
+		return asInput(err)
 	}
 	if rv != "" {
 		p.catalog += "+rules:" + rv
 	}
-	return p, nil
+	return nil
 }
 
 // snapshotSource is the audited snapshot, its bytes (for the digest and

@@ -20,6 +20,11 @@ func loadBaseline(path string) (*findings.Report, error) {
 	if err != nil {
 		return nil, inputErr("--baseline: %v", err)
 	}
+	return parseBaseline(path, data)
+}
+
+// parseBaseline decodes a baseline report read from path.
+func parseBaseline(path string, data []byte) (*findings.Report, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var rep findings.Report
 	if err := dec.Decode(&rep); err != nil {

@@ -111,11 +111,13 @@ warnings and errors go to stderr.
 		newAuditCmd(streams),
 		newCollectCmd(streams),
 		newDiffCmd(streams),
+		newEvidenceCmd(streams),
 		newChecksCmd(streams),
 		newFrameworksCmd(streams),
 		newMergeCmd(streams),
 		newSimulateCmd(streams),
 		newTestCmd(streams),
+		newVerifyCmd(streams),
 		newVersionCmd(streams),
 	)
 	for _, c := range root.Commands() {

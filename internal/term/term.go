@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 
 	"golang.org/x/term"
@@ -38,14 +40,27 @@ func (s *IO) OutIsTTY() bool { return isTerminal(s.Out) }
 // ErrIsTTY reports whether stderr is a terminal.
 func (s *IO) ErrIsTTY() bool { return isTerminal(s.Err) }
 
-// Width is stdout's column count, 80 when unknown.
+// DefaultWidth is the width of output that goes to no terminal (a pipe, a
+// file, a CI log) when COLUMNS does not give one.
+const DefaultWidth = 100
+
+// Width is stdout's column count when stdout is a terminal; otherwise the
+// COLUMNS environment variable when it holds a plausible width (20 to
+// 1000), else DefaultWidth.
 func (s *IO) Width() int {
 	if f, ok := s.Out.(interface{ Fd() uintptr }); ok {
 		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
 			return w
 		}
 	}
-	return 80
+	if s.Env != nil {
+		if v, ok := s.Env("COLUMNS"); ok {
+			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 20 && n <= 1000 {
+				return n
+			}
+		}
+	}
+	return DefaultWidth
 }
 
 // ColorEnabled applies the colour policy: only on a TTY, never when NO_COLOR

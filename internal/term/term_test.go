@@ -40,9 +40,27 @@ func TestProgressOverwritesLine(t *testing.T) {
 	}
 }
 
-func TestWidthDefault(t *testing.T) {
-	s := &IO{Out: &bytes.Buffer{}}
-	if s.Width() != 80 {
-		t.Fatalf("width %d", s.Width())
+// Output that goes to no terminal is as wide as COLUMNS says, when that is
+// a plausible width, else DefaultWidth.
+func TestWidthWithoutTerminal(t *testing.T) {
+	for _, c := range []struct {
+		env  map[string]string
+		want int
+	}{
+		{nil, DefaultWidth},
+		{map[string]string{"COLUMNS": "132"}, 132},
+		{map[string]string{"COLUMNS": " 90 "}, 90},
+		{map[string]string{"COLUMNS": "0"}, DefaultWidth},
+		{map[string]string{"COLUMNS": "5"}, DefaultWidth},
+		{map[string]string{"COLUMNS": "99999"}, DefaultWidth},
+		{map[string]string{"COLUMNS": "wide"}, DefaultWidth},
+	} {
+		s := &IO{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}, Env: env(c.env)}
+		if got := s.Width(); got != c.want {
+			t.Errorf("COLUMNS=%q: width %d, want %d", c.env["COLUMNS"], got, c.want)
+		}
+	}
+	if got := (&IO{Out: &bytes.Buffer{}}).Width(); got != DefaultWidth {
+		t.Errorf("no environment: width %d", got)
 	}
 }

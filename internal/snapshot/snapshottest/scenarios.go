@@ -158,6 +158,7 @@ func Scenarios() []Scenario {
 			return s
 		},
 	})
+	top = append(top, organizationScenarios()...)
 	top = append(top, sourcesTop()...)
 	return with10(append(append(append(top, variants()...), equivalents()...), incompletes()...))
 }

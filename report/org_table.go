@@ -10,10 +10,11 @@ import (
 )
 
 // OrgFormats are the formats of the organisation summary.
-func OrgFormats() []string { return []string{"table", "markdown", "json"} }
+func OrgFormats() []string { return []string{"table", "markdown", "json", "html"} }
 
 // RenderOrg writes the organisation summary (lockdown audit --org,
-// lockdown merge) in format: table, markdown, or json (the report itself).
+// lockdown merge) in format: table, markdown, html (one page, no script),
+// or json (the report itself).
 // Account names are account data: escaped for the medium like any other.
 func RenderOrg(w io.Writer, format string, rep *org.Report) error {
 	var err error
@@ -23,6 +24,8 @@ func RenderOrg(w io.Writer, format string, rep *org.Report) error {
 		err = renderOrgTable(lw, rep)
 	case "markdown":
 		err = renderOrgMarkdown(lw, rep)
+	case "html":
+		err = renderOrgHTML(lw, rep)
 	case "json":
 		var data []byte
 		if data, err = rep.Marshal(); err == nil {

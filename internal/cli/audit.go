@@ -96,9 +96,9 @@ assumed in each member account with the caller's credentials (the
 management account itself is audited with them directly), and each
 account is audited as above into --out DIR/<account-id>/ (snapshot.json,
 report.json and each -o FORMAT[=NAME]); DIR/organization.json
-(lockdown.org-report/v1) and DIR/organization.md summarise the accounts x
-checks and x framework controls, and the summary goes to stdout (--format
-table|markdown|json). One account's failure is that account's status; the
+(lockdown.org-report/v1), DIR/organization.md and .html summarise the
+accounts x checks and x framework controls, and the summary goes to stdout
+(--format table|markdown|html|json). One account's failure is that account's status; the
 exit code is 1 if any account fails at --fail-on, else 4 if any account is
 incomplete or failed. --shard K/N audits the accounts whose FNV-1a hash of
 the account ID modulo N is K-1; lockdown merge combines the shards.

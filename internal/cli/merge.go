@@ -36,9 +36,9 @@ the accounts that some shard selected and none audited (a shard that did
 not run, or an account that joined between the shards' runs); they make the
 merge incomplete.
 
---out DIR writes DIR/organization.json (lockdown.org-report/v1) and
-DIR/organization.md, with each account's directory given relative to DIR.
-The summary goes to stdout (--format table|markdown|json).
+--out DIR writes DIR/organization.json (lockdown.org-report/v1),
+DIR/organization.md and DIR/organization.html, with each account's directory given relative to DIR.
+The summary goes to stdout (--format table|markdown|html|json).
 
 The exit code follows the audit's table: 1 if an account fails at or above
 --fail-on, else 4 if an account is incomplete, failed or missing, 2 for
@@ -47,7 +47,7 @@ unreadable or conflicting shard reports.`,
 		RunE: func(_ *cobra.Command, args []string) error { return runMerge(o, args, streams) },
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&o.Out, "out", "", "write the merged organization.json and organization.md to this directory")
+	fs.StringVar(&o.Out, "out", "", "write the merged organization.json, organization.md and organization.html to this directory")
 	fs.StringVarP(&o.Format, "format", "f", "table", "summary on stdout: "+strings.Join(report.OrgFormats(), "|"))
 	fs.StringVar(&o.FailOn, "fail-on", "low", "exit 1 when an account fails a check at or above this severity: critical|high|medium|low|info|none")
 	fs.BoolVar(&o.AllowIncomplete, "allow-incomplete", false, "exit 0 instead of 4 when accounts are incomplete, failed or missing")

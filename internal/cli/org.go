@@ -409,7 +409,8 @@ func clipText(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// writeOrgReport writes DIR/organization.json and DIR/organization.md.
+// writeOrgReport writes DIR/organization.json, DIR/organization.md and
+// DIR/organization.html.
 func writeOrgReport(dir string, rep *org.Report) error {
 	data, err := rep.Marshal()
 	if err != nil {
@@ -418,12 +419,14 @@ func writeOrgReport(dir string, rep *org.Report) error {
 	if err := fileout.WriteFile(filepath.Join(dir, "organization.json"), data, fileout.Implicit); err != nil {
 		return fmt.Errorf("writing %s: %w", filepath.Join(dir, "organization.json"), err)
 	}
-	var md bytes.Buffer
-	if err := report.RenderOrg(&md, "markdown", rep); err != nil {
-		return err
-	}
-	if err := fileout.WriteFile(filepath.Join(dir, "organization.md"), md.Bytes(), fileout.Implicit); err != nil {
-		return fmt.Errorf("writing %s: %w", filepath.Join(dir, "organization.md"), err)
+	for _, f := range []struct{ format, name string }{{"markdown", "organization.md"}, {"html", "organization.html"}} {
+		var buf bytes.Buffer
+		if err := report.RenderOrg(&buf, f.format, rep); err != nil {
+			return err
+		}
+		if err := fileout.WriteFile(filepath.Join(dir, f.name), buf.Bytes(), fileout.Implicit); err != nil {
+			return fmt.Errorf("writing %s: %w", filepath.Join(dir, f.name), err)
+		}
 	}
 	return nil
 }

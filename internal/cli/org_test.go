@@ -164,6 +164,9 @@ func TestOrgAuditEndToEnd(t *testing.T) {
 	if strings.Contains(stdout, "\x1b") {
 		t.Error("an escape sequence from an account name reached the terminal table")
 	}
+	if page, err := os.ReadFile(filepath.Join(out, "organization.html")); err != nil || strings.Contains(string(page), "<script") || !strings.Contains(string(page), "100000000004") {
+		t.Errorf("organization.html: %v", err)
+	}
 	md, _ := os.ReadFile(filepath.Join(out, "organization.md"))
 	if strings.Contains(string(md), "<b>") || !strings.Contains(string(md), `\|name`) || strings.Contains(string(md), "\x1b[") {
 		t.Errorf("the Markdown summary does not escape an account name: %s", md)

@@ -49,6 +49,7 @@ type auditOptions struct {
 	Evidence string
 	SignKey  string
 	command  []string
+	org      orgFlags
 }
 
 func newAuditCmd(streams *term.IO) *cobra.Command {
@@ -88,6 +89,20 @@ line); --sign-key FILE signs manifest.json with an SSH key (namespace
 lockdown-evidence). ` + "`lockdown verify`" + ` checks a bundle, and
 ` + "`lockdown evidence`" + ` builds one from a saved snapshot.
 
+--org audits every active account of the AWS Organization from its
+management account or a delegated administrator: the organization's tree
+and its SCPs and RCPs are read once, the read-only role --role-name is
+assumed in each member account with the caller's credentials (the
+management account itself is audited with them directly), and each
+account is audited as above into --out DIR/<account-id>/ (snapshot.json,
+report.json and each -o FORMAT[=NAME]); DIR/organization.json
+(lockdown.org-report/v1), DIR/organization.md and .html summarise the
+accounts x checks and x framework controls, and the summary goes to stdout
+(--format table|markdown|html|json). One account's failure is that account's status; the
+exit code is 1 if any account fails at --fail-on, else 4 if any account is
+incomplete or failed. --shard K/N audits the accounts whose FNV-1a hash of
+the account ID modulo N is K-1; lockdown merge combines the shards.
+
 --format input prints, instead of a report, the Rego input document of the
 snapshot (the facts plus the parameters in force, as sorted, indented JSON):
 what a check's rules query. No check runs; the exit code is 0.
@@ -96,6 +111,12 @@ what a check's rules query. No check runs; the exit code is 0.
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.command = commandLine(cmd, args)
+			if o.org.Org {
+				return runOrgAudit(cmd.Context(), o, streams, cmd.Flags().Changed("format"))
+			}
+			if name := changedOrgFlag(cmd.Flags()); name != "" {
+				return inputErr("--%s applies to an organisation audit: add --org", name)
+			}
 			return runAudit(cmd.Context(), o, streams, cmd.Flags().Changed("format"))
 		},
 	}
@@ -110,6 +131,7 @@ what a check's rules query. No check runs; the exit code is 0.
 	fs.StringVar(&o.Evidence, "evidence", "", "also write an evidence bundle (snapshot, every report, inputs, manifest.json) to this new or empty directory, or to FILE.tar.gz")
 	registerEvalFlags(fs, o)
 	o.aws.register(fs)
+	o.org.register(fs)
 	return cmd
 }
 

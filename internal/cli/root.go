@@ -115,6 +115,7 @@ warnings and errors go to stderr.
 		newChecksCmd(streams),
 		newFrameworksCmd(streams),
 		newPathsCmd(streams),
+		newMergeCmd(streams),
 		newSimulateCmd(streams),
 		newTestCmd(streams),
 		newVerifyCmd(streams),

@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
@@ -128,6 +129,11 @@ type Options struct {
 
 	// Now is the clock for CollectedAt (default time.Now).
 	Now func() time.Time
+
+	// OrgView, when set, is the audited account's organization as the
+	// organisation runner read it once from the management account: source
+	// organization then records it (or its error) without a request.
+	OrgView *OrgView
 
 	// standardRetry swaps adaptive mode for standard mode (same attempts
 	// and backoff, no client-side rate limiting): tests only, so that
@@ -424,6 +430,7 @@ type collector struct {
 	iam     *iam.Client
 	sts     *sts.Client
 	account *account.Client
+	orgs    *organizations.Client
 
 	// regions are the enabled regions the regional sources read, set by
 	// source regions before they start; regionsErr is that source's error
@@ -473,6 +480,9 @@ func newCollector(cfg aws.Config, opts Options) *collector {
 		// partition's endpoint whatever the region.
 		account: account.NewFromConfig(cfg, func(o *account.Options) {
 			o.APIOptions = append(o.APIOptions, ReadOnlyGuard(ServiceAccount), countRequests)
+		}),
+		orgs: organizations.NewFromConfig(cfg, func(o *organizations.Options) {
+			o.APIOptions = append(o.APIOptions, ReadOnlyGuard(ServiceOrganizations), countRequests)
 		}),
 		ec2s:      map[string]*ec2.Client{},
 		analyzers: map[string]*accessanalyzer.Client{},
@@ -540,6 +550,7 @@ func collectWith(ctx, parent context.Context, cfg aws.Config, opts Options, keyI
 		{snapshot.SourceServerCertificates, c.serverCertificates},
 		{snapshot.SourceSecurityContact, c.securityContact},
 		{snapshot.SourceOrganizationsFeatures, c.organizationsFeatures},
+		{snapshot.SourceOrganization, c.organization},
 	}
 	var wg sync.WaitGroup
 	for _, s := range sources {
@@ -768,6 +779,8 @@ func actionPrefix(serviceID string) string {
 	switch serviceID {
 	case "AccessAnalyzer":
 		return ServiceAccessAnalyzer
+	case "Organizations":
+		return ServiceOrganizations
 	}
 	return strings.ToLower(serviceID)
 }

@@ -8,8 +8,21 @@
 //     EC2 Describe* (not EC2's Get*: GetPasswordData), before the request
 //     is built. STS GetSessionToken and
 //     GetFederationToken start with Get but mint credentials, so they are
-//     refused. The SDK's own assume-role client is not guarded: it must call
-//     sts:AssumeRole to obtain the credentials the user asked for.
+//     refused; Organizations Describe* and List* pass. The SDK's own
+//     assume-role client is not guarded: it must call sts:AssumeRole to
+//     obtain the credentials the user asked for. The organisation runner's
+//     STS client (OrgSession) carries AssumeRoleGuard, which lets
+//     sts:AssumeRole and nothing else through: it is the one client of
+//     lockdown's own that may assume a role (the audit role in each member).
+//   - Source organization reads the account's own path (ListParents up to
+//     the root) and the SCPs and RCPs attached along it; members that are
+//     not a delegated administrator are refused, which is recorded as the
+//     source's error with a note. An organisation audit reads the whole
+//     tree once (OrgSession.ReadTree: the OU tree, ListPolicies,
+//     DescribePolicy, ListTargetsForPolicy) and hands each member its view
+//     (OrgTree.View, Options.OrgView): the members make no Organizations
+//     request. RunnerOperations and policies/lockdown-org-runner-policy.json
+//     list the runner's own calls.
 //   - Operations is the single list of calls the collectors make; the
 //     shipped policy (policies/lockdown-audit-policy.json) is tested against
 //     it and a full collection against the test server is checked to call

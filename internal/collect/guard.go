@@ -17,6 +17,7 @@ const (
 	ServiceAccessAnalyzer = "access-analyzer"
 	ServiceEC2            = "ec2"
 	ServiceLambda         = "lambda"
+	ServiceOrganizations  = "organizations"
 )
 
 // ReadOnlyError is returned, before anything is sent, for an operation the
@@ -43,6 +44,12 @@ func (e *ReadOnlyError) Error() string {
 // only; GetFunction answers with a presigned URL to the function's code,
 // and its other reads (GetFunctionConfiguration...) carry environment
 // variables, which lockdown never reads.
+// Organizations: Describe* and List* (its writes are Create*, Delete*,
+// Attach*, Detach*, Move*, Invite*, Enable*, Update*...).
+//
+// sts:AssumeRole is not a read: it mints credentials. Only the
+// organisation runner's own STS client, guarded by AssumeRoleGuard, may
+// call it, to reach the audit role in each member account.
 func AllowedOperation(service, op string) bool {
 	hasPrefix := func(prefixes ...string) bool {
 		for _, p := range prefixes {
@@ -63,8 +70,17 @@ func AllowedOperation(service, op string) bool {
 		return hasPrefix("Describe")
 	case ServiceLambda:
 		return hasPrefix("List")
+	case ServiceOrganizations:
+		return hasPrefix("Describe", "List")
 	}
 	return false
+}
+
+// AssumeRoleGuard is the guard of the one client that may call
+// sts:AssumeRole: the organisation runner's, which assumes the audit role
+// in each member account. It allows sts:AssumeRole and nothing else.
+func AssumeRoleGuard() func(*middleware.Stack) error {
+	return guardWith(ServiceSTS, func(op string) bool { return op == "AssumeRole" })
 }
 
 const guardID = "lockdown.ReadOnlyGuard"
@@ -73,6 +89,10 @@ const guardID = "lockdown.ReadOnlyGuard"
 // refuses every operation AllowedOperation does not allow. It runs at the
 // Initialize step, so a refused request is never serialised, signed or sent.
 func ReadOnlyGuard(service string) func(*middleware.Stack) error {
+	return guardWith(service, func(op string) bool { return AllowedOperation(service, op) })
+}
+
+func guardWith(service string, allowed func(op string) bool) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		// The stack ID is the operation name the client set; the context
 		// value is checked too in case a later SDK changes either.
@@ -83,7 +103,7 @@ func ReadOnlyGuard(service string) func(*middleware.Stack) error {
 				if op == "" {
 					op = stackOp
 				}
-				if !AllowedOperation(service, op) || !AllowedOperation(service, stackOp) {
+				if !allowed(op) || !allowed(stackOp) {
 					if op == "" {
 						op = "(unnamed operation)"
 					}

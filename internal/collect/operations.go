@@ -45,4 +45,31 @@ var Operations = []Operation{
 	{Service: ServiceAccessAnalyzer, Name: "ListAnalyzers", Source: snapshot.SourceAccessAnalyzers, Regional: true},
 	{Service: ServiceEC2, Name: "DescribeInstances", Source: snapshot.SourceEC2Instances, Regional: true},
 	{Service: ServiceLambda, Name: "ListFunctions", Source: snapshot.SourceLambdaFunctions, Regional: true},
+	// The account's place in its organization and the policies over it:
+	// the management account or a delegated administrator can read them.
+	{Service: ServiceOrganizations, Name: "DescribeOrganization", Source: snapshot.SourceOrganization},
+	{Service: ServiceOrganizations, Name: "ListRoots", Source: snapshot.SourceOrganization},
+	{Service: ServiceOrganizations, Name: "ListParents", Source: snapshot.SourceOrganization},
+	{Service: ServiceOrganizations, Name: "DescribeOrganizationalUnit", Source: snapshot.SourceOrganization},
+	{Service: ServiceOrganizations, Name: "DescribeAccount", Source: snapshot.SourceOrganization},
+	{Service: ServiceOrganizations, Name: "ListPoliciesForTarget", Source: snapshot.SourceOrganization},
+	{Service: ServiceOrganizations, Name: "DescribePolicy", Source: snapshot.SourceOrganization},
+}
+
+// RunnerOperations are the operations the organisation runner
+// (lockdown audit --org) calls as the caller, in the management account or
+// a delegated administrator, besides sts:GetCallerIdentity: the account
+// list, the OU tree and the policies with their targets, read once, and
+// sts:AssumeRole into each member's audit role. The shipped runner policy
+// (policies/lockdown-org-runner-policy.json) allows exactly these.
+var RunnerOperations = []Operation{
+	{Service: ServiceSTS, Name: "GetCallerIdentity"},
+	{Service: ServiceOrganizations, Name: "DescribeOrganization"},
+	{Service: ServiceOrganizations, Name: "ListRoots"},
+	{Service: ServiceOrganizations, Name: "ListOrganizationalUnitsForParent"},
+	{Service: ServiceOrganizations, Name: "ListAccountsForParent"},
+	{Service: ServiceOrganizations, Name: "ListPolicies"},
+	{Service: ServiceOrganizations, Name: "DescribePolicy"},
+	{Service: ServiceOrganizations, Name: "ListTargetsForPolicy"},
+	{Service: ServiceSTS, Name: "AssumeRole"},
 }

@@ -171,6 +171,7 @@ func operationsCalled(t *testing.T, srv *iamtest.Server) map[string]bool {
 // called. The fallbacks are called when what they stand in for fails.
 func TestFullCollectionCallsOnlyListedOperations(t *testing.T) {
 	acct := iamtest.GenerateAccount(testAccountID, 1200)
+	acct.Organization = iamtest.SampleOrganization(testAccountID)
 	srv := startServer(t, acct)
 	srv.ReportGenerating(2)
 	mustCollect(t, fastOptions())

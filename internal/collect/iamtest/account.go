@@ -60,6 +60,12 @@ type Account struct {
 	// answers with, e.g. AccountNotManagementOrDelegatedAdministratorException
 	// for a member account.
 	OrganizationsError string
+	// Organization is the account's organization as Organizations answers
+	// it (nil: in no organization, AWSOrganizationsNotInUseException).
+	// OrganizationDenied: the account is a member that is not a delegated
+	// administrator, refused everything but DescribeOrganization.
+	Organization       *snapshot.Organization
+	OrganizationDenied bool
 	// RegionErrors are answered instead of the model (before any fault
 	// a test sets with FailIn).
 	RegionErrors []RegionError
@@ -181,6 +187,10 @@ func fromSnapshotSources(a *Account, s *snapshot.Snapshot) {
 	}
 	if st, ok := s.Sources[snapshot.SourceOrganizationsFeatures]; ok && st.Error != nil {
 		a.OrganizationsError = st.Error.Code
+	}
+	a.Organization = s.Organization
+	if st, ok := s.Sources[snapshot.SourceOrganization]; ok && st.Error != nil {
+		a.OrganizationDenied = true
 	}
 }
 

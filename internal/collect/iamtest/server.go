@@ -70,6 +70,10 @@ type Server struct {
 	srv  *httptest.Server
 	mu   sync.Mutex
 	acct *Account
+	// org, when set (NewOrgServer), is the organization: requests are
+	// answered from the account whose credentials signed them.
+	org       *Org
+	byAccount map[string]int // requests by the account that signed them
 
 	counts       map[string]int
 	calls        map[Call]int
@@ -105,6 +109,7 @@ func NewServer(t testing.TB, acct *Account) *Server {
 		pageFaults:     map[string]PageFault{},
 		stalls:         map[string]Stall{},
 		echo:           map[string]bool{},
+		byAccount:      map[string]int{},
 		stop:           make(chan struct{}),
 		reportComplete: true, // a fresh report exists unless ReportGenerating says otherwise
 	}
@@ -307,6 +312,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	action := req.action
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var member *Member
+	if s.org != nil {
+		if id := keyAccount(req.key); id != "" {
+			member = s.org.member(id)
+			if member == nil {
+				s.writeErr(w, req, "InvalidClientTokenId", "The security token included in the request is invalid.")
+				return
+			}
+			// Answer from the member's account for this request.
+			prev := s.acct
+			s.acct = member.Account
+			defer func() { s.acct = prev }()
+		}
+	}
+	s.byAccount[s.acct.ID]++
 	s.counts[action]++
 	s.calls[Call{Service: req.service, Action: action, Region: req.region}]++
 	s.requests[action] = append(s.requests[action], req.form)
@@ -320,6 +340,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		msg := fmt.Sprintf("request rejected: Authorization: %s, X-Amz-Security-Token: %s, WebIdentityToken=%s",
 			r.Header.Get("Authorization"), r.Header.Get("X-Amz-Security-Token"), r.Form.Get("WebIdentityToken"))
 		s.writeErr(w, req, "InvalidRequest", msg)
+		return
+	}
+	if member != nil && member.Throttled {
+		s.writeErr(w, req, throttleCode(action), "Rate exceeded")
 		return
 	}
 	for _, f := range []*fault{s.regionFaults[action+"@"+req.region], s.faults[action]} {
@@ -336,6 +360,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.serveEC2(w, req)
 	case protoJSON:
 		s.serveJSON(w, req)
+	case protoOrg:
+		s.serveOrganizations(w, req)
 	default:
 		if req.ns == stsNS {
 			s.serveSTS(w, action, req.form)
@@ -430,6 +456,10 @@ func (s *Server) serveSTS(w http.ResponseWriter, action string, form url.Values)
 			x.leaf("Arn", s.acct.CallerARN)
 		})
 	case "AssumeRole":
+		if s.org != nil {
+			s.assumeRole(w, form.Get("RoleArn"), form.Get("RoleSessionName"))
+			return
+		}
 		roleARN := form.Get("RoleArn")
 		name := form.Get("RoleSessionName")
 		s.respond(w, stsNS, action, func(x *xw) {

@@ -42,6 +42,7 @@ const (
 	protoQuery protocol = iota // IAM and STS
 	protoEC2
 	protoJSON
+	protoOrg // AWS JSON 1.1 with X-Amz-Target (Organizations)
 )
 
 // Call is one operation in one region, as the server counts requests.
@@ -57,8 +58,11 @@ type request struct {
 	service string
 	action  string
 	region  string
+	key     string     // the access key ID the request was signed with
 	form    url.Values // query parameters, form fields or the JSON body's members
 }
+
+var credentialKey = regexp.MustCompile(`Credential=([^/,\s]+)/`)
 
 var credentialScope = regexp.MustCompile(`Credential=[^/,\s]+/[0-9]{8}/([^/]+)/([^/]+)/aws4_request`)
 
@@ -69,6 +73,19 @@ func parseRequest(r *http.Request) (*request, error) {
 	req := &request{proto: protoQuery, ns: iamNS, region: "us-east-1"}
 	if m := credentialScope.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
 		req.region, req.service = m[1], m[2]
+	}
+	if m := credentialKey.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
+		req.key = m[1]
+	}
+	if target := r.Header.Get("X-Amz-Target"); strings.HasPrefix(target, orgTargetPrefix) {
+		req.proto, req.ns = protoOrg, ""
+		req.action = strings.TrimPrefix(target, orgTargetPrefix)
+		if req.service == "" {
+			req.service = "organizations"
+		}
+		form, err := jsonForm(r.Body)
+		req.form = form
+		return req, err
 	}
 	switch {
 	case r.URL.Path == "/listRegions" || r.URL.Path == "/getAlternateContact":
@@ -163,6 +180,9 @@ func ServiceOf(action string) string {
 	case "ListFunctions":
 		return "lambda"
 	}
+	if orgActions[action] {
+		return "organizations"
+	}
 	return "iam"
 }
 
@@ -170,6 +190,8 @@ func ServiceOf(action string) string {
 func (s *Server) denial(action string) (code, msg string) {
 	svc := ServiceOf(action)
 	switch svc {
+	case "organizations":
+		return "AccessDeniedException", "You don't have permissions to access this resource."
 	case "account", "access-analyzer":
 		return "AccessDeniedException", fmt.Sprintf("User: arn:aws:iam::%s:user/auditor is not authorized to perform: %s:%s on resource: *", s.acct.ID, svc, action)
 	case "lambda":
@@ -183,7 +205,7 @@ func (s *Server) denial(action string) (code, msg string) {
 // throttleCode is the throttling error code of action's service.
 func throttleCode(action string) string {
 	switch ServiceOf(action) {
-	case "account", "lambda":
+	case "account", "lambda", "organizations":
 		return "TooManyRequestsException"
 	case "access-analyzer":
 		return "ThrottlingException"
@@ -256,6 +278,12 @@ func (s *Server) writeErr(w http.ResponseWriter, req *request, code, msg string)
 		w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
 		w.WriteHeader(errorStatus(code))
 		_, _ = w.Write([]byte(x.b.String()))
+	case req.proto == protoOrg:
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.Header().Set("X-Amzn-Requestid", s.requestID())
+		w.WriteHeader(errorStatus(code))
+		b, _ := json.Marshal(map[string]string{"__type": code, "message": msg})
+		_, _ = w.Write(b)
 	case req.proto == protoJSON:
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Amzn-Errortype", code)

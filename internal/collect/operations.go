@@ -71,5 +71,7 @@ var RunnerOperations = []Operation{
 	{Service: ServiceOrganizations, Name: "ListPolicies"},
 	{Service: ServiceOrganizations, Name: "DescribePolicy"},
 	{Service: ServiceOrganizations, Name: "ListTargetsForPolicy"},
+	// Centralised root access, read once and given to every member.
+	{Service: ServiceIAM, Name: "ListOrganizationsFeatures"},
 	{Service: ServiceSTS, Name: "AssumeRole"},
 }

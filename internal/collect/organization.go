@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -28,6 +29,7 @@ type OrgSession struct {
 	cfg       aws.Config
 	keyID     string
 	orgs      *organizations.Client
+	iam       *iam.Client // iam:ListOrganizationsFeatures, read once for every member
 	assume    *sts.Client
 	Caller    snapshot.Caller
 	Partition string
@@ -68,6 +70,9 @@ func newOrgSession(parent context.Context, opts Options) (*OrgSession, error) {
 	s := &OrgSession{opts: opts, cfg: cfg, keyID: keyID}
 	s.orgs = organizations.NewFromConfig(cfg, func(o *organizations.Options) {
 		o.APIOptions = append(o.APIOptions, ReadOnlyGuard(ServiceOrganizations), countSession(&s.requests))
+	})
+	s.iam = iam.NewFromConfig(cfg, func(o *iam.Options) {
+		o.APIOptions = append(o.APIOptions, ReadOnlyGuard(ServiceIAM), countSession(&s.requests))
 	})
 	// The one client that may call sts:AssumeRole.
 	s.assume = sts.NewFromConfig(cfg, func(o *sts.Options) {
@@ -127,6 +132,12 @@ type OrgTree struct {
 	// PolicyErr is why the policies could not be read (nil when they
 	// were): every view then carries it as source organization's error.
 	PolicyErr *snapshot.SourceError
+	// Features are the centralised root access features
+	// (iam:ListOrganizationsFeatures), which only the management account or
+	// a delegated administrator may read; FeaturesErr is why they could not
+	// be. Every member's organizations_features source records them.
+	Features    *snapshot.OrganizationsFeatures
+	FeaturesErr *snapshot.SourceError
 }
 
 // ReadTree reads the organization: DescribeOrganization, ListRoots, the OU
@@ -228,7 +239,26 @@ func (s *OrgSession) readTree(ctx context.Context) (*OrgTree, error) {
 	if err := s.readPolicies(ctx, t); err != nil {
 		t.PolicyErr = classify(err)
 	}
+	s.readFeatures(ctx, t)
 	return t, nil
+}
+
+// readFeatures reads the organization's centralised root access features
+// once, as the caller.
+func (s *OrgSession) readFeatures(ctx context.Context, t *OrgTree) {
+	out, err := s.iam.ListOrganizationsFeatures(ctx, &iam.ListOrganizationsFeaturesInput{})
+	if err != nil {
+		t.FeaturesErr = classify(err)
+		t.FeaturesErr.Action = listOrganizationsFeatures
+		return
+	}
+	f := &snapshot.OrganizationsFeatures{OrganizationID: str(out.OrganizationId), EnabledFeatures: []string{}}
+	for _, feat := range out.EnabledFeatures {
+		if feat != "" {
+			f.EnabledFeatures = append(f.EnabledFeatures, string(feat))
+		}
+	}
+	t.Features = f
 }
 
 // orgAccount reads an account entry: State, or Status where an endpoint
@@ -318,6 +348,12 @@ func (t *OrgTree) Ancestors(accountID string) ([]string, error) {
 // source organization would record it read from the account itself:
 // its path from the root and the policies attached along it.
 func (t *OrgTree) View(accountID string) *OrgView {
+	v := t.view(accountID)
+	v.Features, v.FeaturesErr = t.Features, t.FeaturesErr
+	return v
+}
+
+func (t *OrgTree) view(accountID string) *OrgView {
 	note := "read once from the organization's management account (or delegated administrator) by the organisation audit"
 	if t.PolicyErr != nil {
 		e := *t.PolicyErr

@@ -192,6 +192,12 @@ func TestOrgTreeViewsAndMemberCollection(t *testing.T) {
 		t.Fatal(err)
 	}
 	requireOK(t, snap, snapshot.SourceOrganization)
+	// Centralised root access: the member asks nothing and records what
+	// the management account answered once.
+	requireOK(t, snap, snapshot.SourceOrganizationsFeatures)
+	if tree.Features == nil || !reflect.DeepEqual(snap.OrganizationsFeatures, tree.Features) || srv.Count("ListOrganizationsFeatures") != 1 {
+		t.Errorf("member organizations features %+v, tree %+v (error %+v), %d requests", snap.OrganizationsFeatures, tree.Features, tree.FeaturesErr, srv.Count("ListOrganizationsFeatures"))
+	}
 	if snap.Account.ID != "100000000003" || !reflect.DeepEqual(snap.Organization, v.Organization) {
 		t.Errorf("member snapshot: account %s organization %+v", snap.Account.ID, snap.Organization)
 	}

@@ -19,6 +19,12 @@ type OrgView struct {
 	Organization *snapshot.Organization // nil with Err nil: the account is in no organization
 	Err          *snapshot.SourceError
 	Note         string
+	// Features are the organization's centralised root access features as
+	// the runner read them (or FeaturesErr why not): a member's
+	// organizations_features source records them without a request, since
+	// only the management account or a delegated administrator may ask.
+	Features    *snapshot.OrganizationsFeatures
+	FeaturesErr *snapshot.SourceError
 }
 
 // orgNotInUse is the error with which Organizations says the caller's

@@ -29,6 +29,19 @@ var organizationsNotAssessable = map[string]string{
 // what it means. An organization that enables no feature is recorded with
 // an empty feature list.
 func (c *collector) organizationsFeatures(ctx context.Context, r *run) error {
+	if v := c.opts.OrgView; v != nil && (v.Features != nil || v.FeaturesErr != nil) {
+		r.note = "read once from the organization's management account (or delegated administrator) by the organisation audit"
+		if e := v.FeaturesErr; e != nil {
+			if why, ok := organizationsNotAssessable[e.Code]; ok {
+				r.note = why
+			}
+			return &sourceError{code: e.Code, msg: e.Message, action: listOrganizationsFeatures}
+		}
+		f := *v.Features
+		f.EnabledFeatures = append([]string{}, v.Features.EnabledFeatures...)
+		c.snap.OrganizationsFeatures = &f
+		return nil
+	}
 	out, err := c.iam.ListOrganizationsFeatures(ctx, &iam.ListOrganizationsFeaturesInput{})
 	if err != nil {
 		code := errorCode(err)

@@ -6,36 +6,17 @@ import (
 	"strings"
 
 	"github.com/lockdown-dev/lockdown/internal/access"
+	"github.com/lockdown-dev/lockdown/internal/findings"
 )
 
-// Step is one hop of a path.
-type Step struct {
-	From     string      `json:"from"`
-	To       string      `json:"to"`
-	MethodID string      `json:"method_id"`
-	Actions  []ActionUse `json:"actions"`
-}
-
-// Path is one way from a principal to administrator-equivalent power.
-type Path struct {
-	MethodIDs []string `json:"method_ids"`
-	Steps     []Step   `json:"steps"`
-	// Context is the weakest request context of the starting principal
-	// under which the whole path works.
-	Context     string `json:"context"`
-	RequiresMFA bool   `json:"requires_mfa"`
-	// Target is the principal whose power is administrator-equivalent at
-	// the end (the principal itself for a self-escalation).
-	Target string `json:"target"`
-	// Possible: a step needs resources lockdown does not know (Unknown
-	// names them); the path may or may not exist.
-	Possible bool   `json:"possible"`
-	Unknown  string `json:"unknown"`
-	// Summary is the path in one line, e.g. "ci-user -> iam:PassRole +
-	// lambda:CreateFunction + lambda:InvokeFunction (lambda-001) ->
-	// role/deploy-admin, without MFA".
-	Summary string `json:"summary"`
-}
+// Path, Step and ActionUse are the report's own types (LD-PE-01's
+// evidence.paths): the analysis publishes paths in the shape the results
+// carry them.
+type (
+	Path      = findings.EscalationPath
+	Step      = findings.EscalationStep
+	ActionUse = findings.EscalationAction
+)
 
 // Verdict is the analysis of one user, group or role.
 type Verdict struct {

@@ -547,15 +547,6 @@ func (e *engine) decide(p *principal, action, resource string, c int, extra map[
 	return d
 }
 
-// ActionUse is one allowed action of a step: on which resource, allowed
-// by which statement.
-type ActionUse struct {
-	Action    string `json:"action"`
-	Resource  string `json:"resource"`
-	Policy    string `json:"policy"`
-	Statement string `json:"statement"`
-}
-
 func use(action, resource string, d iampolicy.Decision) ActionUse {
 	u := ActionUse{Action: action, Resource: resource}
 	for _, m := range d.Matched {

@@ -59,6 +59,7 @@ func DependsOnPrincipal(set iampolicy.PolicySet) bool {
 	if set.Boundary != nil {
 		refs = append(append([]iampolicy.PolicyRef(nil), refs...), *set.Boundary)
 	}
+	refs = append(append([]iampolicy.PolicyRef(nil), refs...), orgRefs(&set)...)
 	for _, r := range refs {
 		if r.Policy == nil {
 			continue
@@ -88,3 +89,6 @@ const AnyActionProbe = anyActionProbe
 func StatementDependsOnPrincipal(st *iampolicy.Statement) bool {
 	return statementDependsOnPrincipal(st) || hasVariable(st.Resource) || hasVariable(st.NotResource)
 }
+
+// OrgRefs lists the SCPs and RCPs in a policy set, every level's in order.
+func OrgRefs(set iampolicy.PolicySet) []iampolicy.PolicyRef { return orgRefs(&set) }

@@ -195,6 +195,11 @@ func newEngine(acct *access.Account, an *access.Analysis, opts Options) *engine 
 		if s.Set.Boundary != nil {
 			fmt.Fprintf(&b, "|%p", s.Set.Boundary.Policy)
 		}
+		// Organization policies bind every subject alike, or not at all
+		// (the management account, service-linked roles).
+		if len(s.Set.SCPs)+len(s.Set.RCPs) > 0 {
+			b.WriteString("|org")
+		}
 		g := sets[b.String()]
 		if g == nil {
 			g = &setGroup{id: len(e.groups), rep: p, dep: access.DependsOnPrincipal(s.Set)}
@@ -405,6 +410,15 @@ func (e *engine) covering(g *setGroup, action string) *covering {
 	if set.Boundary != nil {
 		sig = append(sig, '|')
 		scan(*set.Boundary, false)
+	}
+	// SCP and RCP statements decide too, and may read who the principal
+	// is (a break-glass exemption): they take part in the signature and
+	// in dep, never in what allows.
+	if org := access.OrgRefs(set); len(org) > 0 {
+		sig = append(sig, "|org"...)
+		for _, r := range org {
+			scan(r, false)
+		}
 	}
 	c.sig = string(sig)
 	byGroup[g.id] = c

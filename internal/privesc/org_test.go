@@ -54,3 +54,50 @@ func TestSCPRemovesAnEscalation(t *testing.T) {
 		t.Errorf("under an SCP requiring MFA the path works only with MFA: %+v", p)
 	}
 }
+
+// An SCP exemption that reads the principal (a break-glass user) is not
+// shared between users whose own policies are the same: each may assume a
+// role that can edit its own policy, and the SCP refuses the AssumeRole to
+// everyone but breakglass.
+func TestSCPExemptionIsPerPrincipal(t *testing.T) {
+	b := newAccount()
+	editor := arn("role/editor")
+	b.role("editor", trustAccount(), false, doc(allow(`"iam:PutRolePolicy"`, `"`+editor+`"`)))
+	// One managed policy, no policy variable: the users' own policies
+	// decide alike.
+	assume := b.managed("AssumeEditor", doc(allow(`"sts:AssumeRole"`, `"`+editor+`"`)))
+	for _, name := range []string{"alice", "bob", "breakglass", "carol"} {
+		u := b.user(name, nil)
+		u.AttachedPolicies = append(u.AttachedPolicies, attachedPolicy("AssumeEditor", assume))
+	}
+	b.withSCP(`{"Version":"2012-10-17","Statement":[{"Sid":"OnlyBreakGlassAssumes","Effect":"Deny","Action":"sts:AssumeRole","Resource":"*",
+"Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:user/breakglass"}}}]}`, "999988887777")
+	res := b.run(t, nil)
+	for _, name := range []string{"alice", "bob", "carol"} {
+		wantNoPath(t, res, arn("user/"+name))
+	}
+	bg := arn("user/breakglass")
+	wantPath(t, res, bg, editor, "access_key", "sts-001", "iam-005")
+}
+
+// The same through a resource lockdown does not collect (a Glue
+// development endpoint): the possible path is breakglass's alone.
+func TestSCPExemptionIsPerPrincipalOnPossiblePaths(t *testing.T) {
+	b := newAccount()
+	b.role("glue-admin", trustService("glue.amazonaws.com"), true)
+	update := b.managed("GlueUpdate", doc(allow(`"glue:UpdateDevEndpoint"`, `"*"`)))
+	for _, name := range []string{"alice", "bob", "breakglass", "carol"} {
+		u := b.user(name, nil)
+		u.AttachedPolicies = append(u.AttachedPolicies, attachedPolicy("GlueUpdate", update))
+	}
+	b.withSCP(`{"Version":"2012-10-17","Statement":[{"Sid":"OnlyBreakGlassGlue","Effect":"Deny","Action":"glue:*","Resource":"*",
+"Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:user/breakglass"}}}]}`, "999988887777")
+	res := b.run(t, nil)
+	for _, name := range []string{"alice", "bob", "carol"} {
+		wantNoPath(t, res, arn("user/"+name))
+	}
+	v := verdictOf(t, res, arn("user/breakglass"))
+	if len(v.Paths) == 0 || !v.Paths[0].Possible || v.Paths[0].MethodIDs[0] != "glue-002" {
+		t.Fatalf("breakglass may update a Glue endpoint that runs as glue-admin: %+v", v.Paths)
+	}
+}

@@ -164,26 +164,13 @@ type (
 	}
 )
 
-// policyKey identifies a subject's policies (interned to a small number):
-// the parsed policies, which managed policies share between subjects, and
-// the kind each applies as (user-managed and group-managed differ in what a
-// decision reports).
+// policyKey identifies a subject's policies (PolicySetKey, interned to a
+// small number).
 func (z *analyzer) policyKey(s *Subject) int {
 	if s.pid != 0 {
 		return s.pid
 	}
-	var b strings.Builder
-	for _, r := range s.Set.Identity {
-		fmt.Fprintf(&b, "%s:%p,", r.Kind, r.Policy)
-	}
-	if s.Set.Boundary != nil {
-		fmt.Fprintf(&b, "|%p", s.Set.Boundary.Policy)
-	}
-	// Every subject that organization policies bind has the same levels.
-	if len(s.Set.SCPs)+len(s.Set.RCPs) > 0 {
-		b.WriteString("|org")
-	}
-	text := b.String()
+	text := PolicySetKey(s.Set)
 	z.mu.Lock()
 	id, ok := z.setIDs[text]
 	if !ok {
@@ -193,6 +180,26 @@ func (z *analyzer) policyKey(s *Subject) int {
 	z.mu.Unlock()
 	s.pid = id
 	return id
+}
+
+// PolicySetKey identifies a policy set: the parsed policies, which managed
+// policies share between subjects, the kind each applies as (user-managed
+// and group-managed differ in what a decision reports), the boundary, and
+// whether organization policies take part (every subject they bind has the
+// same levels). Subjects of one key and principal type decide alike unless
+// a statement reads who the principal is (DependsOnPrincipal).
+func PolicySetKey(set iampolicy.PolicySet) string {
+	var b strings.Builder
+	for _, r := range set.Identity {
+		fmt.Fprintf(&b, "%s:%p,", r.Kind, r.Policy)
+	}
+	if set.Boundary != nil {
+		fmt.Fprintf(&b, "|%p", set.Boundary.Policy)
+	}
+	if len(set.SCPs)+len(set.RCPs) > 0 {
+		b.WriteString("|org")
+	}
+	return b.String()
 }
 
 var principalKeyPrefixes = []string{"aws:username", "aws:userid", "aws:principaltag", "aws:principalarn", "aws:sourceidentity", "aws:principalisawsservice"}

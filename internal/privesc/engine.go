@@ -187,23 +187,11 @@ func newEngine(acct *access.Account, an *access.Analysis, opts Options) *engine 
 		p := &principal{idx: len(e.principals), typ: typ, arn: arn, name: name, subj: s, adminFrom: adminFrom, groups: groups}
 		e.principals = append(e.principals, p)
 		e.byARN[arn] = p
-		var b strings.Builder
-		b.WriteString(s.Principal.Type)
-		for _, r := range s.Set.Identity {
-			fmt.Fprintf(&b, ",%s:%p", r.Kind, r.Policy)
-		}
-		if s.Set.Boundary != nil {
-			fmt.Fprintf(&b, "|%p", s.Set.Boundary.Policy)
-		}
-		// Organization policies bind every subject alike, or not at all
-		// (the management account, service-linked roles).
-		if len(s.Set.SCPs)+len(s.Set.RCPs) > 0 {
-			b.WriteString("|org")
-		}
-		g := sets[b.String()]
+		key := s.Principal.Type + "/" + access.PolicySetKey(s.Set)
+		g := sets[key]
 		if g == nil {
 			g = &setGroup{id: len(e.groups), rep: p, dep: access.DependsOnPrincipal(s.Set)}
-			sets[b.String()] = g
+			sets[key] = g
 			e.groups = append(e.groups, g)
 		}
 		g.members = append(g.members, p)

@@ -251,29 +251,10 @@ func describeOrgPolicy(ctx context.Context, client *organizations.Client, id str
 	}, nil
 }
 
-// tokenPages drives a NextToken listing: page fetches one page and returns
-// the next token (nil or "" at the end). A token that repeats, or a
-// listing longer than orgPageBound pages, stops with an error.
+// tokenPages drives an Organizations NextToken listing, bounded by
+// orgPageBound pages (paginateTokens).
 func tokenPages(ctx context.Context, action string, page func(ctx context.Context, token *string) (*string, error)) error {
-	var token *string
-	seen := map[string]bool{}
-	for n := 1; ; n++ {
-		next, err := page(ctx, token)
-		if err != nil {
-			return err
-		}
-		if next == nil || *next == "" {
-			return nil
-		}
-		if seen[*next] {
-			return newActionError(action, "RepeatedMarker", "page %d: NextToken repeats an earlier page's; stopping to avoid a loop", n)
-		}
-		if n >= orgPageBound {
-			return newActionError(action, "PaginationLimit", "still more after %d pages; stopping, the listing does not end", n)
-		}
-		seen[*next] = true
-		token = next
-	}
+	return paginateTokens(ctx, action, orgPageBound, page)
 }
 
 func sortedKeys(m map[string]bool) []string {

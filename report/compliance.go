@@ -20,22 +20,7 @@ import (
 func complianceCounts(c findings.Compliance) findings.ComplianceSummary {
 	var s findings.ComplianceSummary
 	for _, ctl := range c.Controls {
-		s.Total++
-		if ctl.Status == findings.ControlManual {
-			s.Manual++
-			continue
-		}
-		s.Automated++
-		switch ctl.Status {
-		case findings.ControlPass:
-			s.Pass++
-		case findings.ControlFail:
-			s.Fail++
-		case findings.ControlNotAssessed:
-			s.NotAssessed++
-		case findings.ControlNotApplies:
-			s.NotApplicable++
-		}
+		s.Add(ctl.Status)
 	}
 	return s
 }

@@ -62,7 +62,7 @@ func AssessEvaluated(fw *frameworks.Framework, results []findings.Result, ev Eva
 	for _, c := range fw.Controls {
 		cr := control(c, results, byCheck, selected, skipped)
 		out.Controls = append(out.Controls, cr)
-		count(&out.Summary, cr.Status)
+		out.Summary.Add(cr.Status)
 	}
 	return out
 }
@@ -173,25 +173,6 @@ func notAssessedReason(id string, messages []string) string {
 		distinct = distinct[:shown]
 	}
 	return fmt.Sprintf("%s: %d %s not assessed: %s%s", id, len(messages), noun, strings.Join(distinct, " / "), more)
-}
-
-func count(s *findings.ComplianceSummary, st findings.ControlStatus) {
-	s.Total++
-	if st == findings.ControlManual {
-		s.Manual++
-		return
-	}
-	s.Automated++
-	switch st {
-	case findings.ControlPass:
-		s.Pass++
-	case findings.ControlFail:
-		s.Fail++
-	case findings.ControlNotAssessed:
-		s.NotAssessed++
-	case findings.ControlNotApplies:
-		s.NotApplicable++
-	}
 }
 
 // Annotate sets Controls on every check and result from the frameworks'

@@ -259,6 +259,28 @@ type ComplianceSummary struct {
 	NotApplicable int `json:"not_applicable"`
 }
 
+// Add counts one control: MANUAL apart, every other status as automated
+// and under its status (an unknown status counts as automated and in no
+// status).
+func (s *ComplianceSummary) Add(st ControlStatus) {
+	s.Total++
+	if st == ControlManual {
+		s.Manual++
+		return
+	}
+	s.Automated++
+	switch st {
+	case ControlPass:
+		s.Pass++
+	case ControlFail:
+		s.Fail++
+	case ControlNotAssessed:
+		s.NotAssessed++
+	case ControlNotApplies:
+		s.NotApplicable++
+	}
+}
+
 // ControlResult is one control's status and what decided it.
 type ControlResult struct {
 	ID     string        `json:"id"`

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -825,7 +826,8 @@ func firstSentence(s string) string {
 // absolute URL with no control, bidi or invisible character (a link whose
 // text could hide where it points is not offered at all).
 func docsLink(u string) bool {
-	return isAbsoluteURL(u) && !needsEscape(u)
+	pu, err := url.Parse(u)
+	return err == nil && (pu.Scheme == "https" || pu.Scheme == "http") && pu.Host != "" && !needsEscape(u)
 }
 
 // sentence ends text with a full stop unless it already ends a sentence.

@@ -49,12 +49,14 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 // only the inline style and script with these hashes apply, images only
 // from data: URLs.
 func htmlCSP() string {
-	hash := func(s string) string {
-		sum := sha256.Sum256([]byte(s))
-		return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
-	}
-	return "default-src 'none'; script-src " + hash(htmlJS) + "; style-src " + hash(htmlCSS) +
+	return "default-src 'none'; script-src " + cspHash(htmlJS) + "; style-src " + cspHash(htmlCSS) +
 		"; img-src data:; base-uri 'none'; form-action 'none'"
+}
+
+// cspHash is a Content-Security-Policy source allowing exactly inline s.
+func cspHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
 }
 
 type htmlPage struct {
@@ -349,7 +351,12 @@ func htmlLayout(title string, rows []htmlBar) htmlChart {
 		rows[i].TotalX = x + 6
 		rows[i].Short = rows[i].Label
 		if r := []rune(rows[i].Short); len(r) > 28 {
-			rows[i].Short = string(r[:27]) + "…"
+			// Cut before a visible escape (\u202e...) rather than in it.
+			cut := len(string(r[:27]))
+			if st, _, ok := escapeAcross(rows[i].Short, cut); ok {
+				cut = st
+			}
+			rows[i].Short = rows[i].Short[:cut] + "…"
 		}
 	}
 	return htmlChart{Title: title, Label: title, Height: len(rows)*htmlChartRowH + 8, Rows: rows}

@@ -262,7 +262,7 @@ func htmlHostileReport() *findings.Report {
 		rep.Checks[i].Title += extra
 		rep.Checks[i].Section += extra
 		rep.Checks[i].Remediation += "\n" + extra + "\naws iam x " + extra
-		rep.Checks[i].DocsURL = "javascript:alert(1)"
+		rep.Checks[i].DocsURL = "javascript://x/%0aalert(1)"
 	}
 	rep.Compliance[0].Controls[0].Title += extra
 	rep.AccountID += extra

@@ -30,8 +30,8 @@ func renderOrgMarkdown(w io.Writer, rep *org.Report) error {
 			break
 		}
 		cells := []string{mdCode(a.ID), mdName(oneLine(a.Name)), a.Status}
-		for _, s := range orgSeverities {
-			cells = append(cells, fmt.Sprint(a.FailingBySeverity[s]))
+		for _, s := range severities {
+			cells = append(cells, fmt.Sprint(a.FailingBySeverity[string(s)]))
 		}
 		na := "-"
 		if a.Summary != nil {

@@ -29,7 +29,9 @@ func RenderOrg(w io.Writer, format string, rep *org.Report) error {
 	case "json":
 		var data []byte
 		if data, err = rep.Marshal(); err == nil {
-			_, err = lw.Write(data)
+			// As every JSON lockdown prints: controls, bidi and
+			// zero-width characters in account data as \u escapes.
+			_, err = lw.Write(jsonUnicodeEscape(data))
 		}
 	default:
 		return fmt.Errorf("unknown organisation summary format %q (want one of %s)", format, strings.Join(OrgFormats(), ", "))
@@ -39,9 +41,6 @@ func RenderOrg(w io.Writer, format string, rep *org.Report) error {
 	}
 	return lw.flush()
 }
-
-// orgSeverities are the severity columns, highest first.
-var orgSeverities = []string{"critical", "high", "medium", "low", "info"}
 
 // orgHeadline is the one-line summary of the organisation report.
 func orgHeadline(rep *org.Report) string {
@@ -75,8 +74,8 @@ func renderOrgTable(w io.Writer, rep *org.Report) error {
 	p("ACCOUNT", "NAME", "STATUS", "CRIT", "HIGH", "MED", "LOW", "INFO", "NOT ASSESSED", "CAUSE")
 	for _, a := range rep.Accounts {
 		cells := []string{a.ID, clip(a.Name, 40), a.Status}
-		for _, s := range orgSeverities {
-			cells = append(cells, fmt.Sprint(a.FailingBySeverity[s]))
+		for _, s := range severities {
+			cells = append(cells, fmt.Sprint(a.FailingBySeverity[string(s)]))
 		}
 		na := "-"
 		if a.Summary != nil {
@@ -87,7 +86,7 @@ func renderOrgTable(w io.Writer, rep *org.Report) error {
 	}
 	if len(rep.Missing) > 0 {
 		fmt.Fprintln(tw)
-		fmt.Fprintf(tw, "MISSING (selected by a shard, audited by none): %s\n", strings.Join(rep.Missing, ", "))
+		fmt.Fprintf(tw, "MISSING (selected by a shard, audited by none): %s\n", termText(strings.Join(rep.Missing, ", ")))
 	}
 	fmt.Fprintln(tw)
 	fmt.Fprintln(tw, "CHECKS (worst first; accounts by the check's verdict)")

@@ -28,6 +28,7 @@ func (a *Account) GroupMembers() []GroupMember {
 			Type: "user", Name: "lockdown-probe-user", ID: "AIDALOCKDOWNPROBEUSER"}
 		s := &Subject{Kind: "user", Name: p.Name, ARN: p.ARN, Principal: p,
 			Set: iampolicy.PolicySet{Identity: a.groups[name]}, viaGroup: name}
+		a.withOrg(s) // as analyzer.member: a member of a member account is bound by SCPs
 		out = append(out, GroupMember{Name: name, ARN: a.groupARN[name], Subject: s})
 	}
 	return out

@@ -101,3 +101,15 @@ func TestSCPExemptionIsPerPrincipalOnPossiblePaths(t *testing.T) {
 		t.Fatalf("breakglass may update a Glue endpoint that runs as glue-admin: %+v", v.Paths)
 	}
 }
+
+// A group is judged as a member would hold it: in a member account its
+// hypothetical member is bound by the SCPs too.
+func TestSCPBindsAGroupsMember(t *testing.T) {
+	b := newAccount()
+	b.group("devs", doc(allow(`"iam:PutGroupPolicy"`, `"`+arn("group/devs")+`"`)))
+	b.user("bob", []string{"devs"})
+	b.withSCP(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:PutGroupPolicy","Resource":"*"}]}`, "999988887777")
+	res := b.run(t, nil)
+	wantNoPath(t, res, arn("user/bob"))
+	wantNoPath(t, res, arn("group/devs"))
+}

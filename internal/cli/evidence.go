@@ -43,6 +43,9 @@ func planEvidence(o *auditOptions, p *auditPlan) (*evidencePlan, error) {
 		}
 		return nil, nil
 	}
+	if p.outputs.stdoutFormat == inputFormat {
+		return nil, inputErr("--evidence bundles reports; --format input prints none")
+	}
 	ep := &evidencePlan{dest: o.Evidence}
 	if err := evidence.CheckTarget(o.Evidence); err != nil {
 		return nil, inputErr("--evidence: %v", err)

@@ -352,3 +352,22 @@ func TestLiveAuditEvidence(t *testing.T) {
 		t.Fatalf("the live bundle does not verify: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// A bundle that cannot be written is refused up front, never skipped in
+// silence: --format input prints no report, and an organisation audit has
+// no one account to bundle.
+func TestEvidenceFlagsRefusedWhereNoBundleIsWritten(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"audit", "--snapshot", "../../testdata/snapshots/guide-compliant.json", "--format", "input", "--evidence", filepath.Join(dir, "b.tar.gz")},
+		{"audit", "--org", "--out", filepath.Join(dir, "org"), "--evidence", filepath.Join(dir, "c.tar.gz")},
+	} {
+		_, stderr, code := run(t, args...)
+		if code != 2 || !strings.Contains(stderr, "--evidence") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 naming --evidence", args, code, stderr)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("files written: %v", entries)
+	}
+}

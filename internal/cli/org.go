@@ -116,6 +116,8 @@ func runOrgAudit(ctx context.Context, o *auditOptions, streams *term.IO, formatS
 		return inputErr("--org writes each account's snapshot to DIR/<account-id>/snapshot.json; --save-snapshot does not apply")
 	case o.BaselinePath != "":
 		return inputErr("--baseline is a report of one account; it cannot be used with --org")
+	case o.Evidence != "" || o.SignKey != "":
+		return inputErr("--evidence bundles one account's audit; it cannot be used with --org")
 	case f.Concurrency < 1:
 		return inputErr("--concurrency %d: want 1 or more", f.Concurrency)
 	case f.RoleName == "" || strings.ContainsAny(f.RoleName, ":*? "):

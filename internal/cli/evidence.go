@@ -382,6 +382,9 @@ or input, 3 the bundle could not be written.`,
 	fs := cmd.Flags()
 	fs.StringVar(&o.SnapshotPath, "snapshot", "", "the snapshot to evaluate (required; \"-\" for stdin)")
 	registerEvalFlags(fs, o)
+	// Shared with audit, but here they are recorded, not exit codes.
+	fs.Lookup("fail-on").Usage = "the --fail-on recorded in the manifest (lockdown verify replays it); the exit code does not depend on it"
+	fs.Lookup("allow-incomplete").Usage = "recorded in the manifest; the exit code does not depend on it (what the audit could not see is printed on stderr)"
 	return cmd
 }
 
@@ -410,6 +413,11 @@ func runEvidence(ctx context.Context, o *auditOptions, streams *term.IO) error {
 	rep, err := evaluate(ctx, p, src, func(msg string) { printErr(streams.Err, msg) })
 	if err != nil {
 		return err
+	}
+	// The exit code says only that the bundle was written; what the audit
+	// could not see is said as audit says it.
+	for _, c := range rep.Incomplete {
+		printErr(streams.Err, "incomplete: "+c.String())
 	}
 	return writeEvidence(o, p, src, rep, streams)
 }

@@ -371,3 +371,12 @@ func TestEvidenceFlagsRefusedWhereNoBundleIsWritten(t *testing.T) {
 		t.Errorf("files written: %v", entries)
 	}
 }
+
+// lockdown evidence exits 0 once the bundle is written, and still says on
+// stderr what the audit could not see.
+func TestEvidenceSaysWhatIsIncomplete(t *testing.T) {
+	_, stderr, code := run(t, "evidence", "--snapshot", "../../testdata/snapshots/partial-access-denied.json", filepath.Join(t.TempDir(), "b"))
+	if code != 0 || !strings.Contains(stderr, "incomplete: authorization_details") {
+		t.Errorf("exit %d, stderr %q; want 0 and the incomplete source named", code, stderr)
+	}
+}

@@ -3,7 +3,10 @@ package org
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -269,5 +272,49 @@ func TestMergeRefusesDuplicatesAndNamesMissing(t *testing.T) {
 	other.OrganizationID = "o-zzzzzzzzzz"
 	if _, err := Merge([]*Report{shard(1, a1), other}, []string{"s1", "s2"}); err == nil || !strings.Contains(err.Error(), "organization") {
 		t.Errorf("two organizations merged: %v", err)
+	}
+}
+
+// A shard report merge cannot rely on is refused with the file named, not
+// read into a panic: no shards, an unknown status.
+func TestLoadRefusesAReportOutsideTheSchema(t *testing.T) {
+	all := []string{"100000000001"}
+	good := Build(sampleMeta(), []ShardRun{{K: 1, N: 1, Selected: all}},
+		[]Account{sampleAccount("100000000001", StatusComplete, map[string]int{}, CheckCount{ID: "LD-A", Pass: 1})})
+	data, err := good.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if _, err := Load(write("good.json", data)); err != nil {
+		t.Fatalf("a report Build made does not load: %v", err)
+	}
+	edit := func(change func(m map[string]any)) []byte {
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		change(m)
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for name, b := range map[string][]byte{
+		"no-shards.json":  edit(func(m map[string]any) { m["shards"] = []any{} }),
+		"bad-status.json": edit(func(m map[string]any) { m["accounts"].([]any)[0].(map[string]any)["status"] = "fine" }),
+	} {
+		p := write(name, b)
+		if _, err := Load(p); err == nil || !strings.Contains(err.Error(), p) {
+			t.Errorf("%s: %v, want an error naming the file", name, err)
+		}
 	}
 }

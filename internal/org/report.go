@@ -416,6 +416,11 @@ func Load(path string) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The published schema first: a report merge reads must have what it
+	// relies on (at least one shard, known statuses, account IDs).
+	if err := ValidateJSON(data); err != nil {
+		return nil, fmt.Errorf("%s: not an organisation report: %v", path, err)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var r Report

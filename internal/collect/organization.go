@@ -227,6 +227,11 @@ func (s *OrgSession) readTree(ctx context.Context) (*OrgTree, error) {
 				return nil, err
 			}
 			for _, a := range out.Accounts {
+				// An ID names a directory under --out and a role ARN:
+				// twelve digits or nothing.
+				if id := str(a.Id); !isAccountID(id) {
+					return nil, newActionError("organizations:ListAccountsForParent", "MalformedResponse", "account ID %q under %s is not 12 digits", id, parentID)
+				}
 				t.Accounts = append(t.Accounts, orgAccount(a, parentID))
 			}
 			return out.NextToken, nil

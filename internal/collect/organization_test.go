@@ -310,3 +310,21 @@ func TestRunnerPolicy(t *testing.T) {
 		t.Error("the audit role's policy allows sts:AssumeRole")
 	}
 }
+
+// An account ID from the listing becomes a directory under --out and part
+// of a role ARN: one that is not twelve digits stops the tree read.
+func TestOrgTreeRefusesAMalformedAccountID(t *testing.T) {
+	org := iamtest.GenerateOrg(2, 1)
+	org.Members[1].Account.ID = "../../x"
+	startOrg(t, org)
+	ctx := context.Background()
+	sess, err := NewOrgSession(ctx, fastOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = sess.ReadTree(ctx)
+	var oe *OrgError
+	if !errors.As(err, &oe) || oe.Err.Code != "MalformedResponse" || !strings.Contains(oe.Err.Message, `"../../x"`) {
+		t.Fatalf("tree read: %v", err)
+	}
+}

@@ -469,6 +469,9 @@ func xmlText(s string) string { return escapeControls(s) }
 
 // clip shortens s to at most n bytes (on a rune boundary), marking the cut
 // with "…".
+// Clip is clip for lockdown's other output (stderr lines).
+func Clip(s string, n int) string { return clip(s, n) }
+
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s

@@ -94,7 +94,7 @@ func runMerge(o *mergeOptions, dirs []string, streams *term.IO) error {
 		}
 	}
 	if len(merged.Missing) > 0 {
-		printErr(streams.Err, fmt.Sprintf("%d account(s) selected by a shard and audited by none: %s", len(merged.Missing), clipText(strings.Join(merged.Missing, ", "), 2000)))
+		printErr(streams.Err, fmt.Sprintf("%d account(s) selected by a shard and audited by none: %s", len(merged.Missing), report.Clip(strings.Join(merged.Missing, ", "), 2000)))
 	}
 	if err := report.RenderOrg(streams.Out, o.Format, merged); err != nil {
 		return asRuntime(err)

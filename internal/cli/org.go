@@ -399,16 +399,9 @@ func (oa *orgAudit) progress(a org.Account) {
 	oa.mu.Unlock()
 	line := fmt.Sprintf("[%d/%d] %s %s", n, oa.total, a.ID, a.Status)
 	if a.Cause != "" {
-		line += ": " + clipText(a.Cause, 300)
+		line += ": " + report.Clip(a.Cause, 300)
 	}
 	printErr(oa.streams.Err, line)
-}
-
-func clipText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // writeOrgReport writes DIR/organization.json, DIR/organization.md and
@@ -444,7 +437,7 @@ func orgExit(rep *org.Report, failOn int, failOnName string, allowIncomplete boo
 	if (s.Incomplete+s.Failed+s.Missing > 0) && !allowIncomplete {
 		msg := fmt.Sprintf("incomplete organisation audit: %d account(s) incomplete, %d failed", s.Incomplete, s.Failed)
 		if s.Missing > 0 {
-			msg += fmt.Sprintf(", %d missing (%s)", s.Missing, clipText(strings.Join(rep.Missing, ", "), 400))
+			msg += fmt.Sprintf(", %d missing (%s)", s.Missing, report.Clip(strings.Join(rep.Missing, ", "), 400))
 		}
 		return &exitError{code: ExitIncomplete, err: errors.New(msg + " (--allow-incomplete accepts this)")}
 	}

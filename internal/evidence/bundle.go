@@ -408,6 +408,11 @@ func readArchive(src string, lim Limits) (map[string][]byte, error) {
 			if _, dup := files[name]; dup || dirs[name] {
 				return nil, fmt.Errorf("%s: listed twice in the archive", name)
 			}
+			// A directory entry is a member too: the limit on members
+			// bounds what the reader holds, whatever their type.
+			if err := b.add(name, 0); err != nil {
+				return nil, err
+			}
 			dirs[name] = true
 			continue
 		case tar.TypeReg:

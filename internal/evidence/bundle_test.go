@@ -267,6 +267,7 @@ func TestReadArchiveRefusesUnsafeMembers(t *testing.T) {
 		{"file too large", []entry{m, {tar.Header{Name: "big"}, strings.Repeat("x", 101)}}, small, "limit"},
 		{"too much in all", []entry{m, {tar.Header{Name: "a"}, strings.Repeat("x", 80)}, {tar.Header{Name: "b"}, strings.Repeat("x", 80)}}, small, "in all"},
 		{"too many files", []entry{m, {tar.Header{Name: "a"}, ""}, {tar.Header{Name: "b"}, ""}, {tar.Header{Name: "c"}, ""}, {tar.Header{Name: "d"}, ""}, {tar.Header{Name: "e"}, ""}}, small, "members"},
+		{"too many directories", []entry{m, {tar.Header{Name: "a/", Typeflag: tar.TypeDir}, ""}, {tar.Header{Name: "b/", Typeflag: tar.TypeDir}, ""}, {tar.Header{Name: "c/", Typeflag: tar.TypeDir}, ""}, {tar.Header{Name: "d/", Typeflag: tar.TypeDir}, ""}, {tar.Header{Name: "e/", Typeflag: tar.TypeDir}, ""}}, small, "members"},
 		{"file under a file", []entry{m, {tar.Header{Name: "a"}, "x"}, {tar.Header{Name: "a/b"}, "y"}}, DefaultLimits, "under the file"},
 	}
 	for _, c := range cases {

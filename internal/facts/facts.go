@@ -95,9 +95,6 @@ type Facts struct {
 	// privilege-escalation paths (internal/privesc), by ARN; null when
 	// authorization_details is not usable.
 	Escalation map[string]*privesc.Verdict `json:"escalation"`
-	// EscalationResult is the whole analysis (with the graph's edges);
-	// not part of the Rego input.
-	EscalationResult *privesc.Result `json:"-"`
 	// Access is the account's principals with parsed policies, for the
 	// lockdown.iam.decide built-in; not part of the Rego input.
 	Access *access.Account `json:"-"`

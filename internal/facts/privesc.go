@@ -25,7 +25,6 @@ func (f *Facts) buildEscalation(snap *snapshot.Snapshot) {
 		f.markMalformed(snapshot.SourceAuthorizationDetails, err)
 		return
 	}
-	f.EscalationResult = res
 	f.Escalation = res.Principals
 }
 

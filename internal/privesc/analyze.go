@@ -35,9 +35,6 @@ type Verdict struct {
 // Result is the analysis of every principal, by ARN.
 type Result struct {
 	Principals map[string]*Verdict `json:"principals"`
-	// Edges are every step found into a state from which administrator
-	// power is reachable (for the graph rendering); not part of the input.
-	Edges []Step `json:"-"`
 	// Decisions counts the requests the policy engine evaluated.
 	Decisions int `json:"-"`
 	// Stats sums up the search's work, for benchmarks.
@@ -96,7 +93,6 @@ func Analyze(acct *access.Account, an *access.Analysis, opts Options) (*Result, 
 			return len(a.Steps) < len(b.Steps)
 		})
 	}
-	res.Edges = e.graphEdges(withPossible)
 	res.Decisions = e.evals
 	res.Stats = fmt.Sprintf("states expanded %d, edges %d, terminal %d, groups %d", e.intoCalls, e.intoEdges, len(terminal), len(e.groups))
 	return res, nil
@@ -145,34 +141,4 @@ var contextPhrase = [numCtx]string{
 	ctxAccessKey: "with long-term access keys, without MFA",
 	ctxNoMFA:     "without MFA",
 	ctxMFA:       "only with MFA",
-}
-
-// graphEdges lists each step of the search's pointers once (the graph of
-// the ways into administrator power).
-func (e *engine) graphEdges(r *searchResult) []Step {
-	seen := map[string]bool{}
-	var out []Step
-	for f := 0; f < 2; f++ {
-		for _, st := range r.next[f] {
-			if st == nil {
-				continue
-			}
-			k := st.e.from.arn + "\x00" + st.e.to.arn + "\x00" + st.e.method
-			if seen[k] {
-				continue
-			}
-			seen[k] = true
-			out = append(out, Step{From: st.e.from.arn, To: st.e.to.arn, MethodID: st.e.method, Actions: st.e.actions})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].From != out[j].From {
-			return out[i].From < out[j].From
-		}
-		if out[i].To != out[j].To {
-			return out[i].To < out[j].To
-		}
-		return out[i].MethodID < out[j].MethodID
-	})
-	return out
 }

@@ -75,8 +75,6 @@ type UserState struct {
 type Options struct {
 	Now       time.Time
 	Inventory Inventory
-	// MaxSteps bounds a path's length (default 8).
-	MaxSteps int
 }
 
 // principal is a node of the graph: a user, a role, or a group's
@@ -172,9 +170,6 @@ type canKey struct {
 }
 
 func newEngine(acct *access.Account, an *access.Analysis, opts Options) *engine {
-	if opts.MaxSteps <= 0 {
-		opts.MaxSteps = 8
-	}
 	e := &engine{acct: acct, an: an, opts: opts, partition: acct.Partition, account: acct.ID,
 		byARN: map[string]*principal{}, cover: map[string][]*setGroup{}, stmts: map[string][]*covering{},
 		decisions: map[decisionKey]iampolicy.Decision{}, trusts: map[string]*trustInfo{}, canDo: map[canKey][]ActionUse{}, anyRes: map[string][]hit{}, sigs: map[string][]*sigGroup{}, caps: map[capKey]bool{}, indexes: map[*iampolicy.Policy]*polIndex{}}

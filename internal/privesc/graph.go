@@ -397,7 +397,10 @@ func (e *engine) search(terminal []*edge, into func(q *principal, c int) []*edge
 			seeds = append(seeds, state{sid, 1})
 		}
 	}
-	for depth := 0; depth < e.opts.MaxSteps && (len(layer) > 0 || len(seeds) > 0); depth++ {
+	// Each state enters at most once per f (done), so the search ends by
+	// itself: no bound on a path's length, which would turn a long path
+	// into "no path".
+	for depth := 0; depth == 0 || len(layer) > 0; depth++ {
 		var next []state
 		if depth == 0 {
 			next = seeds
@@ -448,7 +451,9 @@ func (r *searchResult) pathFrom(p *principal, c int) []*edge {
 	sid := p.idx*numCtx + c
 	st := r.next[1][sid]
 	var out []*edge
-	for st != nil && len(out) < 64 {
+	// A shortest path visits each state once: the bound only guards
+	// against a pointer cycle.
+	for st != nil && len(out) <= 2*len(r.next[0]) {
 		out = append(out, st.e)
 		if st.toF < 0 || st.e.terminal {
 			break

@@ -113,3 +113,26 @@ func TestSCPBindsAGroupsMember(t *testing.T) {
 	wantNoPath(t, res, arn("user/bob"))
 	wantNoPath(t, res, arn("group/devs"))
 }
+
+// A long chain is still a path: a user assumes role 1, which assumes role
+// 2, ... up to role 10, which may edit its own policy (11 steps).
+func TestLongChainIsFound(t *testing.T) {
+	b := newAccount()
+	const n = 10
+	role := func(i int) string { return arn("role/hop" + itoa(i)) }
+	for i := 1; i <= n; i++ {
+		var d []byte
+		if i < n {
+			d = doc(allow(`"sts:AssumeRole"`, `"`+role(i+1)+`"`))
+		} else {
+			d = doc(allow(`"iam:PutRolePolicy"`, `"`+role(i)+`"`))
+		}
+		b.role("hop"+itoa(i), trustAccount(), false, d)
+	}
+	b.user("bob", nil, doc(allow(`"sts:AssumeRole"`, `"`+role(1)+`"`)))
+	ids := []string{}
+	for i := 0; i < n; i++ {
+		ids = append(ids, "sts-001")
+	}
+	wantPath(t, b.run(t, nil), arn("user/bob"), role(n), "access_key", append(ids, "iam-005")...)
+}

@@ -100,8 +100,10 @@ report.json and each -o FORMAT[=NAME]); DIR/organization.json
 accounts x checks and x framework controls, and the summary goes to stdout
 (--format table|markdown|html|json). One account's failure is that account's status; the
 exit code is 1 if any account fails at --fail-on, else 4 if any account is
-incomplete or failed. --shard K/N audits the accounts whose FNV-1a hash of
-the account ID modulo N is K-1; lockdown merge combines the shards.
+incomplete, failed or not audited. --shard K/N audits the accounts whose
+FNV-1a hash of the account ID modulo N is K-1 (the other shards' accounts
+are not audited there, so a shard alone exits 4); lockdown merge combines
+the shards and gives the organisation's exit code.
 
 --format input prints, instead of a report, the Rego input document of the
 snapshot (the facts plus the parameters in force, as sorted, indented JSON):

@@ -77,7 +77,7 @@ func main() {
 	}
 	b, err := Compile(raw)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "mkprivesc:", err)
+		fmt.Fprintf(os.Stderr, "mkprivesc: %s: %v\n", *in, err)
 		os.Exit(1)
 	}
 	if err := os.WriteFile(*out, b, 0o644); err != nil {

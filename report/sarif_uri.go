@@ -100,8 +100,3 @@ func fileURI(p string, dir bool) string {
 	u := url.URL{Scheme: "file", Path: p}
 	return u.String()
 }
-
-func isAbsoluteURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && u.IsAbs() && u.Host != ""
-}
